@@ -1,0 +1,151 @@
+#include "api/convert.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "domain/errors.h"
+
+namespace homevisit::api {
+
+absl::Time FromProto(const google::protobuf::Timestamp& ts, bool present) {
+  if (!present) return absl::InfinitePast();
+  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
+}
+
+void ToProto(absl::Time time, google::protobuf::Timestamp* out) {
+  int64_t micros = absl::ToUnixMicros(time);
+  int64_t seconds = micros / 1000000;
+  int64_t rest = micros % 1000000;
+  if (rest < 0) {
+    rest += 1000000;
+    --seconds;
+  }
+  out->set_seconds(seconds);
+  out->set_nanos(static_cast<int32_t>(rest * 1000));
+}
+
+domain::OrderIntake IntakeFromProto(const v1::ServiceOrder& o) {
+  domain::OrderIntake in;
+  in.file_number = o.file_number();
+  in.given_name = o.subscriber().given_name();
+  in.family_name = o.subscriber().family_name();
+  in.email = o.subscriber().email();
+  in.address.street = o.address().street();
+  in.address.exterior_number = o.address().exterior_number();
+  in.address.interior_number = o.address().interior_number();
+  in.address.colonia = o.address().colonia();
+  in.address.delegacion = o.address().delegacion();
+  in.address.postal_code = o.address().postal_code();
+  in.address.references = o.address().references();
+  // Stored at microsecond precision, so compare retries at that precision too.
+  auto micros = [](absl::Time t) {
+    return t == absl::InfinitePast() ? t : absl::FromUnixMicros(absl::ToUnixMicros(t));
+  };
+  in.requested_window.start = micros(FromProto(o.requested_window().start_time(), o.requested_window().has_start_time()));
+  in.requested_window.end = micros(FromProto(o.requested_window().end_time(), o.requested_window().has_end_time()));
+  in.receiver_name = o.receiver().name();
+  in.receiver_phone = o.receiver().phone();
+  in.problem_description = o.problem_description();
+  in.charge = static_cast<domain::Charge>(o.charge());
+  return in;
+}
+
+std::string OrderName(const std::string& id) { return absl::StrCat("serviceOrders/", id); }
+std::string TechnicianName(const std::string& id) { return absl::StrCat("technicians/", id); }
+
+std::string IdFromName(const std::string& name, absl::string_view collection, absl::string_view field) {
+  absl::string_view rest = name;
+  std::string prefix = absl::StrCat(collection, "/");
+  if (!absl::ConsumePrefix(&rest, prefix) || rest.empty() || rest.size() > 64 ||
+      rest.find('/') != absl::string_view::npos) {
+    throw domain::DomainError(domain::ErrorKind::kInvalidArgument, "INVALID_FIELDS",
+                              absl::StrCat("invalid request: ", field),
+                              {{std::string(field), absl::StrCat("must be a resource name like ", prefix, "{id}")}});
+  }
+  return std::string(rest);
+}
+
+void ToProto(const domain::ServiceOrder& o, v1::ServiceOrder* out) {
+  const domain::OrderIntake& in = o.intake;
+  out->set_name(OrderName(o.id));
+  out->set_file_number(in.file_number);
+  auto* s = out->mutable_subscriber();
+  s->set_given_name(in.given_name);
+  s->set_family_name(in.family_name);
+  s->set_email(in.email);
+  auto* a = out->mutable_address();
+  a->set_street(in.address.street);
+  a->set_exterior_number(in.address.exterior_number);
+  a->set_interior_number(in.address.interior_number);
+  a->set_colonia(in.address.colonia);
+  a->set_delegacion(in.address.delegacion);
+  a->set_postal_code(in.address.postal_code);
+  a->set_references(in.address.references);
+  ToProto(in.requested_window.start, out->mutable_requested_window()->mutable_start_time());
+  ToProto(in.requested_window.end, out->mutable_requested_window()->mutable_end_time());
+  out->mutable_receiver()->set_name(in.receiver_name);
+  out->mutable_receiver()->set_phone(in.receiver_phone);
+  out->set_problem_description(in.problem_description);
+  out->set_charge(static_cast<v1::ServiceOrder::Charge>(in.charge));
+  out->set_state(static_cast<v1::ServiceOrder::State>(o.state));
+  if (o.appointment) {
+    auto* ap = out->mutable_appointment();
+    ToProto(o.appointment->window.start, ap->mutable_window()->mutable_start_time());
+    ToProto(o.appointment->window.end, ap->mutable_window()->mutable_end_time());
+    ap->set_technician(TechnicianName(o.appointment->technician_id));
+    ap->set_technician_display_name(o.appointment->technician_name);
+    ToProto(o.appointment->book_time, ap->mutable_book_time());
+  }
+  if (o.cancellation) {
+    auto* c = out->mutable_cancellation();
+    c->set_reason(o.cancellation->reason);
+    ToProto(o.cancellation->time, c->mutable_cancel_time());
+    c->set_actor(o.cancellation->actor);
+  }
+  ToProto(o.create_time, out->mutable_create_time());
+  ToProto(o.update_time, out->mutable_update_time());
+  out->set_etag(domain::EtagOf(o));
+}
+
+void ToProto(const domain::Technician& t, v1::Technician* out) {
+  out->set_name(TechnicianName(t.id));
+  out->set_display_name(t.display_name);
+  out->set_employee_number(t.employee_number);
+  out->set_official_id_type(static_cast<v1::OfficialIdType>(t.official_id_type));
+  out->set_mobile_phone(t.mobile_phone);
+  for (const auto& code : t.postal_codes) out->add_postal_codes(code);
+  for (const auto& d : t.delegaciones) out->add_delegaciones(d);
+  for (const auto& h : t.working_hours) {
+    auto* w = out->add_working_hours();
+    // google.type.DayOfWeek counts Monday = 1 ... Sunday = 7; the domain counts Sunday = 0.
+    w->set_day_of_week(static_cast<google::type::DayOfWeek>(h.weekday == 0 ? 7 : h.weekday));
+    w->mutable_start_time()->set_hours(h.start_minute / 60);
+    w->mutable_start_time()->set_minutes(h.start_minute % 60);
+    w->mutable_end_time()->set_hours(h.end_minute / 60);
+    w->mutable_end_time()->set_minutes(h.end_minute % 60);
+  }
+  for (const auto& off : t.time_off) {
+    auto* o = out->add_time_off();
+    ToProto(off.start, o->mutable_start_time());
+    ToProto(off.end, o->mutable_end_time());
+    o->set_reason(off.reason);
+  }
+  out->set_active(t.active);
+  ToProto(t.create_time, out->mutable_create_time());
+  ToProto(t.update_time, out->mutable_update_time());
+  out->set_etag(absl::StrCat("v", t.version));
+}
+
+void ToProto(const domain::Event& e, v1::Event* out) {
+  out->set_name(absl::StrCat("events/", e.seq));
+  out->set_type(static_cast<v1::Event::Type>(e.type));
+  out->set_service_order(OrderName(e.order_id));
+  out->set_file_number(e.file_number);
+  out->set_actor(e.actor.principal);
+  out->set_actor_role(static_cast<v1::Role>(e.actor.role));
+  ToProto(e.time, out->mutable_event_time());
+  for (const auto& [k, v] : e.attributes) (*out->mutable_attributes())[k] = v;
+  out->set_cursor(std::to_string(e.seq));
+}
+
+}  // namespace homevisit::api

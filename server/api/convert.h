@@ -1,0 +1,31 @@
+#pragma once
+// Protos <-> domain types. No rules here: validation lives in the domain.
+#include "absl/strings/string_view.h"
+#include <google/protobuf/timestamp.pb.h>
+
+#include "domain/event.h"
+#include "domain/service_order.h"
+#include "domain/technician.h"
+#include "homevisit/v1/event.pb.h"
+#include "homevisit/v1/service_order.pb.h"
+#include "homevisit/v1/technician.pb.h"
+
+namespace homevisit::api {
+
+// An unset Timestamp becomes InfinitePast so the domain can tell "missing" from "epoch".
+absl::Time FromProto(const google::protobuf::Timestamp& ts, bool present);
+void ToProto(absl::Time time, google::protobuf::Timestamp* out);
+
+domain::OrderIntake IntakeFromProto(const v1::ServiceOrder& order);
+void ToProto(const domain::ServiceOrder& order, v1::ServiceOrder* out);
+
+void ToProto(const domain::Technician& technician, v1::Technician* out);
+void ToProto(const domain::Event& event, v1::Event* out);
+
+// Resource names.
+std::string OrderName(const std::string& id);
+std::string TechnicianName(const std::string& id);
+// The id in "collection/{id}", or throws NOT_FOUND-free INVALID_ARGUMENT naming `field`.
+std::string IdFromName(const std::string& name, absl::string_view collection, absl::string_view field);
+
+}  // namespace homevisit::api

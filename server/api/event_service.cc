@@ -1,0 +1,53 @@
+#include "api/event_service.h"
+
+#include "absl/strings/numbers.h"
+#include "api/convert.h"
+#include "api/page_token.h"
+#include "api/unary.h"
+#include "domain/text_rules.h"
+
+namespace homevisit::api {
+namespace {
+
+constexpr int kDefaultPageSize = 100;
+constexpr int kMaxPageSize = 1000;
+
+}  // namespace
+
+grpc::ServerUnaryReactor* EventServiceImpl::ListEvents(grpc::CallbackServerContext* context,
+                                                       const v1::ListEventsRequest* request,
+                                                       v1::ListEventsResponse* response) {
+  return ServeUnary(context, pool_, [=, this] {
+    domain::EventFilter filter;
+    if (!request->service_order().empty()) {
+      filter.order_id = IdFromName(request->service_order(), "serviceOrders", "service_order");
+    }
+    filter.file_number = request->file_number();
+    domain::Violations v;
+    for (int type : request->types()) {
+      if (type < 1 || type > domain::kMaxEventType) {
+        v.Add("types", "must hold valid Event.Type values");
+        break;
+      }
+      filter.types.push_back(static_cast<domain::EventType>(type));
+    }
+    v.ThrowIfAny();
+    int page_size = PageSize(request->page_size(), kDefaultPageSize, kMaxPageSize);
+    v1::ListEventsRequest filters_only = *request;
+    filters_only.clear_page_size();
+    filters_only.clear_page_token();
+    std::string fingerprint = Fingerprint(filters_only.SerializeAsString());
+    long long after = 0;
+    if (!request->page_token().empty()) {
+      auto fields = DecodePageToken(request->page_token(), fingerprint, 1);
+      if (!absl::SimpleAtoi(fields[0], &after)) ThrowBadPageToken();
+    }
+    auto events = db_.Read([&](domain::UnitOfWork& work) { return work.events().List(filter, after, page_size + 1); });
+    bool more = static_cast<int>(events.size()) > page_size;
+    if (more) events.pop_back();
+    for (const auto& event : events) ToProto(event, response->add_events());
+    if (more) response->set_next_page_token(EncodePageToken(fingerprint, {std::to_string(events.back().seq)}));
+  });
+}
+
+}  // namespace homevisit::api

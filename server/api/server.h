@@ -1,0 +1,45 @@
+#pragma once
+// The service detached from its wiring: main.cc and the tests both start it this way.
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/time/time.h"
+#include "storage/database.h"
+
+namespace homevisit::api {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:50051";  // port 0 picks a free port
+  storage::DatabaseOptions database;
+  absl::TimeZone time_zone;  // the service time zone
+  size_t worker_threads = 8;
+  size_t max_queued_calls = 1024;
+  int max_message_bytes = 4 * 1024 * 1024;
+  bool demo_data = false;
+};
+
+class Server {
+ public:
+  // Opens the database (migrating it), loads demo data if asked, and starts serving.
+  static std::unique_ptr<Server> Start(const ServerOptions& options);
+  ~Server();
+
+  int port() const { return port_; }
+  storage::Database& database() { return *db_; }
+  // Stops accepting calls, lets in-flight ones finish (up to `grace`), then returns.
+  void Shutdown(absl::Duration grace = absl::Seconds(10));
+  void Wait();
+
+ private:
+  struct Services;
+  Server() = default;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<Services> services_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace homevisit::api

@@ -1,0 +1,129 @@
+#include "api/service_order_service.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/time/clock.h"
+#include "api/convert.h"
+#include "api/page_token.h"
+#include "api/principal.h"
+#include "api/unary.h"
+#include "domain/text_rules.h"
+#include "domain/order_commands.h"
+
+namespace homevisit::api {
+namespace {
+
+constexpr int kDefaultPageSize = 50;
+constexpr int kMaxPageSize = 500;
+
+domain::OrderFilter FilterFromRequest(const v1::ListServiceOrdersRequest& r) {
+  domain::Violations v;
+  domain::OrderFilter f;
+  f.file_number = r.file_number();
+  for (int state : r.states()) {
+    if (!domain::IsValidState(state)) {
+      v.Add("states", "must hold valid ServiceOrder.State values");
+      break;
+    }
+    f.states.push_back(static_cast<domain::OrderState>(state));
+  }
+  if (r.has_window_start_after()) f.schedule_start_after = FromProto(r.window_start_after(), true);
+  if (r.has_window_start_before()) f.schedule_start_before = FromProto(r.window_start_before(), true);
+  v.ThrowIfAny();
+  if (!r.technician().empty()) f.technician_id = IdFromName(r.technician(), "technicians", "technician");
+  return f;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* ServiceOrderServiceImpl::CreateServiceOrder(grpc::CallbackServerContext* context,
+                                                                      const v1::CreateServiceOrderRequest* request,
+                                                                      v1::ServiceOrder* response) {
+  return ServeUnary(context, pool_, [=, this] {
+    domain::OrderIntake intake = IntakeFromProto(request->service_order());
+    domain::Actor actor = CurrentActor(context);
+    auto result = db_.Write([&](domain::UnitOfWork& work) {
+      return domain::CreateOrder(work, intake, request->request_id(), actor, absl::Now());
+    });
+    ToProto(result.order, response);
+  });
+}
+
+grpc::ServerUnaryReactor* ServiceOrderServiceImpl::GetServiceOrder(grpc::CallbackServerContext* context,
+                                                                   const v1::GetServiceOrderRequest* request,
+                                                                   v1::ServiceOrder* response) {
+  return ServeUnary(context, pool_, [=, this] {
+    std::string id = IdFromName(request->name(), "serviceOrders", "name");
+    ToProto(db_.Read([&](domain::UnitOfWork& work) { return domain::GetOrder(work, id); }), response);
+  });
+}
+
+grpc::ServerUnaryReactor* ServiceOrderServiceImpl::ListServiceOrders(grpc::CallbackServerContext* context,
+                                                                     const v1::ListServiceOrdersRequest* request,
+                                                                     v1::ListServiceOrdersResponse* response) {
+  return ServeUnary(context, pool_, [=, this] {
+    domain::OrderFilter filter = FilterFromRequest(*request);
+    int page_size = PageSize(request->page_size(), kDefaultPageSize, kMaxPageSize);
+    v1::ListServiceOrdersRequest filters_only = *request;
+    filters_only.clear_page_size();
+    filters_only.clear_page_token();
+    std::string fingerprint = Fingerprint(filters_only.SerializeAsString());
+    std::optional<domain::OrderPosition> after;
+    if (!request->page_token().empty()) {
+      auto fields = DecodePageToken(request->page_token(), fingerprint, 2);
+      long long micros = 0;
+      if (!absl::SimpleAtoi(fields[0], &micros)) ThrowBadPageToken();
+      after = domain::OrderPosition{absl::FromUnixMicros(micros), fields[1]};
+    }
+    // One extra row tells whether another page exists without a COUNT query.
+    auto orders = db_.Read([&](domain::UnitOfWork& work) { return work.orders().List(filter, after, page_size + 1); });
+    bool more = static_cast<int>(orders.size()) > page_size;
+    if (more) orders.pop_back();
+    for (const auto& order : orders) ToProto(order, response->add_service_orders());
+    if (more) {
+      const auto& last = orders.back();
+      response->set_next_page_token(
+          EncodePageToken(fingerprint, {std::to_string(absl::ToUnixMicros(last.create_time)), last.id}));
+    }
+  });
+}
+
+grpc::ServerUnaryReactor* ServiceOrderServiceImpl::UpdateServiceOrder(grpc::CallbackServerContext* context,
+                                                                      const v1::UpdateServiceOrderRequest* request,
+                                                                      v1::ServiceOrder* response) {
+  return ServeUnary(context, pool_, [=, this] {
+    std::string id = IdFromName(request->service_order().name(), "serviceOrders", "service_order.name");
+    domain::Violations v;
+    std::set<std::string> paths;
+    for (const auto& path : request->update_mask().paths()) {
+      if (!domain::UpdatableOrderPaths().count(path)) {
+        v.Add("update_mask", "may name only charge, receiver, problem_description, address.references");
+        break;
+      }
+      paths.insert(path);
+    }
+    if (request->update_mask().paths().empty()) v.Add("update_mask", "is required: name the fields to change");
+    v.ThrowIfAny();
+    domain::OrderIntake changes = IntakeFromProto(request->service_order());
+    domain::Actor actor = CurrentActor(context);
+    ToProto(db_.Write([&](domain::UnitOfWork& work) {
+              return domain::UpdateOrder(work, id, changes, paths, request->service_order().etag(), actor,
+                                         absl::Now());
+            }),
+            response);
+  });
+}
+
+grpc::ServerUnaryReactor* ServiceOrderServiceImpl::CancelServiceOrder(grpc::CallbackServerContext* context,
+                                                                      const v1::CancelServiceOrderRequest* request,
+                                                                      v1::ServiceOrder* response) {
+  return ServeUnary(context, pool_, [=, this] {
+    std::string id = IdFromName(request->name(), "serviceOrders", "name");
+    domain::Actor actor = CurrentActor(context);
+    ToProto(db_.Write([&](domain::UnitOfWork& work) {
+              return domain::CancelOrder(work, id, request->reason(), request->etag(), actor, absl::Now());
+            }),
+            response);
+  });
+}
+
+}  // namespace homevisit::api

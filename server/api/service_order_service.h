@@ -1,0 +1,34 @@
+#pragma once
+#include "api/worker_pool.h"
+#include "homevisit/v1/service_order_service.grpc.pb.h"
+#include "storage/database.h"
+
+namespace homevisit::api {
+
+// Intake, reading and cancelling of orders [S1]. Adapts protos to the domain; no rules here.
+class ServiceOrderServiceImpl final : public v1::ServiceOrderService::CallbackService {
+ public:
+  ServiceOrderServiceImpl(storage::Database& db, WorkerPool& pool) : db_(db), pool_(pool) {}
+
+  grpc::ServerUnaryReactor* CreateServiceOrder(grpc::CallbackServerContext* context,
+                                               const v1::CreateServiceOrderRequest* request,
+                                               v1::ServiceOrder* response) override;
+  grpc::ServerUnaryReactor* GetServiceOrder(grpc::CallbackServerContext* context,
+                                            const v1::GetServiceOrderRequest* request,
+                                            v1::ServiceOrder* response) override;
+  grpc::ServerUnaryReactor* ListServiceOrders(grpc::CallbackServerContext* context,
+                                              const v1::ListServiceOrdersRequest* request,
+                                              v1::ListServiceOrdersResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateServiceOrder(grpc::CallbackServerContext* context,
+                                               const v1::UpdateServiceOrderRequest* request,
+                                               v1::ServiceOrder* response) override;
+  grpc::ServerUnaryReactor* CancelServiceOrder(grpc::CallbackServerContext* context,
+                                               const v1::CancelServiceOrderRequest* request,
+                                               v1::ServiceOrder* response) override;
+
+ private:
+  storage::Database& db_;
+  WorkerPool& pool_;
+};
+
+}  // namespace homevisit::api

@@ -1,0 +1,34 @@
+#pragma once
+// Runs handler bodies off gRPC's callback threads: reactions must not block, and database work
+// does. A bounded queue turns overload into RESOURCE_EXHAUSTED instead of unbounded memory.
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace homevisit::api {
+
+class WorkerPool {
+ public:
+  WorkerPool(size_t threads, size_t max_queued);
+  ~WorkerPool();  // finishes queued work, then joins
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  // False when the queue is full or the pool is stopping.
+  bool TrySubmit(std::function<void()> task);
+  void Stop();
+
+ private:
+  void Loop();
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> queue_;
+  size_t max_queued_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace homevisit::api

@@ -1,0 +1,384 @@
+#include "domain/availability.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdlib>
+#include <utility>
+
+#include "absl/time/civil_time.h"
+
+namespace homevisit::domain {
+namespace {
+
+// Sorted by start, disjoint, touching intervals joined, empty ones dropped. Joining touching
+// intervals is what makes back-to-back shifts one continuous stretch of work.
+std::vector<Interval> Merged(std::vector<Interval> intervals) {
+  std::erase_if(intervals, [](const Interval& i) { return !(i.start < i.end); });
+  std::sort(intervals.begin(), intervals.end(),
+            [](const Interval& a, const Interval& b) { return a.start < b.start; });
+  std::vector<Interval> out;
+  out.reserve(intervals.size());
+  for (const Interval& i : intervals) {
+    if (!out.empty() && i.start <= out.back().end) {
+      out.back().end = std::max(out.back().end, i.end);
+    } else {
+      out.push_back(i);
+    }
+  }
+  return out;
+}
+
+// First interval of a merged list that ends after t (binary search).
+std::vector<Interval>::const_iterator FirstEndingAfter(const std::vector<Interval>& merged,
+                                                       absl::Time t) {
+  return std::partition_point(merged.begin(), merged.end(),
+                              [t](const Interval& i) { return i.end <= t; });
+}
+
+// Whether one interval of a merged list contains all of [a, b).
+bool Contains(const std::vector<Interval>& merged, absl::Time a, absl::Time b) {
+  auto it = FirstEndingAfter(merged, a);
+  return it != merged.end() && it->start <= a && b <= it->end;
+}
+
+bool Intersects(const std::vector<Interval>& merged, absl::Time a, absl::Time b) {
+  auto it = FirstEndingAfter(merged, a);
+  return it != merged.end() && it->start < b;
+}
+
+int SundayBasedWeekday(absl::CivilDay day) {
+  // absl::Weekday counts from monday = 0.
+  return (static_cast<int>(absl::GetWeekday(day)) + 1) % 7;
+}
+
+absl::Time StartOfDay(absl::CivilDay day, absl::TimeZone tz) { return absl::FromCivil(day, tz); }
+
+// Everything needed to answer "can this technician take the window starting at s" with two
+// binary searches, built once per request.
+struct PreparedTechnician {
+  const TechnicianCalendar* calendar = nullptr;
+  std::vector<Interval> on_shift;  // absolute shift stretches over the prepared dates
+  std::vector<Interval> blocked;   // busy and time off
+  std::vector<Interval> busy;      // for the load-balancing measure
+  std::vector<absl::Duration> busy_prefix;  // busy_prefix[i] = total length of busy[0, i)
+
+  // Busy time within [a, b).
+  absl::Duration BusyWithin(absl::Time a, absl::Time b) const {
+    const auto first = FirstEndingAfter(busy, a);
+    const auto last = std::partition_point(first, busy.cend(),
+                                           [b](const Interval& i) { return i.start < b; });
+    if (first == last) return absl::ZeroDuration();
+    absl::Duration total = busy_prefix[last - busy.begin()] - busy_prefix[first - busy.begin()];
+    total -= std::max(absl::ZeroDuration(), a - first->start);
+    total -= std::max(absl::ZeroDuration(), std::prev(last)->end - b);
+    return total;
+  }
+};
+
+// Shifts are expanded one day beyond each end, so a visit running past midnight into a
+// following shift is seen as on shift.
+PreparedTechnician Prepare(const TechnicianCalendar& calendar, absl::CivilDay first,
+                           absl::CivilDay last, absl::TimeZone tz) {
+  PreparedTechnician p;
+  p.calendar = &calendar;
+  std::vector<Interval> shifts;
+  for (absl::CivilDay day = first - 1; day <= last + 1; ++day) {
+    const int weekday = SundayBasedWeekday(day);
+    for (const WeeklyShift& s : calendar.weekly_shifts) {
+      if (s.weekday != weekday || s.start_minute < 0 || s.end_minute > 24 * 60 ||
+          s.start_minute >= s.end_minute) {
+        continue;
+      }
+      const absl::CivilMinute midnight(day);
+      shifts.push_back({absl::FromCivil(midnight + s.start_minute, tz),
+                        absl::FromCivil(midnight + s.end_minute, tz)});
+    }
+  }
+  p.on_shift = Merged(std::move(shifts));
+
+  std::vector<Interval> blocked;
+  blocked.reserve(calendar.busy.size() + calendar.time_off.size());
+  blocked.insert(blocked.end(), calendar.busy.begin(), calendar.busy.end());
+  blocked.insert(blocked.end(), calendar.time_off.begin(), calendar.time_off.end());
+  p.blocked = Merged(std::move(blocked));
+
+  p.busy = Merged(calendar.busy);
+  p.busy_prefix.reserve(p.busy.size() + 1);
+  p.busy_prefix.push_back(absl::ZeroDuration());
+  for (const Interval& i : p.busy) p.busy_prefix.push_back(p.busy_prefix.back() + (i.end - i.start));
+  return p;
+}
+
+enum class Fit { kOffShift, kBlocked, kFree };
+
+Fit FitAt(const PreparedTechnician& t, absl::Time start, const SchedulingPolicy& policy) {
+  const absl::Time work_end = start + policy.window_length + policy.visit_length;
+  if (!Contains(t.on_shift, start, work_end)) return Fit::kOffShift;
+  if (Intersects(t.blocked, start, work_end + policy.travel_buffer)) return Fit::kBlocked;
+  return Fit::kFree;
+}
+
+bool PolicyValid(const SchedulingPolicy& p) {
+  return p.window_length > absl::ZeroDuration() && p.slot_step >= absl::Minutes(1) &&
+         p.slot_step % absl::Minutes(1) == absl::ZeroDuration() &&
+         p.slot_step <= absl::Hours(24) && p.visit_length >= absl::ZeroDuration() &&
+         p.travel_buffer >= absl::ZeroDuration() && p.horizon >= absl::ZeroDuration();
+}
+
+// Reasons that do not depend on any technician.
+UnavailableReason TimingReason(const Interval& window, const SchedulingPolicy& policy,
+                               absl::Time now) {
+  if (!PolicyValid(policy) || window.start == absl::InfinitePast() ||
+      window.start == absl::InfiniteFuture() || window.end < window.start) {
+    return UnavailableReason::kInvalidWindow;
+  }
+  if (window.start < now) return UnavailableReason::kInThePast;
+  if (window.start > now + policy.horizon) return UnavailableReason::kBeyondHorizon;
+  return UnavailableReason::kNone;
+}
+
+std::string_view Trimmed(std::string_view s) {
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Zone of a request, normalized once rather than per technician.
+struct NormalizedZone {
+  std::string_view postal_code;
+  std::string delegacion;
+};
+
+bool Covers(const TechnicianCalendar& t, const NormalizedZone& zone) {
+  if (!t.active) return false;
+  if (!zone.postal_code.empty()) {
+    for (const std::string& pc : t.postal_codes) {
+      if (Trimmed(pc) == zone.postal_code) return true;
+    }
+  }
+  if (!zone.delegacion.empty()) {
+    for (const std::string& d : t.delegaciones) {
+      if (NormalizeZoneName(d) == zone.delegacion) return true;
+    }
+  }
+  return false;
+}
+
+// Grid starts of one local date in ascending order; skipped local times (spring forward) are
+// left out, repeated ones (fall back) are taken at their first occurrence.
+std::vector<absl::Time> GridStarts(absl::CivilDay day, const SchedulingPolicy& policy) {
+  const int64_t step = absl::ToInt64Minutes(policy.slot_step);
+  std::vector<absl::Time> out;
+  out.reserve(static_cast<size_t>(24 * 60 / step + 1));
+  const absl::CivilMinute midnight(day);
+  for (int64_t m = 0; m < 24 * 60; m += step) {
+    const auto info = policy.time_zone.At(absl::CivilSecond(midnight + m));
+    if (info.kind == absl::TimeZone::TimeInfo::SKIPPED) continue;
+    out.push_back(info.pre);
+  }
+  return out;
+}
+
+// Covering technicians working on one date, least busy that date first, then by id.
+std::vector<const PreparedTechnician*> Roster(const std::vector<PreparedTechnician>& techs,
+                                              absl::CivilDay day, absl::TimeZone tz) {
+  const absl::Time from = StartOfDay(day, tz);
+  const absl::Time to = StartOfDay(day + 1, tz);
+  std::vector<std::pair<absl::Duration, const PreparedTechnician*>> ranked;
+  for (const PreparedTechnician& t : techs) {
+    // A window starting on this date must start on shift, so off-duty technicians never fit.
+    if (Intersects(t.on_shift, from, to)) ranked.emplace_back(t.BusyWithin(from, to), &t);
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first < b.first;
+    return a.second->calendar->technician_id < b.second->calendar->technician_id;
+  });
+  std::vector<const PreparedTechnician*> out;
+  out.reserve(ranked.size());
+  for (const auto& r : ranked) out.push_back(r.second);
+  return out;
+}
+
+struct Pick {
+  const PreparedTechnician* technician = nullptr;  // null: nobody free
+  bool anyone_on_shift = false;
+};
+
+Pick PickTechnician(const std::vector<const PreparedTechnician*>& roster, absl::Time start,
+                    const SchedulingPolicy& policy) {
+  Pick pick;
+  for (const PreparedTechnician* t : roster) {
+    const Fit fit = FitAt(*t, start, policy);
+    if (fit == Fit::kFree) return {t, true};
+    if (fit == Fit::kBlocked) pick.anyone_on_shift = true;
+  }
+  return pick;
+}
+
+SlotOption OptionOf(const PreparedTechnician& t, absl::Time start, const SchedulingPolicy& p) {
+  return {{start, start + p.window_length}, t.calendar->technician_id, t.calendar->display_name};
+}
+
+}  // namespace
+
+absl::TimeZone DefaultServiceTimeZone() {
+  absl::TimeZone tz;
+  if (absl::LoadTimeZone("America/Mexico_City", &tz)) return tz;
+  return absl::FixedTimeZone(-6 * 60 * 60);
+}
+
+Interval OccupancyOf(const Interval& window, const SchedulingPolicy& policy) {
+  return {window.start,
+          window.start + policy.window_length + policy.visit_length + policy.travel_buffer};
+}
+
+std::string NormalizeZoneName(std::string_view name) {
+  // Folds the Latin-1 supplement letters (UTF-8 lead byte 0xC3), indexed by the second byte
+  // minus 0x80; '\0' keeps the original bytes.
+  static constexpr char kFold[] =
+      "aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0\0"   // U+00C0..U+00DF
+      "aaaaaa\0ceeeeiiii\0nooooo\0\0uuuuy\0y";  // U+00E0..U+00FF
+  static_assert(sizeof(kFold) == 64 + 1);
+  std::string out;
+  out.reserve(name.size());
+  bool pending_space = false;
+  name = Trimmed(name);
+  for (size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      pending_space = true;
+      continue;
+    }
+    if (pending_space) out.push_back(' ');
+    pending_space = false;
+    const auto next = i + 1 < name.size() ? static_cast<unsigned char>(name[i + 1]) : 0;
+    if (c == 0xC3 && next >= 0x80 && next <= 0xBF && kFold[next - 0x80] != '\0') {
+      out.push_back(kFold[next - 0x80]);
+      ++i;
+    } else if ((c == 0xCC && next >= 0x80 && next <= 0xBF) ||
+               (c == 0xCD && next >= 0x80 && next <= 0xAF)) {
+      ++i;  // combining diacritical mark (U+0300..U+036F): decomposed accents
+    } else if (c >= 'A' && c <= 'Z') {
+      out.push_back(static_cast<char>(c - 'A' + 'a'));
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+bool CoversZone(const TechnicianCalendar& technician, std::string_view postal_code,
+                std::string_view delegacion) {
+  return Covers(technician, {Trimmed(postal_code), NormalizeZoneName(delegacion)});
+}
+
+UnavailableReason CheckTechnicianWindow(const TechnicianCalendar& technician,
+                                        const AvailabilityRequest& request,
+                                        const SchedulingPolicy& policy, absl::Time now) {
+  const absl::Time start = request.requested_window.start;
+  if (auto r = TimingReason(request.requested_window, policy, now); r != UnavailableReason::kNone) {
+    return r;
+  }
+  if (!CoversZone(technician, request.postal_code, request.delegacion)) {
+    return UnavailableReason::kNoTechnicianCoversZone;
+  }
+  const absl::CivilDay day = absl::ToCivilDay(start, policy.time_zone);
+  switch (FitAt(Prepare(technician, day, day, policy.time_zone), start, policy)) {
+    case Fit::kOffShift: return UnavailableReason::kOutsideWorkingHours;
+    case Fit::kBlocked: return UnavailableReason::kAllBooked;
+    case Fit::kFree: break;
+  }
+  return UnavailableReason::kNone;
+}
+
+Availability ComputeAvailability(const AvailabilityRequest& request,
+                                 const std::vector<TechnicianCalendar>& technicians,
+                                 const SchedulingPolicy& policy, absl::Time now) {
+  Availability result;
+  result.reason = TimingReason(request.requested_window, policy, now);
+  if (result.reason == UnavailableReason::kInvalidWindow) return result;
+
+  const absl::TimeZone tz = policy.time_zone;
+  const absl::Time start = request.requested_window.start;
+  const absl::CivilDay requested_day = absl::ToCivilDay(start, tz);
+  // Every bookable start falls on these dates, so nothing outside them is ever evaluated.
+  const absl::CivilDay today = absl::ToCivilDay(now, tz);
+  const absl::CivilDay last_day = absl::ToCivilDay(now + policy.horizon, tz);
+
+  const NormalizedZone zone{Trimmed(request.postal_code), NormalizeZoneName(request.delegacion)};
+  std::vector<PreparedTechnician> covering;
+  for (const TechnicianCalendar& t : technicians) {
+    if (Covers(t, zone)) covering.push_back(Prepare(t, today, last_day, tz));
+  }
+  if (covering.empty()) {
+    if (result.reason == UnavailableReason::kNone) {
+      result.reason = UnavailableReason::kNoTechnicianCoversZone;
+    }
+    return result;
+  }
+
+  const auto bookable = [&](absl::Time s) { return now <= s && s <= now + policy.horizon; };
+  const auto in_range = [&](absl::CivilDay d) { return today <= d && d <= last_day; };
+
+  // The requested window and the same-day alternatives share the requested date's roster.
+  if (in_range(requested_day)) {
+    const auto roster = Roster(covering, requested_day, tz);
+    if (result.reason == UnavailableReason::kNone) {
+      const Pick pick = PickTechnician(roster, start, policy);
+      if (pick.technician != nullptr) {
+        result.requested_available = true;
+        result.requested = OptionOf(*pick.technician, start, policy);
+      } else {
+        result.reason = pick.anyone_on_shift ? UnavailableReason::kAllBooked
+                                             : UnavailableReason::kOutsideWorkingHours;
+      }
+    }
+    std::vector<absl::Time> starts = GridStarts(requested_day, policy);
+    std::erase_if(starts, [&](absl::Time s) { return s == start || !bookable(s); });
+    std::sort(starts.begin(), starts.end(), [start](absl::Time a, absl::Time b) {
+      const absl::Duration da = absl::AbsDuration(a - start);
+      const absl::Duration db = absl::AbsDuration(b - start);
+      return da != db ? da < db : a < b;
+    });
+    for (absl::Time s : starts) {
+      if (static_cast<int>(result.same_day.size()) >= policy.same_day_options) break;
+      const Pick pick = PickTechnician(roster, s, policy);
+      if (pick.technician != nullptr) result.same_day.push_back(OptionOf(*pick.technician, s, policy));
+    }
+  } else if (result.reason == UnavailableReason::kNone) {
+    // Unreachable when bookable (a bookable start lies in range); kept as a safe default.
+    result.reason = UnavailableReason::kBeyondHorizon;
+  }
+
+  // Other dates: nearest to the requested date first, the later one on equal distance.
+  std::vector<absl::CivilDay> days;
+  for (absl::CivilDay d = today; d <= last_day; ++d) {
+    if (d != requested_day) days.push_back(d);
+  }
+  std::sort(days.begin(), days.end(), [requested_day](absl::CivilDay a, absl::CivilDay b) {
+    const auto da = std::abs(a - requested_day);
+    const auto db = std::abs(b - requested_day);
+    return da != db ? da < db : a > b;
+  });
+  for (absl::CivilDay d : days) {
+    if (static_cast<int>(result.other_days.size()) >= policy.other_day_options) break;
+    const auto roster = Roster(covering, d, tz);
+    if (roster.empty()) continue;
+    int taken_this_day = 0;
+    for (absl::Time s : GridStarts(d, policy)) {
+      if (static_cast<int>(result.other_days.size()) >= policy.other_day_options) break;
+      if (policy.options_per_other_day > 0 && taken_this_day >= policy.options_per_other_day) {
+        break;
+      }
+      if (!bookable(s)) continue;
+      const Pick pick = PickTechnician(roster, s, policy);
+      if (pick.technician == nullptr) continue;
+      result.other_days.push_back(OptionOf(*pick.technician, s, policy));
+      ++taken_this_day;
+    }
+  }
+  return result;
+}
+
+}  // namespace homevisit::domain

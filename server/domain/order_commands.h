@@ -1,0 +1,40 @@
+#pragma once
+// The intake use cases [S1]: each runs inside the caller's unit of work (one transaction) and
+// appends its event there, so an order never changes without its event.
+#include <optional>
+#include <set>
+#include <string>
+
+#include "domain/repositories.h"
+
+namespace homevisit::domain {
+
+struct CreateOrderResult {
+  ServiceOrder order;
+  bool created = false;  // false: the request id was seen before and this is the first order
+};
+
+CreateOrderResult CreateOrder(UnitOfWork& work, const OrderIntake& intake, const std::string& request_id,
+                              const Actor& actor, absl::Time now);
+
+ServiceOrder GetOrder(UnitOfWork& work, const std::string& id);
+
+// The fields DOT may still change, named by their API paths.
+inline const std::set<std::string>& UpdatableOrderPaths() {
+  static const std::set<std::string> paths = {"charge", "receiver", "receiver.name", "receiver.phone",
+                                              "problem_description", "address.references"};
+  return paths;
+}
+
+// Copies the fields named in `paths` from `changes` onto the stored order.
+ServiceOrder UpdateOrder(UnitOfWork& work, const std::string& id, const OrderIntake& changes,
+                         const std::set<std::string>& paths, const std::string& etag, const Actor& actor,
+                         absl::Time now);
+
+ServiceOrder CancelOrder(UnitOfWork& work, const std::string& id, const std::string& reason,
+                         const std::string& etag, const Actor& actor, absl::Time now);
+
+// Throws ABORTED when `etag` is given and differs from the order's.
+void CheckEtag(const ServiceOrder& order, const std::string& etag);
+
+}  // namespace homevisit::domain

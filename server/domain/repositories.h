@@ -1,0 +1,87 @@
+#pragma once
+// What the domain needs from storage. server/storage implements these over SOCI; every call of
+// one UnitOfWork runs inside one database transaction.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/event.h"
+#include "domain/service_order.h"
+#include "domain/technician.h"
+
+namespace homevisit::domain {
+
+struct OrderFilter {
+  std::string file_number;          // empty: any
+  std::vector<OrderState> states;   // empty: any
+  std::optional<absl::Time> schedule_start_after;   // inclusive
+  std::optional<absl::Time> schedule_start_before;  // exclusive
+  std::string technician_id;        // empty: any
+  bool operator==(const OrderFilter&) const = default;
+};
+
+// Keyset position for "newest first" pages: (create_time, id) of the last order returned.
+struct OrderPosition {
+  absl::Time create_time;
+  std::string id;
+};
+
+class OrderRepository {
+ public:
+  virtual ~OrderRepository() = default;
+  // Inserts unless `request_id` is taken already; returns whether it inserted.
+  virtual bool InsertIfNewRequest(const ServiceOrder& order, const std::string& request_id) = 0;
+  virtual std::optional<ServiceOrder> FindByRequestId(const std::string& request_id) = 0;
+  virtual std::optional<ServiceOrder> Find(const std::string& id) = 0;
+  // Newest first, strictly after `after` when given.
+  virtual std::vector<ServiceOrder> List(const OrderFilter& filter, const std::optional<OrderPosition>& after,
+                                         int limit) = 0;
+  // Writes `order` (whose version is already bumped) if the stored version is still
+  // `expected_version`; throws ABORTED otherwise.
+  virtual void Update(const ServiceOrder& order, int expected_version) = 0;
+};
+
+struct EventFilter {
+  std::string order_id;
+  std::string file_number;
+  std::vector<EventType> types;
+};
+
+class EventRepository {
+ public:
+  virtual ~EventRepository() = default;
+  // Appends and returns the event's position in the log.
+  virtual long long Append(const Event& event) = 0;
+  // Oldest first, with seq > after_seq.
+  virtual std::vector<Event> List(const EventFilter& filter, long long after_seq, int limit) = 0;
+};
+
+class TechnicianRepository {
+ public:
+  virtual ~TechnicianRepository() = default;
+  virtual void Insert(const Technician& technician) = 0;
+  virtual std::optional<Technician> Find(const std::string& id) = 0;
+  // By display name then id, after the given (display_name, id) position.
+  virtual std::vector<Technician> List(bool include_inactive, const std::string& postal_code,
+                                       const std::optional<std::pair<std::string, std::string>>& after,
+                                       int limit) = 0;
+};
+
+// Flags that something happened once in this database (e.g. demo data loaded).
+class MarkerRepository {
+ public:
+  virtual ~MarkerRepository() = default;
+  // Sets the marker; returns false when it was set already.
+  virtual bool SetOnce(const std::string& name, absl::Time now) = 0;
+};
+
+class UnitOfWork {
+ public:
+  virtual ~UnitOfWork() = default;
+  virtual OrderRepository& orders() = 0;
+  virtual EventRepository& events() = 0;
+  virtual TechnicianRepository& technicians() = 0;
+  virtual MarkerRepository& markers() = 0;
+};
+
+}  // namespace homevisit::domain

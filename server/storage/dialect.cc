@@ -1,0 +1,61 @@
+#include "storage/dialect.h"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_replace.h"
+
+namespace homevisit::storage {
+
+using domain::ErrorKind;
+
+ErrorClass Classify(Dialect dialect, const soci::soci_error& error) {
+  if (dialect == Dialect::kPostgres) {
+    if (const auto* pg = dynamic_cast<const soci::postgresql_soci_error*>(&error)) {
+      std::string state = pg->sqlstate();
+      if (state == "23505") return {ErrorKind::kAlreadyExists, "UNIQUE_VIOLATION", false, false};
+      if (state == "23503") return {ErrorKind::kFailedPrecondition, "FOREIGN_KEY_VIOLATION", false, false};
+      if (state == "23P01") return {ErrorKind::kAborted, "EXCLUSION_VIOLATION", false, false};
+      if (state == "40001" || state == "40P01") return {ErrorKind::kAborted, "SERIALIZATION_FAILURE", true, false};
+      if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03") {
+        return {ErrorKind::kUnavailable, "DATABASE_UNAVAILABLE", false, true};
+      }
+      if (state == "53300") return {ErrorKind::kUnavailable, "TOO_MANY_CONNECTIONS", false, false};
+      return {ErrorKind::kInternal, "DATABASE_ERROR_" + state, false, false};
+    }
+  } else if (const auto* lite = dynamic_cast<const soci::sqlite3_soci_error*>(&error)) {
+    int code = lite->result() & 0xFF;  // primary result code
+    if (code == 19 /*SQLITE_CONSTRAINT*/) {
+      if (absl::StrContains(error.get_error_message(), "UNIQUE")) {
+        return {ErrorKind::kAlreadyExists, "UNIQUE_VIOLATION", false, false};
+      }
+      if (absl::StrContains(error.get_error_message(), "FOREIGN KEY")) {
+        return {ErrorKind::kFailedPrecondition, "FOREIGN_KEY_VIOLATION", false, false};
+      }
+      return {ErrorKind::kInternal, "CONSTRAINT_VIOLATION", false, false};
+    }
+    if (code == 5 /*SQLITE_BUSY*/ || code == 6 /*SQLITE_LOCKED*/) {
+      return {ErrorKind::kUnavailable, "DATABASE_BUSY", false, false};
+    }
+    return {ErrorKind::kInternal, "SQLITE_ERROR_" + std::to_string(code), false, false};
+  }
+  if (error.get_error_category() == soci::soci_error::connection_error) {
+    return {ErrorKind::kUnavailable, "DATABASE_UNAVAILABLE", false, true};
+  }
+  return {ErrorKind::kInternal, "DATABASE_ERROR", false, false};
+}
+
+const char* BeginStatement(Dialect dialect, bool write) {
+  if (dialect == Dialect::kSqlite) return write ? "BEGIN IMMEDIATE" : "BEGIN";
+  return write ? "BEGIN" : "BEGIN READ ONLY";
+}
+
+std::string RenderDdl(Dialect dialect, const std::string& ddl) {
+  if (dialect == Dialect::kSqlite) {
+    return absl::StrReplaceAll(ddl, {{"{{SERIAL_PK}}", "INTEGER PRIMARY KEY AUTOINCREMENT"}});
+  }
+  return absl::StrReplaceAll(ddl, {{"{{SERIAL_PK}}", "BIGSERIAL PRIMARY KEY"}});
+}
+
+}  // namespace homevisit::storage

@@ -1,0 +1,150 @@
+#include "storage/migrations.h"
+
+#include <set>
+
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "storage/dialect.h"
+
+namespace homevisit::storage {
+
+// Instants are BIGINT microseconds since the Unix epoch, UTC. Enums are stored as their proto
+// numbers. Every list filter has an index that ends in the sort key (create_time, id).
+const std::vector<Migration>& AllMigrations() {
+  static const std::vector<Migration> migrations = {
+      {1, "orders, technicians, events", R"SQL(
+CREATE TABLE technicians (
+  id TEXT PRIMARY KEY,
+  display_name TEXT NOT NULL,
+  employee_number TEXT NOT NULL UNIQUE,
+  official_id_type INTEGER NOT NULL,
+  mobile_phone TEXT NOT NULL,
+  active INTEGER NOT NULL,
+  create_time BIGINT NOT NULL,
+  update_time BIGINT NOT NULL,
+  version INTEGER NOT NULL
+);
+CREATE INDEX technicians_by_name ON technicians (display_name, id);
+CREATE TABLE technician_zones (
+  technician_id TEXT NOT NULL REFERENCES technicians (id) ON DELETE CASCADE,
+  kind INTEGER NOT NULL,
+  zone TEXT NOT NULL,
+  PRIMARY KEY (technician_id, kind, zone)
+);
+CREATE INDEX technician_zones_by_zone ON technician_zones (kind, zone, technician_id);
+CREATE TABLE technician_hours (
+  technician_id TEXT NOT NULL REFERENCES technicians (id) ON DELETE CASCADE,
+  weekday INTEGER NOT NULL,
+  start_minute INTEGER NOT NULL,
+  end_minute INTEGER NOT NULL,
+  PRIMARY KEY (technician_id, weekday, start_minute)
+);
+CREATE TABLE technician_time_off (
+  technician_id TEXT NOT NULL REFERENCES technicians (id) ON DELETE CASCADE,
+  start_time BIGINT NOT NULL,
+  end_time BIGINT NOT NULL,
+  reason TEXT NOT NULL,
+  PRIMARY KEY (technician_id, start_time)
+);
+CREATE TABLE service_orders (
+  id TEXT PRIMARY KEY,
+  request_id TEXT NOT NULL UNIQUE,
+  file_number TEXT NOT NULL,
+  given_name TEXT NOT NULL,
+  family_name TEXT NOT NULL,
+  email TEXT NOT NULL,
+  street TEXT NOT NULL,
+  exterior_number TEXT NOT NULL,
+  interior_number TEXT NOT NULL,
+  colonia TEXT NOT NULL,
+  delegacion TEXT NOT NULL,
+  postal_code TEXT NOT NULL,
+  address_references TEXT NOT NULL,
+  requested_start BIGINT NOT NULL,
+  requested_end BIGINT NOT NULL,
+  receiver_name TEXT NOT NULL,
+  receiver_phone TEXT NOT NULL,
+  problem_description TEXT NOT NULL,
+  charge INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  technician_id TEXT REFERENCES technicians (id),
+  window_start BIGINT,
+  window_end BIGINT,
+  book_time BIGINT,
+  cancel_reason TEXT,
+  cancel_time BIGINT,
+  cancel_actor TEXT,
+  schedule_start BIGINT NOT NULL,
+  create_time BIGINT NOT NULL,
+  update_time BIGINT NOT NULL,
+  version INTEGER NOT NULL
+);
+CREATE INDEX service_orders_newest ON service_orders (create_time, id);
+CREATE INDEX service_orders_by_file ON service_orders (file_number, create_time, id);
+CREATE INDEX service_orders_by_state ON service_orders (state, create_time, id);
+CREATE INDEX service_orders_by_technician ON service_orders (technician_id, create_time, id);
+CREATE INDEX service_orders_by_schedule ON service_orders (schedule_start);
+CREATE TABLE events (
+  seq {{SERIAL_PK}},
+  order_id TEXT NOT NULL REFERENCES service_orders (id),
+  file_number TEXT NOT NULL,
+  type INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  actor_role INTEGER NOT NULL,
+  event_time BIGINT NOT NULL,
+  attributes TEXT NOT NULL
+);
+CREATE INDEX events_by_order ON events (order_id, seq);
+CREATE INDEX events_by_file ON events (file_number, seq);
+CREATE INDEX events_by_type ON events (type, seq);
+CREATE TABLE markers (
+  name TEXT PRIMARY KEY,
+  set_time BIGINT NOT NULL
+);
+)SQL"},
+  };
+  return migrations;
+}
+
+std::vector<int> ApplyMigrations(soci::session& sql, Dialect dialect) {
+  sql << BeginStatement(dialect, /*write=*/true);
+  try {
+    if (dialect == Dialect::kPostgres) {
+      // Replicas starting at once wait here instead of racing on CREATE TABLE.
+      sql << "SELECT pg_advisory_xact_lock(7264148)";
+    }
+    sql << "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+           "applied_time BIGINT NOT NULL)";
+    std::set<int> applied;
+    {
+      int version = 0;
+      soci::statement st = (sql.prepare << "SELECT version FROM schema_migrations", soci::into(version));
+      st.execute();
+      while (st.fetch()) applied.insert(version);
+    }
+    std::vector<int> now_applied;
+    for (const Migration& m : AllMigrations()) {
+      if (applied.count(m.version)) continue;
+      for (absl::string_view statement : absl::StrSplit(RenderDdl(dialect, m.ddl), ";\n")) {
+        statement = absl::StripAsciiWhitespace(statement);
+        if (!statement.empty()) sql << std::string(statement);
+      }
+      long long when = absl::ToUnixMicros(absl::Now());
+      sql << "INSERT INTO schema_migrations (version, name, applied_time) VALUES (:v, :n, :t)", soci::use(m.version),
+          soci::use(m.name), soci::use(when);
+      now_applied.push_back(m.version);
+    }
+    sql << "COMMIT";
+    return now_applied;
+  } catch (...) {
+    try {
+      sql << "ROLLBACK";
+    } catch (...) {
+      // the original error is the one worth reporting
+    }
+    throw;
+  }
+}
+
+}  // namespace homevisit::storage

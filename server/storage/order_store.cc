@@ -1,0 +1,171 @@
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "domain/errors.h"
+#include "storage/sql.h"
+#include "storage/stores.h"
+
+namespace homevisit::storage {
+
+using domain::ServiceOrder;
+
+namespace {
+
+constexpr const char* kSelectOrder =
+    "SELECT o.id, o.file_number, o.given_name, o.family_name, o.email, o.street, o.exterior_number, "
+    "o.interior_number, o.colonia, o.delegacion, o.postal_code, o.address_references, o.requested_start, "
+    "o.requested_end, o.receiver_name, o.receiver_phone, o.problem_description, o.charge, o.state, "
+    "o.technician_id, t.display_name AS technician_name, o.window_start, o.window_end, o.book_time, "
+    "o.cancel_reason, o.cancel_time, o.cancel_actor, o.create_time, o.update_time, o.version "
+    "FROM service_orders o LEFT JOIN technicians t ON t.id = o.technician_id ";
+
+ServiceOrder OrderFromRow(const soci::row& r) {
+  ServiceOrder o;
+  o.id = GetText(r, "id");
+  domain::OrderIntake& in = o.intake;
+  in.file_number = GetText(r, "file_number");
+  in.given_name = GetText(r, "given_name");
+  in.family_name = GetText(r, "family_name");
+  in.email = GetText(r, "email");
+  in.address.street = GetText(r, "street");
+  in.address.exterior_number = GetText(r, "exterior_number");
+  in.address.interior_number = GetText(r, "interior_number");
+  in.address.colonia = GetText(r, "colonia");
+  in.address.delegacion = GetText(r, "delegacion");
+  in.address.postal_code = GetText(r, "postal_code");
+  in.address.references = GetText(r, "address_references");
+  in.requested_window = {GetTime(r, "requested_start"), GetTime(r, "requested_end")};
+  in.receiver_name = GetText(r, "receiver_name");
+  in.receiver_phone = GetText(r, "receiver_phone");
+  in.problem_description = GetText(r, "problem_description");
+  in.charge = static_cast<domain::Charge>(GetInt(r, "charge"));
+  o.state = static_cast<domain::OrderState>(GetInt(r, "state"));
+  if (!IsNull(r, "technician_id")) {
+    o.appointment = domain::Appointment{GetText(r, "technician_id"), GetText(r, "technician_name"),
+                                        {GetTime(r, "window_start"), GetTime(r, "window_end")},
+                                        GetTime(r, "book_time")};
+  }
+  if (!IsNull(r, "cancel_time")) {
+    o.cancellation = domain::Cancellation{GetText(r, "cancel_reason"), GetTime(r, "cancel_time"),
+                                          GetText(r, "cancel_actor")};
+  }
+  o.create_time = GetTime(r, "create_time");
+  o.update_time = GetTime(r, "update_time");
+  o.version = GetInt(r, "version");
+  return o;
+}
+
+// The mutable columns with their values, shared by INSERT and UPDATE.
+std::vector<std::pair<std::string, std::string>> MutableColumns(const ServiceOrder& o, SqlParams& p) {
+  const domain::OrderIntake& in = o.intake;
+  const domain::Appointment* a = o.appointment ? &*o.appointment : nullptr;
+  const domain::Cancellation* c = o.cancellation ? &*o.cancellation : nullptr;
+  return {
+      {"receiver_name", p.Text(in.receiver_name)},
+      {"receiver_phone", p.Text(in.receiver_phone)},
+      {"problem_description", p.Text(in.problem_description)},
+      {"address_references", p.Text(in.address.references)},
+      {"charge", p.Int(static_cast<int>(in.charge))},
+      {"state", p.Int(static_cast<int>(o.state))},
+      {"technician_id", p.TextOrNull(a ? a->technician_id : "")},
+      {"window_start", p.TimeOrNull(a ? &a->window.start : nullptr)},
+      {"window_end", p.TimeOrNull(a ? &a->window.end : nullptr)},
+      {"book_time", p.TimeOrNull(a ? &a->book_time : nullptr)},
+      {"cancel_reason", p.TextOrNull(c ? c->reason : "")},
+      {"cancel_time", p.TimeOrNull(c ? &c->time : nullptr)},
+      {"cancel_actor", p.TextOrNull(c ? c->actor : "")},
+      {"schedule_start", p.Time(o.ScheduleStart())},
+      {"update_time", p.Time(o.update_time)},
+      {"version", p.Int(o.version)},
+  };
+}
+
+}  // namespace
+
+bool SociOrderRepository::InsertIfNewRequest(const ServiceOrder& o, const std::string& request_id) {
+  SqlParams p;
+  const domain::OrderIntake& in = o.intake;
+  std::vector<std::pair<std::string, std::string>> columns = {
+      {"id", p.Text(o.id)},
+      {"request_id", p.Text(request_id)},
+      {"file_number", p.Text(in.file_number)},
+      {"given_name", p.Text(in.given_name)},
+      {"family_name", p.Text(in.family_name)},
+      {"email", p.Text(in.email)},
+      {"street", p.Text(in.address.street)},
+      {"exterior_number", p.Text(in.address.exterior_number)},
+      {"interior_number", p.Text(in.address.interior_number)},
+      {"colonia", p.Text(in.address.colonia)},
+      {"delegacion", p.Text(in.address.delegacion)},
+      {"postal_code", p.Text(in.address.postal_code)},
+      {"requested_start", p.Time(in.requested_window.start)},
+      {"requested_end", p.Time(in.requested_window.end)},
+      {"create_time", p.Time(o.create_time)},
+  };
+  for (auto& column : MutableColumns(o, p)) columns.push_back(std::move(column));
+  std::vector<std::string> names, values;
+  for (const auto& [name, value] : columns) {
+    names.push_back(name);
+    values.push_back(value);
+  }
+  // ON CONFLICT DO NOTHING (SQLite >= 3.24 and PostgreSQL): a concurrent retry with the same
+  // request id inserts nothing instead of failing, and the caller reads the first order.
+  return Execute(sql_,
+                 absl::StrCat("INSERT INTO service_orders (", absl::StrJoin(names, ", "), ") VALUES (",
+                              absl::StrJoin(values, ", "), ") ON CONFLICT (request_id) DO NOTHING"),
+                 p) == 1;
+}
+
+std::optional<ServiceOrder> SociOrderRepository::FindWhere(const std::string& column, const std::string& value) {
+  SqlParams p;
+  std::optional<ServiceOrder> found;
+  QueryRows(sql_, absl::StrCat(kSelectOrder, "WHERE o.", column, " = ", p.Text(value)), p,
+            [&](const soci::row& r) { found = OrderFromRow(r); });
+  return found;
+}
+
+std::optional<ServiceOrder> SociOrderRepository::FindByRequestId(const std::string& request_id) {
+  return FindWhere("request_id", request_id);
+}
+
+std::optional<ServiceOrder> SociOrderRepository::Find(const std::string& id) { return FindWhere("id", id); }
+
+std::vector<ServiceOrder> SociOrderRepository::List(const domain::OrderFilter& f,
+                                                    const std::optional<domain::OrderPosition>& after, int limit) {
+  SqlParams p;
+  std::vector<std::string> where;
+  if (!f.file_number.empty()) where.push_back(absl::StrCat("o.file_number = ", p.Text(f.file_number)));
+  if (!f.technician_id.empty()) where.push_back(absl::StrCat("o.technician_id = ", p.Text(f.technician_id)));
+  if (!f.states.empty()) {
+    std::vector<std::string> states;
+    for (domain::OrderState s : f.states) states.push_back(p.Int(static_cast<int>(s)));
+    where.push_back(absl::StrCat("o.state IN (", absl::StrJoin(states, ", "), ")"));
+  }
+  if (f.schedule_start_after) where.push_back(absl::StrCat("o.schedule_start >= ", p.Time(*f.schedule_start_after)));
+  if (f.schedule_start_before) where.push_back(absl::StrCat("o.schedule_start < ", p.Time(*f.schedule_start_before)));
+  if (after) {
+    std::string t = p.Time(after->create_time);
+    std::string t2 = p.Time(after->create_time);
+    where.push_back(absl::StrCat("(o.create_time < ", t, " OR (o.create_time = ", t2, " AND o.id < ", p.Text(after->id),
+                                 "))"));
+  }
+  std::string query = kSelectOrder;
+  if (!where.empty()) absl::StrAppend(&query, "WHERE ", absl::StrJoin(where, " AND "), " ");
+  absl::StrAppend(&query, "ORDER BY o.create_time DESC, o.id DESC LIMIT ", p.Int(limit));
+  std::vector<ServiceOrder> orders;
+  QueryRows(sql_, query, p, [&](const soci::row& r) { orders.push_back(OrderFromRow(r)); });
+  return orders;
+}
+
+void SociOrderRepository::Update(const ServiceOrder& o, int expected_version) {
+  SqlParams p;
+  std::vector<std::string> sets;
+  for (const auto& [name, value] : MutableColumns(o, p)) sets.push_back(absl::StrCat(name, " = ", value));
+  std::string query = absl::StrCat("UPDATE service_orders SET ", absl::StrJoin(sets, ", "), " WHERE id = ",
+                                   p.Text(o.id), " AND version = ", p.Int(expected_version));
+  if (Execute(sql_, query, p) != 1) {
+    throw domain::DomainError(domain::ErrorKind::kAborted, "CONCURRENT_UPDATE",
+                              "the order was changed concurrently: read it again and retry");
+  }
+}
+
+}  // namespace homevisit::storage

@@ -1,0 +1,76 @@
+#pragma once
+// SOCI implementations of the domain's repositories. Each lives for one transaction and uses the
+// session that transaction leased.
+#include <soci/soci.h>
+
+#include "domain/repositories.h"
+#include "storage/database.h"
+
+namespace homevisit::storage {
+
+class SociOrderRepository final : public domain::OrderRepository {
+ public:
+  explicit SociOrderRepository(soci::session& sql) : sql_(sql) {}
+  bool InsertIfNewRequest(const domain::ServiceOrder& order, const std::string& request_id) override;
+  std::optional<domain::ServiceOrder> FindByRequestId(const std::string& request_id) override;
+  std::optional<domain::ServiceOrder> Find(const std::string& id) override;
+  std::vector<domain::ServiceOrder> List(const domain::OrderFilter& filter,
+                                         const std::optional<domain::OrderPosition>& after, int limit) override;
+  void Update(const domain::ServiceOrder& order, int expected_version) override;
+
+ private:
+  std::optional<domain::ServiceOrder> FindWhere(const std::string& column, const std::string& value);
+  soci::session& sql_;
+};
+
+class SociEventRepository final : public domain::EventRepository {
+ public:
+  SociEventRepository(soci::session& sql, Dialect dialect) : sql_(sql), dialect_(dialect) {}
+  long long Append(const domain::Event& event) override;
+  std::vector<domain::Event> List(const domain::EventFilter& filter, long long after_seq, int limit) override;
+
+ private:
+  soci::session& sql_;
+  Dialect dialect_;
+};
+
+class SociTechnicianRepository final : public domain::TechnicianRepository {
+ public:
+  explicit SociTechnicianRepository(soci::session& sql) : sql_(sql) {}
+  void Insert(const domain::Technician& technician) override;
+  std::optional<domain::Technician> Find(const std::string& id) override;
+  std::vector<domain::Technician> List(bool include_inactive, const std::string& postal_code,
+                                       const std::optional<std::pair<std::string, std::string>>& after,
+                                       int limit) override;
+
+ private:
+  void LoadSchedules(std::vector<domain::Technician>& technicians);
+  soci::session& sql_;
+};
+
+class SociMarkerRepository final : public domain::MarkerRepository {
+ public:
+  explicit SociMarkerRepository(soci::session& sql) : sql_(sql) {}
+  bool SetOnce(const std::string& name, absl::Time now) override;
+
+ private:
+  soci::session& sql_;
+};
+
+class SociUnitOfWork final : public domain::UnitOfWork {
+ public:
+  SociUnitOfWork(soci::session& sql, Dialect dialect)
+      : orders_(sql), events_(sql, dialect), technicians_(sql), markers_(sql) {}
+  domain::OrderRepository& orders() override { return orders_; }
+  domain::EventRepository& events() override { return events_; }
+  domain::TechnicianRepository& technicians() override { return technicians_; }
+  domain::MarkerRepository& markers() override { return markers_; }
+
+ private:
+  SociOrderRepository orders_;
+  SociEventRepository events_;
+  SociTechnicianRepository technicians_;
+  SociMarkerRepository markers_;
+};
+
+}  // namespace homevisit::storage

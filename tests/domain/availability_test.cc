@@ -1,0 +1,355 @@
+#include "domain/availability.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+
+namespace homevisit::domain {
+
+void PrintTo(const SlotOption& o, std::ostream* os) {
+  *os << o.technician_id << " [" << o.window.start << ", " << o.window.end << ")";
+}
+
+namespace {
+
+// Loaded at static-init time, before any test runs, so fail loudly rather than via EXPECT.
+absl::TimeZone Zone(const char* name) {
+  absl::TimeZone tz;
+  if (!absl::LoadTimeZone(name, &tz)) {
+    std::fprintf(stderr, "time zone %s missing (tzdata)\n", name);
+    std::abort();
+  }
+  return tz;
+}
+
+const absl::TimeZone kMexicoCity = Zone("America/Mexico_City");
+const absl::TimeZone kTijuana = Zone("America/Tijuana");
+
+// 2026-03-01 is a Sunday, so 2026-03-02 is a Monday.
+absl::Time Cdmx(int month, int day, int hour, int minute = 0) {
+  return absl::FromCivil(absl::CivilMinute(2026, month, day, hour, minute), kMexicoCity);
+}
+
+absl::Time Utc(int month, int day, int hour, int minute = 0) {
+  return absl::FromCivil(absl::CivilMinute(2026, month, day, hour, minute), absl::UTCTimeZone());
+}
+
+// Monday to Saturday, 09:00-18:00.
+std::vector<WeeklyShift> WeekdayShifts() {
+  std::vector<WeeklyShift> shifts;
+  for (int d = 1; d <= 6; ++d) shifts.push_back({d, 9 * 60, 18 * 60});
+  return shifts;
+}
+
+TechnicianCalendar Tech(std::string id) {
+  TechnicianCalendar t;
+  t.display_name = "Name " + id;
+  t.technician_id = std::move(id);
+  t.postal_codes = {"01000"};
+  t.delegaciones = {"Álvaro Obregón"};
+  t.weekly_shifts = WeekdayShifts();
+  return t;
+}
+
+AvailabilityRequest At(absl::Time start) {
+  return {{start, start + absl::Hours(2)}, "01000", "Álvaro Obregón"};
+}
+
+// Options as "MM-DD HH:MM tech" in local time: concrete and readable on failure.
+std::vector<std::string> Describe(const std::vector<SlotOption>& options,
+                                  absl::TimeZone tz = kMexicoCity) {
+  std::vector<std::string> out;
+  for (const SlotOption& o : options) {
+    out.push_back(absl::FormatTime("%m-%d %H:%M ", o.window.start, tz) + o.technician_id);
+  }
+  return out;
+}
+
+using V = std::vector<std::string>;
+
+class AvailabilityTest : public ::testing::Test {
+ protected:
+  SchedulingPolicy policy_;  // defaults: CDMX, 2h window, 1h visit, 30 min buffer, 14 days
+  absl::Time now_ = Cdmx(3, 2, 7);  // Monday 07:00
+};
+
+TEST_F(AvailabilityTest, FreeRequestedWindow) {
+  const Availability a = ComputeAvailability(At(Cdmx(3, 3, 10)), {Tech("t1")}, policy_, now_);
+  EXPECT_TRUE(a.requested_available);
+  EXPECT_EQ(a.reason, UnavailableReason::kNone);
+  ASSERT_TRUE(a.requested.has_value());
+  EXPECT_EQ(a.requested->window, (Interval{Cdmx(3, 3, 10), Cdmx(3, 3, 12)}));
+  EXPECT_EQ(a.requested->technician_id, "t1");
+  EXPECT_EQ(a.requested->technician_name, "Name t1");
+  // Nearest first, equal distance earlier first, the requested start itself excluded.
+  EXPECT_EQ(Describe(a.same_day), (V{"03-03 09:30 t1", "03-03 10:30 t1", "03-03 09:00 t1"}));
+  EXPECT_EQ(a.same_day[0].window.end, Cdmx(3, 3, 11, 30));
+}
+
+TEST_F(AvailabilityTest, RequestedLengthIsReplacedByWindowLength) {
+  AvailabilityRequest r = At(Cdmx(3, 3, 10));
+  r.requested_window.end = Cdmx(3, 3, 10, 45);
+  const Availability a = ComputeAvailability(r, {Tech("t1")}, policy_, now_);
+  ASSERT_TRUE(a.requested.has_value());
+  EXPECT_EQ(a.requested->window, (Interval{Cdmx(3, 3, 10), Cdmx(3, 3, 12)}));
+
+  r.requested_window.end = Cdmx(3, 3, 9);  // ends before it starts
+  const Availability bad = ComputeAvailability(r, {Tech("t1")}, policy_, now_);
+  EXPECT_EQ(bad.reason, UnavailableReason::kInvalidWindow);
+  EXPECT_FALSE(bad.requested_available);
+  EXPECT_TRUE(bad.same_day.empty());
+  EXPECT_TRUE(bad.other_days.empty());
+}
+
+TEST_F(AvailabilityTest, WindowCrossingShiftEnd) {
+  // Window 16:00-18:00 plus a 1 h visit ends at 19:00, after the 18:00 shift end.
+  const Availability a = ComputeAvailability(At(Cdmx(3, 3, 16)), {Tech("t1")}, policy_, now_);
+  EXPECT_FALSE(a.requested_available);
+  EXPECT_FALSE(a.requested.has_value());
+  EXPECT_EQ(a.reason, UnavailableReason::kOutsideWorkingHours);
+  EXPECT_EQ(Describe(a.same_day), (V{"03-03 15:00 t1", "03-03 14:30 t1", "03-03 14:00 t1"}));
+  // 15:00 works: the visit ends 18:00 exactly; the travel buffer may run past the shift.
+  EXPECT_EQ(CheckTechnicianWindow(Tech("t1"), At(Cdmx(3, 3, 15)), policy_, now_),
+            UnavailableReason::kNone);
+  EXPECT_EQ(CheckTechnicianWindow(Tech("t1"), At(Cdmx(3, 3, 15, 30)), policy_, now_),
+            UnavailableReason::kOutsideWorkingHours);
+}
+
+TEST_F(AvailabilityTest, TimeOffBlocks) {
+  TechnicianCalendar t = Tech("t1");
+  t.time_off = {{Cdmx(3, 3, 8), Cdmx(3, 3, 13)}};
+  const Availability a = ComputeAvailability(At(Cdmx(3, 3, 10)), {t}, policy_, now_);
+  EXPECT_FALSE(a.requested_available);
+  EXPECT_EQ(a.reason, UnavailableReason::kAllBooked);
+  EXPECT_EQ(Describe(a.same_day), (V{"03-03 13:00 t1", "03-03 13:30 t1", "03-03 14:00 t1"}));
+}
+
+TEST_F(AvailabilityTest, TravelBufferBlocksUntilItPasses) {
+  EXPECT_EQ(OccupancyOf({Cdmx(3, 3, 9), Cdmx(3, 3, 11)}, policy_),
+            (Interval{Cdmx(3, 3, 9), Cdmx(3, 3, 12, 30)}));
+  TechnicianCalendar t = Tech("t1");
+  t.busy = {OccupancyOf({Cdmx(3, 3, 9), Cdmx(3, 3, 11)}, policy_),      // until 12:30
+            OccupancyOf({Cdmx(3, 3, 17), Cdmx(3, 3, 19)}, policy_)};    // from 17:00
+  // Work ends 12:00 + visit; the buffer keeps the next window out until 12:30.
+  EXPECT_EQ(CheckTechnicianWindow(t, At(Cdmx(3, 3, 12)), policy_, now_),
+            UnavailableReason::kAllBooked);
+  EXPECT_EQ(CheckTechnicianWindow(t, At(Cdmx(3, 3, 12, 30)), policy_, now_),
+            UnavailableReason::kNone);
+  // Our own buffer counts too: 13:30 occupies until 17:00 (touching is fine), 14:00 not.
+  EXPECT_EQ(CheckTechnicianWindow(t, At(Cdmx(3, 3, 13, 30)), policy_, now_),
+            UnavailableReason::kNone);
+  EXPECT_EQ(CheckTechnicianWindow(t, At(Cdmx(3, 3, 14)), policy_, now_),
+            UnavailableReason::kAllBooked);
+  const Availability a = ComputeAvailability(At(Cdmx(3, 3, 12)), {t}, policy_, now_);
+  EXPECT_EQ(a.reason, UnavailableReason::kAllBooked);
+  EXPECT_EQ(Describe(a.same_day), (V{"03-03 12:30 t1", "03-03 13:00 t1", "03-03 13:30 t1"}));
+}
+
+TEST_F(AvailabilityTest, ZoneMismatch) {
+  AvailabilityRequest r = At(Cdmx(3, 3, 10));
+  r.postal_code = "06600";
+  r.delegacion = "Cuauhtémoc";
+  const Availability a = ComputeAvailability(r, {Tech("t1")}, policy_, now_);
+  EXPECT_FALSE(a.requested_available);
+  EXPECT_EQ(a.reason, UnavailableReason::kNoTechnicianCoversZone);
+  EXPECT_TRUE(a.same_day.empty());
+  EXPECT_TRUE(a.other_days.empty());
+  EXPECT_EQ(CheckTechnicianWindow(Tech("t1"), r, policy_, now_),
+            UnavailableReason::kNoTechnicianCoversZone);
+
+  r.delegacion = "  ALVARO   obregon ";  // delegación matches, case and accents ignored
+  EXPECT_TRUE(ComputeAvailability(r, {Tech("t1")}, policy_, now_).requested_available);
+  r.delegacion = "";
+  r.postal_code = " 01000";  // postal code alone matches
+  EXPECT_TRUE(ComputeAvailability(r, {Tech("t1")}, policy_, now_).requested_available);
+  r.postal_code = "";  // nothing given covers nothing
+  EXPECT_EQ(ComputeAvailability(r, {Tech("t1")}, policy_, now_).reason,
+            UnavailableReason::kNoTechnicianCoversZone);
+}
+
+TEST(NormalizeZoneNameTest, FoldsCaseAccentsAndSpaces) {
+  EXPECT_EQ(NormalizeZoneName("  Álvaro   OBREGÓN "), "alvaro obregon");
+  EXPECT_EQ(NormalizeZoneName("Cuauhtémoc"), "cuauhtemoc");
+  EXPECT_EQ(NormalizeZoneName("A\xCC\x81lvaro Obrego\xCC\x81n"), "alvaro obregon");  // NFD
+  EXPECT_EQ(NormalizeZoneName("Ñuñoa"), "nunoa");
+  EXPECT_EQ(NormalizeZoneName(""), "");
+}
+
+TEST_F(AvailabilityTest, RequestedTimeInThePast) {
+  const Availability a = ComputeAvailability(At(Cdmx(3, 2, 6)), {Tech("t1")}, policy_, now_);
+  EXPECT_FALSE(a.requested_available);
+  EXPECT_EQ(a.reason, UnavailableReason::kInThePast);
+  EXPECT_EQ(Describe(a.same_day), (V{"03-02 09:00 t1", "03-02 09:30 t1", "03-02 10:00 t1"}));
+  // Sunday 03-01 is as near as Tuesday but already past.
+  EXPECT_EQ(Describe(a.other_days), (V{"03-03 09:00 t1", "03-03 09:30 t1", "03-04 09:00 t1"}));
+  EXPECT_EQ(CheckTechnicianWindow(Tech("t1"), At(Cdmx(3, 2, 6, 59)), policy_, now_),
+            UnavailableReason::kInThePast);
+}
+
+TEST_F(AvailabilityTest, BeyondTheHorizon) {
+  // now + 14 days = Monday 03-16 07:00, so nothing on 03-16 itself; Sunday 03-15 has no shift.
+  const Availability a = ComputeAvailability(At(Cdmx(3, 17, 10)), {Tech("t1")}, policy_, now_);
+  EXPECT_FALSE(a.requested_available);
+  EXPECT_EQ(a.reason, UnavailableReason::kBeyondHorizon);
+  EXPECT_TRUE(a.same_day.empty());
+  EXPECT_EQ(Describe(a.other_days), (V{"03-14 09:00 t1", "03-14 09:30 t1", "03-13 09:00 t1"}));
+  EXPECT_EQ(CheckTechnicianWindow(Tech("t1"), At(Cdmx(3, 16, 9)), policy_, now_),
+            UnavailableReason::kBeyondHorizon);
+}
+
+TEST_F(AvailabilityTest, DayWithoutAnyTechnicianStillOffersOtherDays) {
+  // Sunday 03-08: nobody works. Monday and Saturday are both one day away: later first.
+  const Availability a = ComputeAvailability(At(Cdmx(3, 8, 10)), {Tech("t1"), Tech("t2")},
+                                             policy_, now_);
+  EXPECT_FALSE(a.requested_available);
+  EXPECT_EQ(a.reason, UnavailableReason::kOutsideWorkingHours);
+  EXPECT_TRUE(a.same_day.empty());
+  EXPECT_EQ(Describe(a.other_days), (V{"03-09 09:00 t1", "03-09 09:30 t1", "03-07 09:00 t1"}));
+}
+
+TEST_F(AvailabilityTest, SameDayOrderedByDistanceFromRequestedStart) {
+  TechnicianCalendar t = Tech("t1");
+  // Occupancy is 3.5 h, so only 09:00, 09:30 (before) and 14:00..15:00 (after) stay free.
+  t.busy = {{Cdmx(3, 3, 13), Cdmx(3, 3, 14)}};
+  policy_.same_day_options = 5;
+  const Availability a = ComputeAvailability(At(Cdmx(3, 3, 12)), {t}, policy_, now_);
+  EXPECT_EQ(a.reason, UnavailableReason::kAllBooked);
+  EXPECT_EQ(Describe(a.same_day), (V{"03-03 14:00 t1", "03-03 09:30 t1", "03-03 14:30 t1",
+                                     "03-03 09:00 t1", "03-03 15:00 t1"}));
+}
+
+TEST_F(AvailabilityTest, OtherDaysNearestDateFirstThenEarliestTime) {
+  TechnicianCalendar t = Tech("t1");
+  t.time_off = {{Cdmx(3, 5, 0), Cdmx(3, 6, 0)}};  // Thursday off
+  policy_.other_day_options = 5;
+  // Requested Wednesday 03-04. Distance 1: Thursday (off), Tuesday; distance 2: Friday, then
+  // Monday (today). At most two options per date.
+  const Availability a = ComputeAvailability(At(Cdmx(3, 4, 10)), {t}, policy_, now_);
+  EXPECT_TRUE(a.requested_available);
+  EXPECT_EQ(Describe(a.other_days), (V{"03-03 09:00 t1", "03-03 09:30 t1", "03-06 09:00 t1",
+                                       "03-06 09:30 t1", "03-02 09:00 t1"}));
+}
+
+TEST_F(AvailabilityTest, LoadBalancingThenSmallerId) {
+  TechnicianCalendar a = Tech("a");
+  TechnicianCalendar b = Tech("b");
+  const AvailabilityRequest r = At(Cdmx(3, 3, 10));
+  // Equal load: the smaller id.
+  EXPECT_EQ(ComputeAvailability(r, {b, a}, policy_, now_).requested->technician_id, "a");
+  // Busy time on another date does not count.
+  a.busy = {{Cdmx(3, 4, 9), Cdmx(3, 4, 17)}};
+  EXPECT_EQ(ComputeAvailability(r, {b, a}, policy_, now_).requested->technician_id, "a");
+  // One hour busy that date (not clashing with the window): the less loaded "b" takes it.
+  a.busy.push_back({Cdmx(3, 3, 16), Cdmx(3, 3, 17)});
+  const Availability av = ComputeAvailability(r, {a, b}, policy_, now_);
+  EXPECT_EQ(av.requested->technician_id, "b");
+  EXPECT_EQ(av.requested->technician_name, "Name b");
+  // "b" busier still, but then "a" is the only one free at 10:00.
+  b.busy = {{Cdmx(3, 3, 9), Cdmx(3, 3, 12)}};
+  EXPECT_EQ(ComputeAvailability(r, {a, b}, policy_, now_).requested->technician_id, "a");
+}
+
+TEST_F(AvailabilityTest, InactiveTechnicianIgnored) {
+  TechnicianCalendar off = Tech("a");
+  off.active = false;
+  const AvailabilityRequest r = At(Cdmx(3, 3, 10));
+  EXPECT_EQ(ComputeAvailability(r, {off}, policy_, now_).reason,
+            UnavailableReason::kNoTechnicianCoversZone);
+  EXPECT_EQ(CheckTechnicianWindow(off, r, policy_, now_),
+            UnavailableReason::kNoTechnicianCoversZone);
+  TechnicianCalendar on = Tech("z");
+  on.busy = {{Cdmx(3, 3, 16), Cdmx(3, 3, 17)}};
+  const Availability a = ComputeAvailability(r, {off, on}, policy_, now_);
+  EXPECT_EQ(a.requested->technician_id, "z");
+  for (const SlotOption& o : a.same_day) EXPECT_EQ(o.technician_id, "z");
+  for (const SlotOption& o : a.other_days) EXPECT_EQ(o.technician_id, "z");
+}
+
+TEST_F(AvailabilityTest, ShiftsTouchingAcrossMidnightAreContinuous) {
+  TechnicianCalendar t = Tech("t1");
+  t.weekly_shifts = {{2, 20 * 60, 24 * 60}, {3, 0, 4 * 60}};  // Tue 20-24, Wed 00-04
+  EXPECT_EQ(CheckTechnicianWindow(t, At(Cdmx(3, 3, 23)), policy_, now_),
+            UnavailableReason::kNone);  // works until 02:00 Wednesday
+  EXPECT_EQ(CheckTechnicianWindow(t, At(Cdmx(3, 4, 1, 30)), policy_, now_),
+            UnavailableReason::kOutsideWorkingHours);  // would work until 04:30
+}
+
+TEST_F(AvailabilityTest, MexicoCityHasNoDaylightSavingTime) {
+  // Under the pre-2023 rules 04-07 would have been UTC-5; now 09:00 is 15:00 UTC all year.
+  EXPECT_EQ(Cdmx(1, 6, 9), Utc(1, 6, 15));
+  EXPECT_EQ(Cdmx(4, 7, 9), Utc(4, 7, 15));
+  EXPECT_EQ(SchedulingPolicy{}.time_zone, kMexicoCity);
+  const absl::Time now = Utc(4, 1, 0);
+  const Availability a = ComputeAvailability(At(Utc(4, 7, 15)), {Tech("t1")}, policy_, now);
+  EXPECT_TRUE(a.requested_available);
+  EXPECT_EQ(CheckTechnicianWindow(Tech("t1"), At(Utc(4, 7, 14, 30)), policy_, now),
+            UnavailableReason::kOutsideWorkingHours);
+}
+
+class TijuanaTest : public ::testing::Test {
+ protected:
+  TijuanaTest() {
+    policy_.time_zone = kTijuana;
+    tech_ = Tech("t1");
+    tech_.weekly_shifts.push_back({0, 9 * 60, 18 * 60});  // Sundays too
+  }
+  UnavailableReason Check(absl::Time start, absl::Time now) {
+    return CheckTechnicianWindow(tech_, At(start), policy_, now);
+  }
+  SchedulingPolicy policy_;
+  TechnicianCalendar tech_;
+};
+
+TEST_F(TijuanaTest, SpringForward) {
+  const absl::Time now = Utc(3, 1, 0);
+  // Saturday 03-07 09:00 PST = 17:00 UTC; Sunday 03-08 09:00 PDT = 16:00 UTC.
+  EXPECT_EQ(Check(Utc(3, 7, 16), now), UnavailableReason::kOutsideWorkingHours);
+  EXPECT_EQ(Check(Utc(3, 7, 17), now), UnavailableReason::kNone);
+  EXPECT_EQ(Check(Utc(3, 8, 16), now), UnavailableReason::kNone);
+  EXPECT_EQ(Check(Utc(3, 8, 15, 30), now), UnavailableReason::kOutsideWorkingHours);
+  // Last window of the day: 15:00 PDT = 22:00 UTC.
+  EXPECT_EQ(Check(Utc(3, 8, 22), now), UnavailableReason::kNone);
+  EXPECT_EQ(Check(Utc(3, 8, 22, 30), now), UnavailableReason::kOutsideWorkingHours);
+  const Availability a = ComputeAvailability(At(Utc(3, 8, 16)), {tech_}, policy_, now);
+  EXPECT_EQ(Describe(a.same_day, kTijuana),
+            (V{"03-08 09:30 t1", "03-08 10:00 t1", "03-08 10:30 t1"}));
+  EXPECT_EQ(a.same_day[0].window.start, Utc(3, 8, 16, 30));
+}
+
+TEST_F(TijuanaTest, NightShiftOverTheSkippedHour) {
+  // Sunday 03-08 00:00 PST (08:00 UTC) to 06:00 PDT (13:00 UTC): five real hours; the local
+  // 02:00 and 02:30 grid points do not exist.
+  tech_.weekly_shifts = {{0, 0, 6 * 60}};
+  const absl::Time now = Utc(3, 1, 0);
+  EXPECT_EQ(Check(Utc(3, 8, 10), now), UnavailableReason::kNone);  // 03:00 PDT
+  EXPECT_EQ(Check(Utc(3, 8, 10, 30), now), UnavailableReason::kOutsideWorkingHours);
+  policy_.same_day_options = 10;
+  const Availability a = ComputeAvailability(At(Utc(3, 8, 8)), {tech_}, policy_, now);
+  EXPECT_TRUE(a.requested_available);
+  EXPECT_EQ(Describe(a.same_day, kTijuana),
+            (V{"03-08 00:30 t1", "03-08 01:00 t1", "03-08 01:30 t1", "03-08 03:00 t1"}));
+  EXPECT_EQ(a.same_day.back().window.start, Utc(3, 8, 10));
+}
+
+TEST_F(TijuanaTest, FallBack) {
+  const absl::Time now = Utc(10, 25, 0);
+  // Saturday 10-31 09:00 PDT = 16:00 UTC; Sunday 11-01 09:00 PST = 17:00 UTC.
+  EXPECT_EQ(Check(Utc(10, 31, 16), now), UnavailableReason::kNone);
+  EXPECT_EQ(Check(Utc(11, 1, 16), now), UnavailableReason::kOutsideWorkingHours);
+  EXPECT_EQ(Check(Utc(11, 1, 17), now), UnavailableReason::kNone);
+  const Availability a = ComputeAvailability(At(Utc(11, 1, 16)), {tech_}, policy_, now);
+  EXPECT_EQ(a.reason, UnavailableReason::kOutsideWorkingHours);
+  EXPECT_EQ(a.same_day.front().window.start, Utc(11, 1, 17));
+  EXPECT_EQ(Describe(a.same_day, kTijuana),
+            (V{"11-01 09:00 t1", "11-01 09:30 t1", "11-01 10:00 t1"}));
+}
+
+}  // namespace
+}  // namespace homevisit::domain
