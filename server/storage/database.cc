@@ -71,7 +71,7 @@ std::unique_ptr<Database> Database::Open(const DatabaseOptions& options) {
     target = options.url.substr(7);
   } else if (absl::StartsWith(options.url, "postgresql://") || absl::StartsWith(options.url, "postgres://")) {
     dialect = Dialect::kPostgres;
-    target = options.url;
+    target = PostgresConnectString(options.url);
   } else {
     throw DomainError(ErrorKind::kInvalidArgument, "BAD_DATABASE_URL",
                       "--db must be sqlite:PATH or a postgresql:// URL");

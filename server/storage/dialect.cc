@@ -2,8 +2,12 @@
 
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
+#include <libpq-fe.h>
+
+#include <memory>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 
 namespace homevisit::storage {
@@ -44,6 +48,27 @@ ErrorClass Classify(Dialect dialect, const soci::soci_error& error) {
     return {ErrorKind::kUnavailable, "DATABASE_UNAVAILABLE", false, true};
   }
   return {ErrorKind::kInternal, "DATABASE_ERROR", false, false};
+}
+
+std::string PostgresConnectString(const std::string& url) {
+  char* error = nullptr;
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(PQconninfoParse(url.c_str(), &error),
+                                                                        &PQconninfoFree);
+  if (!options) {
+    if (error) PQfreemem(error);  // its text may quote the password: not passed on
+    throw domain::DomainError(ErrorKind::kInvalidArgument, "BAD_DATABASE_URL", "malformed PostgreSQL URL");
+  }
+  std::string result;
+  for (PQconninfoOption* o = options.get(); o->keyword; ++o) {
+    if (!o->val || !*o->val) continue;
+    std::string value;
+    for (const char* c = o->val; *c; ++c) {
+      if (*c == '\\' || *c == '\'') value.push_back('\\');
+      value.push_back(*c);
+    }
+    absl::StrAppend(&result, result.empty() ? "" : " ", o->keyword, "='", value, "'");
+  }
+  return result;
 }
 
 const char* BeginStatement(Dialect dialect, bool write) {

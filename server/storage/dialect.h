@@ -24,6 +24,10 @@ ErrorClass Classify(Dialect dialect, const soci::soci_error& error);
 // fail with BUSY despite the busy timeout.
 const char* BeginStatement(Dialect dialect, bool write);
 
+// SOCI's PostgreSQL backend mangles URIs ("postgresql://..."), so URIs are turned into libpq's
+// keyword=value form with libpq's own parser. Throws DomainError(kInvalidArgument) if malformed.
+std::string PostgresConnectString(const std::string& url);
+
 // Replaces {{...}} tokens of portable DDL with the dialect's spelling.
 std::string RenderDdl(Dialect dialect, const std::string& ddl);
 

@@ -1,0 +1,60 @@
+#pragma once
+// Test fixtures: a fresh database per test (a SQLite file, or a new PostgreSQL database when
+// HOMEVISIT_TEST_DATABASE_URL names a cluster), an in-process server on a random port, and a
+// real client channel to it.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/server.h"
+#include "homevisit/v1/event.grpc.pb.h"
+#include "homevisit/v1/service_order_service.grpc.pb.h"
+
+namespace homevisit::testing {
+
+// A database that exists for the lifetime of this object.
+class TestDatabase {
+ public:
+  TestDatabase();
+  ~TestDatabase();
+  const std::string& url() const { return url_; }
+  bool is_postgres() const { return !admin_url_.empty(); }
+
+ private:
+  std::string url_;
+  std::string admin_url_;  // PostgreSQL: the cluster's database used to create/drop ours
+  std::string name_;       // PostgreSQL database name, or the SQLite folder
+};
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  // Starts (or restarts) the in-process server on the same database.
+  void StartServer();
+  void StopServer();
+
+  grpc::Status Create(const v1::ServiceOrder& order, const std::string& request_id, v1::ServiceOrder* out);
+  v1::ServiceOrder CreateOk(const v1::ServiceOrder& order, const std::string& request_id);
+  std::vector<v1::ServiceOrder> ListAll(const v1::ListServiceOrdersRequest& request);
+  std::vector<v1::Event> EventsOf(const std::string& order_name);
+
+  std::unique_ptr<TestDatabase> db_;
+  std::unique_ptr<api::Server> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::ServiceOrderService::Stub> orders_;
+  std::unique_ptr<v1::EventService::Stub> events_;
+};
+
+// A complete, valid intake with a window starting `days_ahead` days from now.
+v1::ServiceOrder ValidOrder(int days_ahead = 2);
+// The field paths of the BadRequest violations in a status, in order.
+std::vector<std::string> ViolatedFields(const grpc::Status& status);
+// The ErrorInfo reason in a status, or "".
+std::string ErrorReason(const grpc::Status& status);
+std::string UniqueSuffix();
+
+}  // namespace homevisit::testing
