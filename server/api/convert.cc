@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "domain/errors.h"
+#include "domain/technician_commands.h"
 
 namespace homevisit::api {
 
@@ -107,6 +108,51 @@ void ToProto(const domain::ServiceOrder& o, v1::ServiceOrder* out) {
   out->set_etag(domain::EtagOf(o));
 }
 
+namespace {
+
+// google.type.DayOfWeek counts Monday = 1 ... Sunday = 7; the domain counts Sunday = 0.
+int WeekdayFromProto(google::type::DayOfWeek day) {
+  if (day == google::type::SUNDAY) return 0;
+  if (day >= google::type::MONDAY && day <= google::type::SATURDAY) return static_cast<int>(day);
+  return -1;
+}
+
+// Minutes since midnight; 24:00 is kept (a shift's end), seconds are refused.
+int MinuteFromProto(const google::type::TimeOfDay& t, bool present) {
+  if (!present || t.hours() < 0 || t.hours() > 24 || t.minutes() < 0 || t.minutes() > 59 || t.seconds() != 0 ||
+      t.nanos() != 0 || (t.hours() == 24 && t.minutes() != 0)) {
+    return -1;
+  }
+  return t.hours() * 60 + t.minutes();
+}
+
+// Stored at microsecond precision, so retries and read-backs compare at that precision too.
+absl::Time MicrosFromProto(const google::protobuf::Timestamp& ts, bool present) {
+  absl::Time t = FromProto(ts, present);
+  return t == absl::InfinitePast() ? t : absl::FromUnixMicros(absl::ToUnixMicros(t));
+}
+
+}  // namespace
+
+domain::Technician TechnicianFromProto(const v1::Technician& p) {
+  domain::Technician t;
+  t.display_name = p.display_name();
+  t.employee_number = p.employee_number();
+  t.official_id_type = p.official_id_type();
+  t.mobile_phone = p.mobile_phone();
+  t.postal_codes.assign(p.postal_codes().begin(), p.postal_codes().end());
+  t.delegaciones.assign(p.delegaciones().begin(), p.delegaciones().end());
+  for (const auto& w : p.working_hours()) {
+    t.working_hours.push_back({WeekdayFromProto(w.day_of_week()), MinuteFromProto(w.start_time(), w.has_start_time()),
+                               MinuteFromProto(w.end_time(), w.has_end_time())});
+  }
+  for (const auto& off : p.time_off()) {
+    t.time_off.push_back({MicrosFromProto(off.start_time(), off.has_start_time()),
+                          MicrosFromProto(off.end_time(), off.has_end_time()), off.reason()});
+  }
+  return t;
+}
+
 void ToProto(const domain::Technician& t, v1::Technician* out) {
   out->set_name(TechnicianName(t.id));
   out->set_display_name(t.display_name);
@@ -133,7 +179,7 @@ void ToProto(const domain::Technician& t, v1::Technician* out) {
   out->set_active(t.active);
   ToProto(t.create_time, out->mutable_create_time());
   ToProto(t.update_time, out->mutable_update_time());
-  out->set_etag(absl::StrCat("v", t.version));
+  out->set_etag(domain::EtagOf(t));
 }
 
 void ToProto(const domain::Event& e, v1::Event* out) {

@@ -19,6 +19,9 @@ void ToProto(absl::Time time, google::protobuf::Timestamp* out);
 domain::OrderIntake IntakeFromProto(const v1::ServiceOrder& order);
 void ToProto(const domain::ServiceOrder& order, v1::ServiceOrder* out);
 
+// The technician's own fields; name, active, times and etag are output only and ignored. A
+// missing or malformed weekday or time of day becomes -1, which the domain refuses by field.
+domain::Technician TechnicianFromProto(const v1::Technician& technician);
 void ToProto(const domain::Technician& technician, v1::Technician* out);
 void ToProto(const domain::Event& event, v1::Event* out);
 

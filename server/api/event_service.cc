@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "api/convert.h"
 #include "api/page_token.h"
+#include "api/principal.h"
 #include "api/unary.h"
 #include "domain/text_rules.h"
 
@@ -48,6 +49,11 @@ grpc::ServerUnaryReactor* EventServiceImpl::ListEvents(grpc::CallbackServerConte
     for (const auto& event : events) ToProto(event, response->add_events());
     if (more) response->set_next_page_token(EncodePageToken(fingerprint, {std::to_string(events.back().seq)}));
   });
+}
+
+grpc::ServerWriteReactor<v1::WatchEventsResponse>* EventServiceImpl::WatchEvents(
+    grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) {
+  return watches_.Open(CurrentActor(context).principal, *request);
 }
 
 }  // namespace homevisit::api

@@ -1,21 +1,29 @@
 #pragma once
+#include "api/event_watch.h"
 #include "api/worker_pool.h"
 #include "homevisit/v1/event.grpc.pb.h"
 #include "storage/database.h"
 
 namespace homevisit::api {
 
-// The event log for audits and catch-up. WatchEvents (the live feed) is not served yet.
+// The event log: a paged list for audits and catch-up, and the live, resumable watch.
 class EventServiceImpl final : public v1::EventService::CallbackService {
  public:
-  EventServiceImpl(storage::Database& db, WorkerPool& pool) : db_(db), pool_(pool) {}
+  EventServiceImpl(storage::Database& db, WorkerPool& pool, WatchOptions watch_options)
+      : db_(db), pool_(pool), watches_(db, pool, watch_options) {}
+
+  // Ends every live watch (graceful shutdown): call before the server's own Shutdown.
+  void StopWatches() { watches_.StopAll(); }
 
   grpc::ServerUnaryReactor* ListEvents(grpc::CallbackServerContext* context, const v1::ListEventsRequest* request,
                                        v1::ListEventsResponse* response) override;
+  grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchEvents(grpc::CallbackServerContext* context,
+                                                                 const v1::WatchEventsRequest* request) override;
 
  private:
   storage::Database& db_;
   WorkerPool& pool_;
+  WatchHub watches_;
 };
 
 }  // namespace homevisit::api

@@ -6,6 +6,8 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "api/event_watch.h"
+#include "domain/scheduling.h"
 #include "storage/database.h"
 
 namespace homevisit::api {
@@ -18,6 +20,11 @@ struct ServerOptions {
   size_t max_queued_calls = 1024;
   int max_message_bytes = 4 * 1024 * 1024;
   bool demo_data = false;
+  // Window, visit length, travel buffer, slot grid, horizon, option counts. Its time_zone is
+  // replaced by `time_zone` above.
+  domain::SchedulingPolicy scheduling;
+  absl::Duration hold_ttl = absl::Minutes(10);  // a hold lapses by itself after this
+  WatchOptions watch;
 };
 
 class Server {

@@ -4,6 +4,7 @@
 #include "domain/errors.h"
 #include "domain/ids.h"
 #include "domain/order_validation.h"
+#include "domain/scheduling.h"
 
 namespace homevisit::domain {
 namespace {
@@ -133,6 +134,7 @@ ServiceOrder CancelOrder(UnitOfWork& work, const std::string& id, const std::str
   order.cancellation = Cancellation{reason, now, actor.principal};
   Touch(order, now);
   work.orders().Update(order, expected);
+  ReleaseOrderTime(work, order.id);  // cancel frees the time, in the same transaction
   work.events().Append(MakeEvent(order, EventType::kCancelled, actor, now));
   return order;
 }

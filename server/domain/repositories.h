@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "domain/event.h"
+#include "domain/scheduling_repository.h"
 #include "domain/service_order.h"
 #include "domain/technician.h"
 
@@ -54,13 +55,23 @@ class EventRepository {
   virtual long long Append(const Event& event) = 0;
   // Oldest first, with seq > after_seq.
   virtual std::vector<Event> List(const EventFilter& filter, long long after_seq, int limit) = 0;
+  // The newest event's position, 0 for an empty log.
+  virtual long long LastSeq() = 0;
 };
 
 class TechnicianRepository {
  public:
   virtual ~TechnicianRepository() = default;
   virtual void Insert(const Technician& technician) = 0;
+  // Inserts with its optional `request_id` (empty: none) unless a unique key (request id,
+  // employee number) is taken already; returns whether it inserted.
+  virtual bool InsertIfNew(const Technician& technician, const std::string& request_id) = 0;
   virtual std::optional<Technician> Find(const std::string& id) = 0;
+  virtual std::optional<Technician> FindByRequestId(const std::string& request_id) = 0;
+  virtual std::optional<Technician> FindByEmployeeNumber(const std::string& employee_number) = 0;
+  // Writes `technician` (whose version is already bumped) with its zones, hours and time off if
+  // the stored version is still `expected_version`; throws ABORTED otherwise.
+  virtual void Update(const Technician& technician, int expected_version) = 0;
   // By display name then id, after the given (display_name, id) position.
   virtual std::vector<Technician> List(bool include_inactive, const std::string& postal_code,
                                        const std::optional<std::pair<std::string, std::string>>& after,
@@ -82,6 +93,7 @@ class UnitOfWork {
   virtual EventRepository& events() = 0;
   virtual TechnicianRepository& technicians() = 0;
   virtual MarkerRepository& markers() = 0;
+  virtual SchedulingRepository& scheduling() = 0;
 };
 
 }  // namespace homevisit::domain

@@ -36,6 +36,7 @@ struct Technician {
   absl::Time create_time;
   absl::Time update_time;
   int version = 1;
+  std::string update_actor;  // principal of the last change (technicians have no event log)
 };
 
 }  // namespace homevisit::domain

@@ -14,12 +14,24 @@ long long SociEventRepository::Append(const domain::Event& e) {
   int type = static_cast<int>(e.type);
   int role = static_cast<int>(e.actor.role);
   std::string json = attributes.dump();
+  if (dialect_ == Dialect::kPostgres) {
+    // Watchers resume from "the last seq I saw", which is only safe if seqs become visible in
+    // order. PostgreSQL hands out sequence values before commit, so appends are serialized
+    // from here to commit (the append is the last write of every unit of work, so the lock
+    // is held briefly). SQLite serializes writers already.
+    sql_ << "SELECT pg_advisory_xact_lock(7264149)";
+  }
   // RETURNING works on SQLite >= 3.35 and PostgreSQL alike.
   sql_ << "INSERT INTO events (order_id, file_number, type, actor, actor_role, event_time, attributes) "
           "VALUES (:o, :f, :ty, :a, :r, :t, :at) RETURNING seq",
       soci::use(e.order_id), soci::use(e.file_number), soci::use(type), soci::use(e.actor.principal),
       soci::use(role), soci::use(when), soci::use(json), soci::into(seq);
-  (void)dialect_;
+  return seq;
+}
+
+long long SociEventRepository::LastSeq() {
+  long long seq = 0;
+  sql_ << "SELECT COALESCE(MAX(seq), 0) FROM events", soci::into(seq);
   return seq;
 }
 

@@ -103,6 +103,39 @@ CREATE TABLE markers (
   set_time BIGINT NOT NULL
 );
 )SQL"},
+      // No double booking: see server/domain/scheduling_repository.h. A slot_claims row is one
+      // granule (its start) of one technician, owned by an order's appointment (hold_id NULL) or
+      // by a hold (hold_id and expire_time set); the primary key is the guarantee.
+      {2, "holds, slot claims", R"SQL(
+CREATE TABLE holds (
+  id TEXT PRIMARY KEY,
+  order_id TEXT NOT NULL REFERENCES service_orders (id),
+  technician_id TEXT NOT NULL REFERENCES technicians (id),
+  window_start BIGINT NOT NULL,
+  window_end BIGINT NOT NULL,
+  expire_time BIGINT NOT NULL,
+  create_time BIGINT NOT NULL,
+  status INTEGER NOT NULL
+);
+CREATE INDEX holds_by_order ON holds (order_id, status);
+CREATE TABLE slot_claims (
+  technician_id TEXT NOT NULL REFERENCES technicians (id),
+  granule BIGINT NOT NULL,
+  order_id TEXT NOT NULL REFERENCES service_orders (id),
+  hold_id TEXT REFERENCES holds (id),
+  expire_time BIGINT,
+  PRIMARY KEY (technician_id, granule)
+);
+CREATE INDEX slot_claims_by_order ON slot_claims (order_id);
+CREATE INDEX slot_claims_by_hold ON slot_claims (hold_id);
+)SQL"},
+      // CreateTechnician's optional request id (NULL when not given; NULLs never collide in a
+      // unique index) and the principal of a technician's last change.
+      {3, "technician request ids", R"SQL(
+ALTER TABLE technicians ADD COLUMN request_id TEXT;
+ALTER TABLE technicians ADD COLUMN update_actor TEXT;
+CREATE UNIQUE INDEX technicians_by_request_id ON technicians (request_id);
+)SQL"},
   };
   return migrations;
 }

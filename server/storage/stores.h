@@ -28,6 +28,7 @@ class SociEventRepository final : public domain::EventRepository {
   SociEventRepository(soci::session& sql, Dialect dialect) : sql_(sql), dialect_(dialect) {}
   long long Append(const domain::Event& event) override;
   std::vector<domain::Event> List(const domain::EventFilter& filter, long long after_seq, int limit) override;
+  long long LastSeq() override;
 
  private:
   soci::session& sql_;
@@ -38,12 +39,21 @@ class SociTechnicianRepository final : public domain::TechnicianRepository {
  public:
   explicit SociTechnicianRepository(soci::session& sql) : sql_(sql) {}
   void Insert(const domain::Technician& technician) override;
+  bool InsertIfNew(const domain::Technician& technician, const std::string& request_id) override;
   std::optional<domain::Technician> Find(const std::string& id) override;
+  std::optional<domain::Technician> FindByRequestId(const std::string& request_id) override;
+  std::optional<domain::Technician> FindByEmployeeNumber(const std::string& employee_number) override;
+  void Update(const domain::Technician& technician, int expected_version) override;
   std::vector<domain::Technician> List(bool include_inactive, const std::string& postal_code,
                                        const std::optional<std::pair<std::string, std::string>>& after,
                                        int limit) override;
 
  private:
+  // Inserts the technicians row; returns whether it inserted (false only with `if_new`).
+  bool InsertRow(const domain::Technician& technician, const std::string& request_id, bool if_new);
+  // Inserts the zones, hours and time off of `technician`.
+  void InsertSchedule(const domain::Technician& technician);
+  std::optional<domain::Technician> FindWhere(const std::string& column, const std::string& value);
   void LoadSchedules(std::vector<domain::Technician>& technicians);
   soci::session& sql_;
 };
@@ -57,20 +67,42 @@ class SociMarkerRepository final : public domain::MarkerRepository {
   soci::session& sql_;
 };
 
+class SociSchedulingRepository final : public domain::SchedulingRepository {
+ public:
+  explicit SociSchedulingRepository(soci::session& sql) : sql_(sql) {}
+  std::vector<std::string> TechniciansCovering(const std::string& postal_code,
+                                               const std::string& delegacion) override;
+  std::vector<domain::TechnicianCalendar> Calendars(const std::vector<std::string>& technician_ids,
+                                                    const domain::Interval& range, absl::Time now,
+                                                    const std::string& except_order_id) override;
+  bool Claim(const domain::SlotClaim& claim, absl::Time now) override;
+  void ReleaseAppointmentClaims(const std::string& order_id) override;
+  void ReleaseHoldClaims(const std::string& hold_id) override;
+  void InsertHold(const domain::Hold& hold) override;
+  std::optional<domain::Hold> FindHold(const std::string& id) override;
+  std::vector<domain::Hold> LiveHoldsOf(const std::string& order_id) override;
+  void SetHoldStatus(const std::string& id, domain::HoldStatus status) override;
+
+ private:
+  soci::session& sql_;
+};
+
 class SociUnitOfWork final : public domain::UnitOfWork {
  public:
   SociUnitOfWork(soci::session& sql, Dialect dialect)
-      : orders_(sql), events_(sql, dialect), technicians_(sql), markers_(sql) {}
+      : orders_(sql), events_(sql, dialect), technicians_(sql), markers_(sql), scheduling_(sql) {}
   domain::OrderRepository& orders() override { return orders_; }
   domain::EventRepository& events() override { return events_; }
   domain::TechnicianRepository& technicians() override { return technicians_; }
   domain::MarkerRepository& markers() override { return markers_; }
+  domain::SchedulingRepository& scheduling() override { return scheduling_; }
 
  private:
   SociOrderRepository orders_;
   SociEventRepository events_;
   SociTechnicianRepository technicians_;
   SociMarkerRepository markers_;
+  SociSchedulingRepository scheduling_;
 };
 
 }  // namespace homevisit::storage

@@ -1,7 +1,9 @@
+#include <algorithm>
 #include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "domain/errors.h"
 #include "storage/sql.h"
 #include "storage/stores.h"
 
@@ -24,18 +26,41 @@ Technician TechnicianFromRow(const soci::row& r) {
   t.create_time = GetTime(r, "create_time");
   t.update_time = GetTime(r, "update_time");
   t.version = GetInt(r, "version");
+  t.update_actor = GetText(r, "update_actor");
   return t;
 }
 }  // namespace
 
 void SociTechnicianRepository::Insert(const Technician& t) {
-  long long created = absl::ToUnixMicros(t.create_time);
-  long long updated = absl::ToUnixMicros(t.update_time);
-  int active = t.active ? 1 : 0;
-  sql_ << "INSERT INTO technicians (id, display_name, employee_number, official_id_type, mobile_phone, active, "
-          "create_time, update_time, version) VALUES (:id, :n, :e, :o, :m, :a, :c, :u, :v)",
-      soci::use(t.id), soci::use(t.display_name), soci::use(t.employee_number), soci::use(t.official_id_type),
-      soci::use(t.mobile_phone), soci::use(active), soci::use(created), soci::use(updated), soci::use(t.version);
+  InsertRow(t, "", /*if_new=*/false);
+  InsertSchedule(t);
+}
+
+bool SociTechnicianRepository::InsertIfNew(const Technician& t, const std::string& request_id) {
+  if (!InsertRow(t, request_id, /*if_new=*/true)) return false;
+  InsertSchedule(t);
+  return true;
+}
+
+bool SociTechnicianRepository::InsertRow(const Technician& t, const std::string& request_id, bool if_new) {
+  SqlParams p;
+  std::string values = absl::StrJoin(
+      {p.Text(t.id), p.TextOrNull(request_id), p.Text(t.display_name), p.Text(t.employee_number),
+       p.Int(t.official_id_type), p.Text(t.mobile_phone), p.Int(t.active ? 1 : 0), p.Time(t.create_time),
+       p.Time(t.update_time), p.Int(t.version), p.TextOrNull(t.update_actor)},
+      ", ");
+  // ON CONFLICT DO NOTHING (SQLite >= 3.24 and PostgreSQL) without a target covers every unique
+  // key: a concurrent create with the same request id or employee number inserts nothing, and
+  // the caller finds out which key was taken.
+  return Execute(sql_,
+                 absl::StrCat("INSERT INTO technicians (id, request_id, display_name, employee_number, "
+                              "official_id_type, mobile_phone, active, create_time, update_time, version, "
+                              "update_actor) VALUES (",
+                              values, ")", if_new ? " ON CONFLICT DO NOTHING" : ""),
+                 p) == 1;
+}
+
+void SociTechnicianRepository::InsertSchedule(const Technician& t) {
   // One prepared statement per child table, executed once per row.
   {
     int kind = 0;
@@ -79,15 +104,45 @@ void SociTechnicianRepository::Insert(const Technician& t) {
   }
 }
 
-std::optional<Technician> SociTechnicianRepository::Find(const std::string& id) {
+void SociTechnicianRepository::Update(const Technician& t, int expected_version) {
+  SqlParams p;
+  std::string query = absl::StrCat(
+      "UPDATE technicians SET display_name = ", p.Text(t.display_name), ", employee_number = ",
+      p.Text(t.employee_number), ", official_id_type = ", p.Int(t.official_id_type), ", mobile_phone = ",
+      p.Text(t.mobile_phone), ", active = ", p.Int(t.active ? 1 : 0), ", update_time = ", p.Time(t.update_time),
+      ", version = ", p.Int(t.version), ", update_actor = ", p.TextOrNull(t.update_actor), " WHERE id = ",
+      p.Text(t.id), " AND version = ", p.Int(expected_version));
+  if (Execute(sql_, query, p) != 1) {
+    throw domain::DomainError(domain::ErrorKind::kAborted, "CONCURRENT_UPDATE",
+                              "the technician was changed concurrently: read it again and retry");
+  }
+  // The version check above serializes writers of this technician, so replacing the child rows
+  // wholesale cannot interleave with another update.
+  for (const char* table : {"technician_zones", "technician_hours", "technician_time_off"}) {
+    SqlParams d;
+    Execute(sql_, absl::StrCat("DELETE FROM ", table, " WHERE technician_id = ", d.Text(t.id)), d);
+  }
+  InsertSchedule(t);
+}
+
+std::optional<Technician> SociTechnicianRepository::FindWhere(const std::string& column, const std::string& value) {
   SqlParams p;
   std::vector<Technician> found;
-  QueryRows(sql_, "SELECT * FROM technicians WHERE id = " + p.Text(id), p, [&](const soci::row& r) {
-    found.push_back(TechnicianFromRow(r));
-  });
+  QueryRows(sql_, absl::StrCat("SELECT * FROM technicians WHERE ", column, " = ", p.Text(value)), p,
+            [&](const soci::row& r) { found.push_back(TechnicianFromRow(r)); });
   if (found.empty()) return std::nullopt;
   LoadSchedules(found);
   return std::move(found.front());
+}
+
+std::optional<Technician> SociTechnicianRepository::Find(const std::string& id) { return FindWhere("id", id); }
+
+std::optional<Technician> SociTechnicianRepository::FindByRequestId(const std::string& request_id) {
+  return FindWhere("request_id", request_id);
+}
+
+std::optional<Technician> SociTechnicianRepository::FindByEmployeeNumber(const std::string& employee_number) {
+  return FindWhere("employee_number", employee_number);
 }
 
 std::vector<Technician> SociTechnicianRepository::List(bool include_inactive, const std::string& postal_code,
@@ -136,6 +191,12 @@ void SociTechnicianRepository::LoadSchedules(std::vector<Technician>& technician
                 Technician* t = by_id.at(GetText(r, "technician_id"));
                 (GetInt(r, "kind") == kZonePostalCode ? t->postal_codes : t->delegaciones).push_back(GetText(r, "zone"));
               });
+  }
+  // Byte order, as the domain normalizes them: ORDER BY on text follows the database's collation,
+  // which differs between SQLite and PostgreSQL for accented or mixed-case names.
+  for (auto& t : technicians) {
+    std::sort(t.postal_codes.begin(), t.postal_codes.end());
+    std::sort(t.delegaciones.begin(), t.delegaciones.end());
   }
   {
     SqlParams p;

@@ -1,80 +1,15 @@
 // The real homevisitd binary: started, fed, stopped with SIGTERM, started again on the same
 // database. Also checks --demo loads once and that a bad flag fails cleanly.
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cstdio>
 #include <set>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "daemon.h"
 #include "test_server.h"
 
 namespace homevisit::testing {
 namespace {
-
-// A homevisitd child process whose stdout we read for the "listening on" line.
-class Daemon {
- public:
-  explicit Daemon(std::vector<std::string> args) {
-    int out[2];
-    if (pipe(out) != 0) throw std::runtime_error("pipe");
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], STDOUT_FILENO);
-      close(out[0]);
-      close(out[1]);
-      std::vector<char*> argv;
-      std::string binary = HOMEVISITD_PATH;
-      argv.push_back(binary.data());
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(binary.c_str(), argv.data());
-      _exit(127);
-    }
-    close(out[1]);
-    stdout_ = fdopen(out[0], "r");
-  }
-  ~Daemon() {
-    if (pid_ > 0 && !reaped_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (stdout_) fclose(stdout_);
-  }
-  // The port from "homevisitd listening on HOST:PORT", or 0 if the process ended first.
-  int WaitForPort() {
-    char line[512];
-    while (fgets(line, sizeof line, stdout_)) {
-      std::string text(line);
-      auto at = text.find("listening on ");
-      if (at == std::string::npos) continue;
-      int port = 0;
-      std::string rest = text.substr(text.rfind(':') + 1);
-      rest.erase(rest.find_last_not_of("\r\n") + 1);
-      if (absl::SimpleAtoi(rest, &port)) return port;
-    }
-    return 0;
-  }
-  // Sends `signal` and returns the exit status.
-  int Stop(int signal = SIGTERM) {
-    kill(pid_, signal);
-    return Wait();
-  }
-  int Wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    reaped_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-
- private:
-  pid_t pid_ = -1;
-  FILE* stdout_ = nullptr;
-  bool reaped_ = false;
-};
 
 std::unique_ptr<v1::ServiceOrderService::Stub> Connect(int port) {
   return v1::ServiceOrderService::NewStub(
@@ -111,6 +46,7 @@ TEST(RestartTest, AServerRestartedOnTheSameDatabaseFindsAllItsData) {
       ASSERT_TRUE(stub->CreateServiceOrder(&context, request, &out).ok());
       created.insert(out.name());
     }
+    stub.reset();
     stub.reset();
     EXPECT_EQ(daemon.Stop(SIGTERM), 0) << "SIGTERM must end the server cleanly";
   }

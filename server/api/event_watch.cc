@@ -1,0 +1,259 @@
+#include "api/event_watch.h"
+
+#include <deque>
+
+#include "absl/strings/numbers.h"
+#include "api/convert.h"
+#include "api/status_mapping.h"
+#include "domain/errors.h"
+
+namespace homevisit::api {
+
+// One WatchEvents call. All state is guarded by mutex_; `busy_` means a database read or a
+// write is in flight, so the ticker leaves it alone and OnDone defers deletion to that work.
+class Watch final : public grpc::ServerWriteReactor<v1::WatchEventsResponse> {
+ public:
+  Watch(WatchHub& hub, std::string principal, domain::EventFilter filter, long long cursor)
+      : hub_(hub), principal_(std::move(principal)), filter_(std::move(filter)), cursor_(cursor) {}
+
+  // A watch that only reports an error.
+  static Watch* Refused(WatchHub& hub, const grpc::Status& status) {
+    auto* watch = new Watch(hub, "", {}, 0);
+    watch->registered_ = false;
+    watch->finished_ = true;
+    watch->Finish(status);
+    return watch;
+  }
+
+  // Catch up at once rather than waiting for the first tick.
+  void Begin() {
+    std::lock_guard lock(mutex_);
+    busy_ = true;
+    SubmitPollLocked();
+  }
+
+  // From the ticker: read more if behind and idle.
+  void WakeIfBehind(long long head) {
+    std::unique_lock lock(mutex_, std::try_to_lock);
+    if (!lock.owns_lock() || busy_ || finished_ || cursor_ >= head) return;
+    busy_ = true;
+    SubmitPollLocked();
+  }
+
+  void Stop() {
+    std::lock_guard lock(mutex_);
+    FinishLocked(grpc::Status::OK);
+  }
+
+  const std::string& principal() const { return principal_; }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard lock(mutex_);
+    writing_ = false;
+    if (!ok || finished_) {
+      // The client went away (OnCancel follows) or we are ending: drop the rest.
+      batch_.clear();
+      if (finish_pending_) FinishNowLocked();
+      busy_ = false;
+      return;
+    }
+    batch_.pop_front();
+    if (!batch_.empty()) {
+      WriteFrontLocked();
+    } else {
+      SubmitPollLocked();  // there may be more after this batch: keep catching up
+    }
+  }
+
+  void OnCancel() override {
+    std::lock_guard lock(mutex_);
+    FinishLocked(grpc::Status::CANCELLED);
+  }
+
+  void OnDone() override {
+    if (registered_) hub_.Remove(this);
+    bool destroy;
+    {
+      std::lock_guard lock(mutex_);
+      done_ = true;
+      destroy = !busy_;
+    }
+    if (destroy) delete this;
+  }
+
+ private:
+  void SubmitPollLocked() {
+    if (!hub_.pool_.TrySubmit([this] { Poll(); })) {
+      busy_ = false;  // the pool is saturated: the next tick tries again
+    }
+  }
+
+  void Poll() {
+    std::vector<domain::Event> events;
+    grpc::Status failure;
+    long long after;
+    {
+      std::lock_guard lock(mutex_);
+      after = cursor_;
+    }
+    if (!finished_flag_.load()) {
+      try {
+        events = hub_.db_.Read([&](domain::UnitOfWork& work) {
+          return work.events().List(filter_, after, hub_.options_.batch_size);
+        });
+      } catch (...) {
+        failure = CurrentExceptionToStatus();
+      }
+    }
+    bool destroy = false;
+    {
+      std::lock_guard lock(mutex_);
+      if (!failure.ok()) FinishLocked(failure);
+      if (finished_ || events.empty()) {
+        busy_ = false;
+        destroy = done_;
+      } else {
+        cursor_ = events.back().seq;
+        for (const auto& event : events) {
+          v1::WatchEventsResponse response;
+          ToProto(event, response.mutable_event());
+          batch_.push_back(std::move(response));
+        }
+        WriteFrontLocked();
+      }
+    }
+    if (destroy) delete this;
+  }
+
+  void WriteFrontLocked() {
+    writing_ = true;
+    StartWrite(&batch_.front());
+  }
+
+  // gRPC forbids Finish while a write is outstanding: defer it to OnWriteDone.
+  void FinishLocked(const grpc::Status& status) {
+    if (finished_) return;
+    finished_ = true;
+    finished_flag_ = true;
+    final_status_ = status;
+    if (writing_) {
+      finish_pending_ = true;
+    } else {
+      FinishNowLocked();
+    }
+  }
+  void FinishNowLocked() {
+    finish_pending_ = false;
+    Finish(final_status_);
+  }
+
+  WatchHub& hub_;
+  std::string principal_;
+  domain::EventFilter filter_;
+  std::mutex mutex_;
+  long long cursor_;
+  std::deque<v1::WatchEventsResponse> batch_;
+  bool registered_ = true;
+  bool busy_ = false;
+  bool writing_ = false;
+  bool finished_ = false;
+  std::atomic<bool> finished_flag_{false};  // read by Poll without the lock, to skip a useless read
+  bool finish_pending_ = false;
+  bool done_ = false;
+  grpc::Status final_status_;
+};
+
+WatchHub::WatchHub(storage::Database& db, WorkerPool& pool, WatchOptions options)
+    : db_(db), pool_(pool), options_(options), ticker_([this] { TickLoop(); }) {}
+
+WatchHub::~WatchHub() { StopAll(); }
+
+namespace {
+
+grpc::Status Invalid(const std::string& field, const std::string& description) {
+  return ToGrpcStatus(domain::DomainError(domain::ErrorKind::kInvalidArgument, "INVALID_FIELDS",
+                                          "invalid request: " + field, {{field, description}}));
+}
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchHub::Open(const std::string& principal,
+                                                                   const v1::WatchEventsRequest& request) {
+  domain::EventFilter filter;
+  try {
+    if (!request.service_order().empty()) {
+      filter.order_id = IdFromName(request.service_order(), "serviceOrders", "service_order");
+    }
+  } catch (const domain::DomainError& e) {
+    return Watch::Refused(*this, ToGrpcStatus(e));
+  }
+  filter.file_number = request.file_number();
+  for (int type : request.types()) {
+    if (type < 1 || type > domain::kMaxEventType) return Watch::Refused(*this, Invalid("types", "must hold valid Event.Type values"));
+    filter.types.push_back(static_cast<domain::EventType>(type));
+  }
+  long long cursor = 0;
+  if (request.start_case() == v1::WatchEventsRequest::kAfterCursor) {
+    if (!absl::SimpleAtoi(request.after_cursor(), &cursor) || cursor < 0) {
+      return Watch::Refused(*this, Invalid("after_cursor", "is not a cursor from an event"));
+    }
+  } else if (request.start_case() == v1::WatchEventsRequest::START_NOT_SET) {
+    try {
+      cursor = db_.Read([](domain::UnitOfWork& work) { return work.events().LastSeq(); });
+    } catch (...) {
+      return Watch::Refused(*this, CurrentExceptionToStatus());
+    }
+  }
+  Watch* watch;
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) {
+      return Watch::Refused(*this, grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down"));
+    }
+    if (per_principal_[principal] >= options_.max_watches_per_principal) {
+      return Watch::Refused(*this, ToGrpcStatus(domain::DomainError(
+                                       domain::ErrorKind::kResourceExhausted, "TOO_MANY_WATCHES",
+                                       "too many concurrent watches for this principal")));
+    }
+    ++per_principal_[principal];
+    watch = new Watch(*this, principal, std::move(filter), cursor);
+    watches_.insert(watch);
+  }
+  watch->Begin();
+  return watch;
+}
+
+void WatchHub::Remove(Watch* watch) {
+  std::lock_guard lock(mutex_);
+  if (watches_.erase(watch) && --per_principal_[watch->principal()] == 0) per_principal_.erase(watch->principal());
+}
+
+void WatchHub::StopAll() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    for (Watch* watch : watches_) watch->Stop();
+  }
+  wake_.notify_all();
+  if (ticker_.joinable()) ticker_.join();
+}
+
+void WatchHub::TickLoop() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.poll_interval), [this] { return stopping_; });
+    if (stopping_ || watches_.empty()) continue;
+    lock.unlock();
+    long long head = 0;
+    try {
+      // One cheap query per tick for the whole server, however many watches there are.
+      head = db_.Read([](domain::UnitOfWork& work) { return work.events().LastSeq(); });
+    } catch (...) {
+      head = 0;  // database unavailable: try again next tick
+    }
+    lock.lock();
+    for (Watch* watch : watches_) watch->WakeIfBehind(head);
+  }
+}
+
+}  // namespace homevisit::api

@@ -1,0 +1,199 @@
+#include "api/scheduling_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "api/convert.h"
+#include "api/principal.h"
+#include "api/unary.h"
+#include "domain/errors.h"
+#include "domain/order_commands.h"
+
+namespace homevisit::api {
+namespace {
+
+using domain::DomainError;
+using domain::ErrorKind;
+
+std::string HoldName(const std::string& id) { return absl::StrCat("holds/", id); }
+
+// Stored at microsecond precision, so compared at that precision too.
+absl::Time Micros(absl::Time t) {
+  return t == absl::InfinitePast() ? t : absl::FromUnixMicros(absl::ToUnixMicros(t));
+}
+
+domain::SlotChoice ChoiceFromProto(const v1::SlotOption& option, const std::string& field) {
+  domain::SlotChoice choice;
+  choice.technician_id = IdFromName(option.technician(), "technicians", field + ".technician");
+  choice.start = Micros(FromProto(option.window().start_time(), option.window().has_start_time()));
+  return choice;
+}
+
+domain::BookingSource SourceFromProto(bool has_option, const v1::SlotOption& option, const std::string& hold) {
+  domain::BookingSource source;
+  if (!hold.empty()) {
+    source.hold_id = IdFromName(hold, "holds", "hold");
+  } else if (has_option) {
+    source.choice = ChoiceFromProto(option, "option");
+  } else {
+    throw DomainError(ErrorKind::kInvalidArgument, "INVALID_FIELDS", "invalid request: option",
+                      {{"option", "is required: an option offered by CheckAvailability, or a hold"}});
+  }
+  return source;
+}
+
+void SlotToProto(const domain::SlotOption& o, v1::SlotOption* out) {
+  ToProto(o.window.start, out->mutable_window()->mutable_start_time());
+  ToProto(o.window.end, out->mutable_window()->mutable_end_time());
+  out->set_technician(TechnicianName(o.technician_id));
+  out->set_technician_display_name(o.technician_name);
+}
+
+void HoldToProto(const domain::Hold& h, absl::Time now, v1::Hold* out) {
+  out->set_name(HoldName(h.id));
+  out->set_service_order(OrderName(h.order_id));
+  SlotToProto(domain::SlotOption{{h.window.start, h.window.end}, h.technician_id, h.technician_name},
+          out->mutable_option());
+  ToProto(h.expire_time, out->mutable_expire_time());
+  out->set_released(!h.LiveAt(now));
+}
+
+v1::UnavailableReason ReasonToProto(domain::UnavailableReason reason) {
+  using R = domain::UnavailableReason;
+  switch (reason) {
+    case R::kNone: return v1::UNAVAILABLE_REASON_UNSPECIFIED;
+    case R::kInThePast: return v1::UNAVAILABLE_REASON_IN_THE_PAST;
+    case R::kBeyondHorizon: return v1::UNAVAILABLE_REASON_BEYOND_HORIZON;
+    case R::kNoTechnicianCoversZone: return v1::UNAVAILABLE_REASON_NO_COVERAGE;
+    case R::kOutsideWorkingHours: return v1::UNAVAILABLE_REASON_OUTSIDE_WORKING_HOURS;
+    case R::kAllBooked: return v1::UNAVAILABLE_REASON_ALL_BOOKED;
+    case R::kInvalidWindow: break;
+  }
+  throw DomainError(ErrorKind::kInvalidArgument, "INVALID_FIELDS", "invalid request: window",
+                    {{"window", "must have a start_time"}});
+}
+
+bool IsSlotTaken(const DomainError& e) {
+  // UNIQUE_VIOLATION: a claim that lost a race surfaced as the key violation itself.
+  return e.reason() == "SLOT_TAKEN" || (e.kind() == ErrorKind::kAlreadyExists && e.reason() == "UNIQUE_VIOLATION");
+}
+
+}  // namespace
+
+template <typename Fn>
+auto SchedulingServiceImpl::ClaimingWrite(const std::string& order_id, std::optional<absl::Time> start, Fn&& work) {
+  try {
+    return db_.Write(std::forward<Fn>(work));
+  } catch (const DomainError& e) {
+    if (!IsSlotTaken(e)) throw;
+    std::string alternatives = "unknown";
+    try {
+      alternatives = domain::DescribeAlternatives(db_.Read([&](domain::UnitOfWork& uow) {
+        return domain::CheckOrderAvailability(uow, order_id, start, settings_, absl::Now());
+      }),
+                                                  settings_.policy);
+    } catch (const DomainError&) {
+      // The refusal matters more than the alternatives.
+    }
+    throw DomainError(ErrorKind::kAborted, "SLOT_TAKEN",
+                      absl::StrCat("the option was taken meanwhile; free alternatives now: ", alternatives));
+  }
+}
+
+grpc::ServerUnaryReactor* SchedulingServiceImpl::CheckAvailability(grpc::CallbackServerContext* context,
+                                                                   const v1::CheckAvailabilityRequest* request,
+                                                                   v1::CheckAvailabilityResponse* response) {
+  return ServeUnary(context, pool_, [=, this] {
+    std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
+    std::optional<absl::Time> start;
+    if (request->has_window()) {
+      start = Micros(FromProto(request->window().start_time(), request->window().has_start_time()));
+    }
+    domain::Availability a = db_.Read([&](domain::UnitOfWork& work) {
+      return domain::CheckOrderAvailability(work, id, start, settings_, absl::Now());
+    });
+    response->set_unavailable_reason(ReasonToProto(a.reason));
+    response->set_requested_available(a.requested_available);
+    if (a.requested) SlotToProto(*a.requested, response->mutable_requested());
+    for (const auto& o : a.same_day) SlotToProto(o, response->add_same_day());
+    for (const auto& o : a.other_days) SlotToProto(o, response->add_other_days());
+  });
+}
+
+grpc::ServerUnaryReactor* SchedulingServiceImpl::CreateHold(grpc::CallbackServerContext* context,
+                                                            const v1::CreateHoldRequest* request, v1::Hold* response) {
+  return ServeUnary(context, pool_, [=, this] {
+    std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
+    domain::SlotChoice choice = ChoiceFromProto(request->option(), "option");
+    domain::Actor actor = CurrentActor(context);
+    absl::Time now = absl::Now();
+    domain::Hold hold = ClaimingWrite(id, choice.start, [&](domain::UnitOfWork& work) {
+      return domain::CreateHold(work, id, choice, settings_, actor, now);
+    });
+    HoldToProto(hold, now, response);
+  });
+}
+
+grpc::ServerUnaryReactor* SchedulingServiceImpl::ReleaseHold(grpc::CallbackServerContext* context,
+                                                             const v1::ReleaseHoldRequest* request, v1::Hold* response) {
+  return ServeUnary(context, pool_, [=, this] {
+    std::string id = IdFromName(request->name(), "holds", "name");
+    domain::Actor actor = CurrentActor(context);
+    absl::Time now = absl::Now();
+    domain::Hold hold =
+        db_.Write([&](domain::UnitOfWork& work) { return domain::ReleaseHold(work, id, actor, now); });
+    HoldToProto(hold, now, response);
+  });
+}
+
+grpc::ServerUnaryReactor* SchedulingServiceImpl::BookAppointment(grpc::CallbackServerContext* context,
+                                                                 const v1::BookAppointmentRequest* request,
+                                                                 v1::ServiceOrder* response) {
+  return ServeUnary(context, pool_, [=, this] {
+    std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
+    domain::BookingSource source = SourceFromProto(request->has_option(), request->option(), request->hold());
+    domain::Actor actor = CurrentActor(context);
+    std::optional<absl::Time> start;
+    if (source.hold_id.empty()) start = source.choice.start;
+    ToProto(ClaimingWrite(id, start,
+                          [&](domain::UnitOfWork& work) {
+                            return domain::BookAppointment(work, id, source, request->request_id(), settings_, actor,
+                                                           absl::Now());
+                          }),
+            response);
+  });
+}
+
+grpc::ServerUnaryReactor* SchedulingServiceImpl::RescheduleAppointment(
+    grpc::CallbackServerContext* context, const v1::RescheduleAppointmentRequest* request,
+    v1::ServiceOrder* response) {
+  return ServeUnary(context, pool_, [=, this] {
+    std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
+    domain::BookingSource source = SourceFromProto(request->has_option(), request->option(), request->hold());
+    domain::Actor actor = CurrentActor(context);
+    std::optional<absl::Time> start;
+    if (source.hold_id.empty()) start = source.choice.start;
+    ToProto(ClaimingWrite(id, start,
+                          [&](domain::UnitOfWork& work) {
+                            return domain::RescheduleAppointment(work, id, source, request->etag(), request->reason(),
+                                                                 settings_, actor, absl::Now());
+                          }),
+            response);
+  });
+}
+
+grpc::ServerUnaryReactor* SchedulingServiceImpl::ReassignAppointment(grpc::CallbackServerContext* context,
+                                                                     const v1::ReassignAppointmentRequest* request,
+                                                                     v1::ServiceOrder* response) {
+  return ServeUnary(context, pool_, [=, this] {
+    std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
+    std::string technician = IdFromName(request->technician(), "technicians", "technician");
+    domain::Actor actor = CurrentActor(context);
+    ToProto(db_.Write([&](domain::UnitOfWork& work) {
+              return domain::ReassignAppointment(work, id, technician, request->etag(), request->reason(), settings_,
+                                                 actor, absl::Now());
+            }),
+            response);
+  });
+}
+
+}  // namespace homevisit::api

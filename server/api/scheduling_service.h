@@ -1,0 +1,43 @@
+#pragma once
+#include "api/worker_pool.h"
+#include "domain/scheduling.h"
+#include "homevisit/v1/scheduling_service.grpc.pb.h"
+#include "storage/database.h"
+
+namespace homevisit::api {
+
+// Availability, holds and booking [S2-S4]. Adapts protos to domain/scheduling.h; no rules here.
+class SchedulingServiceImpl final : public v1::SchedulingService::CallbackService {
+ public:
+  SchedulingServiceImpl(storage::Database& db, WorkerPool& pool, domain::SchedulingSettings settings)
+      : db_(db), pool_(pool), settings_(std::move(settings)) {}
+
+  grpc::ServerUnaryReactor* CheckAvailability(grpc::CallbackServerContext* context,
+                                              const v1::CheckAvailabilityRequest* request,
+                                              v1::CheckAvailabilityResponse* response) override;
+  grpc::ServerUnaryReactor* CreateHold(grpc::CallbackServerContext* context, const v1::CreateHoldRequest* request,
+                                       v1::Hold* response) override;
+  grpc::ServerUnaryReactor* ReleaseHold(grpc::CallbackServerContext* context, const v1::ReleaseHoldRequest* request,
+                                        v1::Hold* response) override;
+  grpc::ServerUnaryReactor* BookAppointment(grpc::CallbackServerContext* context,
+                                            const v1::BookAppointmentRequest* request,
+                                            v1::ServiceOrder* response) override;
+  grpc::ServerUnaryReactor* RescheduleAppointment(grpc::CallbackServerContext* context,
+                                                  const v1::RescheduleAppointmentRequest* request,
+                                                  v1::ServiceOrder* response) override;
+  grpc::ServerUnaryReactor* ReassignAppointment(grpc::CallbackServerContext* context,
+                                                const v1::ReassignAppointmentRequest* request,
+                                                v1::ServiceOrder* response) override;
+
+ private:
+  // Runs a write that claims a slot; a lost race comes out as ABORTED "SLOT_TAKEN" whose message
+  // lists fresh alternatives around `start` (the order's requested start when not given).
+  template <typename Fn>
+  auto ClaimingWrite(const std::string& order_id, std::optional<absl::Time> start, Fn&& work);
+
+  storage::Database& db_;
+  WorkerPool& pool_;
+  const domain::SchedulingSettings settings_;
+};
+
+}  // namespace homevisit::api

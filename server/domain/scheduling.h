@@ -1,0 +1,68 @@
+#pragma once
+// The scheduling use cases [S2-S4]: availability, holds, booking, rescheduling, reassignment.
+// Each runs inside the caller's unit of work (one transaction) and appends its events there.
+// Double booking is ruled out by the database, not here: see domain/scheduling_repository.h.
+#include <optional>
+#include <string>
+
+#include "absl/time/time.h"
+#include "domain/availability.h"
+#include "domain/repositories.h"
+
+namespace homevisit::domain {
+
+struct SchedulingSettings {
+  SchedulingPolicy policy;
+  absl::Duration hold_ttl = absl::Minutes(10);  // a hold lapses by itself after this
+};
+
+// An option as DOT sends it back: who, and when the arrival window starts (its end is always
+// start + window_length).
+struct SlotChoice {
+  std::string technician_id;
+  absl::Time start = absl::InfinitePast();
+};
+
+// What to book: a live hold of the order (hold_id set), or a choice directly.
+struct BookingSource {
+  std::string hold_id;
+  SlotChoice choice;
+};
+
+// Availability for the order's zone at `start` (the order's requested start when not given).
+// The order's own appointment and holds do not count as busy.
+Availability CheckOrderAvailability(UnitOfWork& work, const std::string& order_id,
+                                    std::optional<absl::Time> start, const SchedulingSettings& settings,
+                                    absl::Time now);
+
+// Holds a choice for the order; the order's earlier live holds are released (one at a time).
+Hold CreateHold(UnitOfWork& work, const std::string& order_id, const SlotChoice& choice,
+                const SchedulingSettings& settings, const Actor& actor, absl::Time now);
+
+// Releases a live hold; a hold released, booked or expired already is returned as it is.
+Hold ReleaseHold(UnitOfWork& work, const std::string& hold_id, const Actor& actor, absl::Time now);
+
+// REQUESTED -> SCHEDULED with the technician. With a request_id, a retry on an order already
+// booked with the same option returns the order unchanged. Throws ABORTED "SLOT_TAKEN" when the
+// option is no longer free (the caller may offer fresh alternatives).
+ServiceOrder BookAppointment(UnitOfWork& work, const std::string& order_id, const BookingSource& source,
+                             const std::string& request_id, const SchedulingSettings& settings,
+                             const Actor& actor, absl::Time now);
+
+// Moves a SCHEDULED or CONFIRMED appointment to another option (back to SCHEDULED).
+ServiceOrder RescheduleAppointment(UnitOfWork& work, const std::string& order_id, const BookingSource& source,
+                                   const std::string& etag, const std::string& reason,
+                                   const SchedulingSettings& settings, const Actor& actor, absl::Time now);
+
+// Gives the same window to another technician, who must cover the zone, be on shift and free.
+ServiceOrder ReassignAppointment(UnitOfWork& work, const std::string& order_id, const std::string& technician_id,
+                                 const std::string& etag, const std::string& reason,
+                                 const SchedulingSettings& settings, const Actor& actor, absl::Time now);
+
+// Frees the order's time: its appointment's claims and its live holds (on cancellation).
+void ReleaseOrderTime(UnitOfWork& work, const std::string& order_id);
+
+// "2026-12-03 10:00 Luis Hernández; ..." in the policy's time zone, same day first.
+std::string DescribeAlternatives(const Availability& availability, const SchedulingPolicy& policy);
+
+}  // namespace homevisit::domain
