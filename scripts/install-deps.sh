@@ -10,6 +10,8 @@ DEPS="$ROOT/.deps"
 BUF_VERSION=1.75.0                  # npm @bufbuild/buf; bump deliberately (lint rules change between releases)
 GRPCURL_VERSION=v1.9.4              # optional, only for README examples
 GOOGLEAPIS_PROTOS_VERSION=1.76.0    # PyPI googleapis-common-protos: ships google/{rpc,api}/*.proto
+PROTOC_GEN_GO_VERSION=v1.36.12     # SDK generators (scripts/generate-sdks.sh): their versions are
+PROTOC_GEN_GO_GRPC_VERSION=v1.6.2   # written into the committed sdk/go code; Python's: sdk/python/requirements-dev.txt
 
 # Run privileged commands through sudo only when we are not already root.
 SUDO=()
@@ -23,12 +25,14 @@ log() { echo "install-deps: $*" >&2; }
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libsoci-dev libboost-dev libpq-dev libsqlite3-dev libgtest-dev libgmock-dev nlohmann-json3-dev
+  libsoci-dev libboost-dev libpq-dev libsqlite3-dev libgtest-dev libgmock-dev nlohmann-json3-dev libssl-dev
   postgresql postgresql-contrib openssl
+  clang libclang-rt-14-dev sqlite3   # scripts/fuzz.sh (libFuzzer, sanitizers); the crash test's integrity_check
 )
 # Tools the later steps use; a fresh Debian has none of them, this dev image has its own.
 command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
 python3 -m pip --version >/dev/null 2>&1 || APT_PACKAGES+=(python3-pip)
+python3 -c 'import ensurepip' >/dev/null 2>&1 || APT_PACKAGES+=(python3-venv)   # .deps/venv for the Python SDK
 
 # --- apt: skip apt-get entirely when everything is installed, so re-runs take ~1 s.
 missing=()
@@ -86,4 +90,47 @@ elif GOBIN="$DEPS/bin" go install "github.com/fullstorydev/grpcurl/cmd/grpcurl@$
   log "grpcurl installed at $GRPCURL"
 else
   log "WARNING: grpcurl install failed; continuing (it is optional)"
+fi
+
+# --- SDK tools: the generators of scripts/generate-sdks.sh and the Python SDK's test tools.
+# Python: a venv in .deps/venv with sdk/python/requirements-dev.txt (pinned); a copy of that
+# file in the venv marks it installed, so a changed pin reinstalls and a re-run takes ~0 s.
+VENV="$DEPS/venv"
+PY_REQS="$ROOT/sdk/python/requirements-dev.txt"
+if [[ -f "$PY_REQS" ]]; then
+  if ! cmp -s "$PY_REQS" "$VENV/requirements-dev.txt" || ! "$VENV/bin/python" -c '' 2>/dev/null; then
+    log "pip: installing $(grep -c '==' "$PY_REQS") pinned packages into $VENV"
+    [[ -x "$VENV/bin/python" ]] || python3 -m venv "$VENV"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$PY_REQS" >&2
+    cp "$PY_REQS" "$VENV/requirements-dev.txt"
+  fi
+  log "python SDK tools in $VENV"
+fi
+# Go: protoc-gen-go and protoc-gen-go-grpc into .deps/bin, checked by their module versions.
+go_tool() {  # NAME PACKAGE VERSION
+  local bin="$DEPS/bin/$1"
+  if [[ -x "$bin" ]] && go version -m "$bin" 2>/dev/null | grep -q "^[[:space:]]*mod[[:space:]].*[[:space:]]$3[[:space:]]"; then
+    return 0
+  fi
+  log "go: installing $2@$3"
+  GOBIN="$DEPS/bin" go install "$2@$3" >&2
+}
+if command -v go >/dev/null; then
+  go_tool protoc-gen-go google.golang.org/protobuf/cmd/protoc-gen-go "$PROTOC_GEN_GO_VERSION"
+  go_tool protoc-gen-go-grpc google.golang.org/grpc/cmd/protoc-gen-go-grpc "$PROTOC_GEN_GO_GRPC_VERSION"
+  log "go SDK generators in $DEPS/bin"
+else
+  log "WARNING: go not found; the Go SDK cannot be generated or tested (scripts/test-sdks.sh fails)"
+fi
+# TypeScript: `npm ci` of sdk/typescript/package-lock.json (ts-proto, typescript, @grpc/grpc-js,
+# all pinned) into sdk/typescript/node_modules (git-ignored). A copy of the lock file there marks
+# it installed, so a changed lock reinstalls and a re-run takes ~0 s.
+TS_SDK="$ROOT/sdk/typescript"
+if [[ -f "$TS_SDK/package-lock.json" ]]; then
+  if ! cmp -s "$TS_SDK/package-lock.json" "$TS_SDK/node_modules/.installed-package-lock.json"; then
+    log "npm: npm ci in sdk/typescript"
+    (cd "$TS_SDK" && npm ci --no-audit --no-fund >&2)
+    cp "$TS_SDK/package-lock.json" "$TS_SDK/node_modules/.installed-package-lock.json"
+  fi
+  log "typescript SDK tools in $TS_SDK/node_modules"
 fi

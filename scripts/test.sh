@@ -13,4 +13,5 @@ echo "== service tests on PostgreSQL"
 bash scripts/with-postgres.sh ctest --test-dir build --output-on-failure -j2 -L service
 echo "== reflection smoke test"
 bash scripts/smoke-reflection.sh
+HOMEVISITD="$ROOT/build/server/homevisitd" bash scripts/test-sdks.sh   # SDKs: generated code current, tests, examples
 echo "test.sh: all passed"

@@ -1,11 +1,16 @@
 // homevisitd: flags, database, server start and graceful stop. Everything else lives in the
 // libraries so the tests and benchmarks run the very same service.
+#include <algorithm>
 #include <csignal>
+#include <string>
+#include <vector>
 #include <iostream>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "api/server.h"
 #include "domain/errors.h"
@@ -22,12 +27,40 @@ ABSL_FLAG(int, travel_buffer_minutes, 30, "travel time kept free after each visi
 ABSL_FLAG(int, horizon_days, 14, "how many days ahead a window may start");
 ABSL_FLAG(int, hold_minutes, 10, "how long a hold keeps an option before it lapses by itself");
 ABSL_FLAG(int, options, 3, "alternatives offered the same day, and again on other dates");
+ABSL_FLAG(int, late_tolerance_minutes, 15,
+          "a technician not checked in this long after the window start raises a late alert");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate (chain) of the server: serve TLS");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "", "PEM CA that signs client certificates: verify them (mutual TLS)");
+ABSL_FLAG(bool, require_client_cert, false, "refuse clients without a certificate signed by --tls_client_ca");
+ABSL_FLAG(bool, allow_insecure, false,
+          "serve plaintext on a non-loopback address (INSECURE: tokens and personal data travel in clear)");
+ABSL_FLAG(std::string, admin_token_file, "homevisit-admin.token",
+          "at first start (no admin credential yet): the admin's token is read from this file, or a new one is "
+          "written to it (mode 0600) for the operator to read once; empty: no bootstrap");
+ABSL_FLAG(int, watch_poll_ms, 200, "how often live event watches look for new events in the database");
+ABSL_FLAG(int, max_watches_per_principal, 256, "concurrent WatchEvents streams one principal may hold");
 
 int main(int argc, char** argv) {
+  // --help lists the flags defined here (absl matches flags by file; ours live in main.cc).
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view path) { return absl::EndsWith(path, "server/main.cc"); };
+  absl::SetFlagsUsageConfig(usage);
   absl::SetProgramUsageMessage(
-      "homevisitd: the home-visit service of izzi Dr. Wifi.\n"
+      "the home-visit service of izzi Dr. Wifi.\n"
       "  homevisitd --listen 127.0.0.1:50051 --db sqlite:homevisit.db --demo");
-  absl::ParseCommandLine(argc, argv);
+  // Accept --time-zone as well as --time_zone: absl flag names cannot hold dashes.
+  std::vector<std::string> normalized(argv, argv + argc);
+  for (size_t i = 1; i < normalized.size(); ++i) {
+    std::string& arg = normalized[i];
+    if (arg == "--") break;
+    if (arg.rfind("--", 0) != 0) continue;
+    size_t name_end = std::min(arg.find('='), arg.size());
+    std::replace(arg.begin() + 2, arg.begin() + static_cast<std::ptrdiff_t>(name_end), '-', '_');
+  }
+  std::vector<char*> normalized_argv;
+  for (auto& arg : normalized) normalized_argv.push_back(arg.data());
+  absl::ParseCommandLine(argc, normalized_argv.data());
 
   // Block the stop signals in every thread (threads inherit the mask) and wait for them here.
   sigset_t stop_signals;
@@ -48,11 +81,24 @@ int main(int argc, char** argv) {
   options.scheduling.same_day_options = absl::GetFlag(FLAGS_options);
   options.scheduling.other_day_options = absl::GetFlag(FLAGS_options);
   options.hold_ttl = absl::Minutes(absl::GetFlag(FLAGS_hold_minutes));
+  options.watch.poll_interval = absl::Milliseconds(std::max(10, absl::GetFlag(FLAGS_watch_poll_ms)));
+  options.watch.max_watches_per_principal = std::max(1, absl::GetFlag(FLAGS_max_watches_per_principal));
+  options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert);
+  options.tls.key_file = absl::GetFlag(FLAGS_tls_key);
+  options.tls.client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  options.tls.require_client_cert = absl::GetFlag(FLAGS_require_client_cert);
+  options.allow_insecure = absl::GetFlag(FLAGS_allow_insecure);
+  options.admin_token_file = absl::GetFlag(FLAGS_admin_token_file);
   if (absl::GetFlag(FLAGS_window_minutes) <= 0 || absl::GetFlag(FLAGS_visit_minutes) < 0 ||
       absl::GetFlag(FLAGS_travel_buffer_minutes) < 0 || absl::GetFlag(FLAGS_horizon_days) < 0 ||
       absl::GetFlag(FLAGS_hold_minutes) <= 0 || absl::GetFlag(FLAGS_options) < 0) {
     std::cerr << "homevisitd: --window_minutes and --hold_minutes must be positive; the other scheduling "
                  "flags must not be negative\n";
+    return 2;
+  }
+  options.visit.late_tolerance = absl::Minutes(absl::GetFlag(FLAGS_late_tolerance_minutes));
+  if (absl::GetFlag(FLAGS_late_tolerance_minutes) < 0) {
+    std::cerr << "homevisitd: --late_tolerance_minutes must not be negative\n";
     return 2;
   }
   std::string zone_name = absl::GetFlag(FLAGS_time_zone);

@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "api/visit_convert.h"
 #include "domain/errors.h"
 #include "domain/technician_commands.h"
 
@@ -103,6 +104,7 @@ void ToProto(const domain::ServiceOrder& o, v1::ServiceOrder* out) {
     ToProto(o.cancellation->time, c->mutable_cancel_time());
     c->set_actor(o.cancellation->actor);
   }
+  if (!o.visit.empty()) ToProto(o.visit, out->mutable_visit());
   ToProto(o.create_time, out->mutable_create_time());
   ToProto(o.update_time, out->mutable_update_time());
   out->set_etag(domain::EtagOf(o));

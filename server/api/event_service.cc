@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "api/convert.h"
+#include "api/call_gate.h"
 #include "api/page_token.h"
 #include "api/principal.h"
 #include "api/unary.h"
@@ -18,7 +19,7 @@ constexpr int kMaxPageSize = 1000;
 grpc::ServerUnaryReactor* EventServiceImpl::ListEvents(grpc::CallbackServerContext* context,
                                                        const v1::ListEventsRequest* request,
                                                        v1::ListEventsResponse* response) {
-  return ServeUnary(context, pool_, [=, this] {
+  return ServeUnary(context, pool_, __func__, [=, this] {
     domain::EventFilter filter;
     if (!request->service_order().empty()) {
       filter.order_id = IdFromName(request->service_order(), "serviceOrders", "service_order");
@@ -53,7 +54,16 @@ grpc::ServerUnaryReactor* EventServiceImpl::ListEvents(grpc::CallbackServerConte
 
 grpc::ServerWriteReactor<v1::WatchEventsResponse>* EventServiceImpl::WatchEvents(
     grpc::CallbackServerContext* context, const v1::WatchEventsRequest* request) {
-  return watches_.Open(CurrentActor(context).principal, *request);
+  // The same admission as unary calls, here on gRPC's thread: a watch starts once, and its
+  // token lookup is one indexed read.
+  domain::Actor actor;
+  try {
+    if (!pool_.call_gate()) throw domain::DomainError(domain::ErrorKind::kInternal, "NO_CALL_GATE", "misconfigured");
+    actor = pool_.call_gate()->Admit(context, __func__);
+  } catch (...) {
+    return watches_.Refuse(CurrentExceptionToStatus());
+  }
+  return watches_.Open(actor.principal, *request);
 }
 
 }  // namespace homevisit::api

@@ -223,6 +223,10 @@ grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchHub::Open(const std::str
   return watch;
 }
 
+grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchHub::Refuse(const grpc::Status& status) {
+  return Watch::Refused(*this, status);
+}
+
 void WatchHub::Remove(Watch* watch) {
   std::lock_guard lock(mutex_);
   if (watches_.erase(watch) && --per_principal_[watch->principal()] == 0) per_principal_.erase(watch->principal());

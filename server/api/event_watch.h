@@ -37,6 +37,8 @@ class WatchHub {
   // INVALID_ARGUMENT.
   grpc::ServerWriteReactor<v1::WatchEventsResponse>* Open(const std::string& principal,
                                                           const v1::WatchEventsRequest& request);
+  // A watch that only reports `status` (e.g. the caller was not admitted).
+  grpc::ServerWriteReactor<v1::WatchEventsResponse>* Refuse(const grpc::Status& status);
   // Ends every watch with OK (server shutdown) and stops the ticker.
   void StopAll();
 

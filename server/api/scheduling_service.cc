@@ -102,7 +102,7 @@ auto SchedulingServiceImpl::ClaimingWrite(const std::string& order_id, std::opti
 grpc::ServerUnaryReactor* SchedulingServiceImpl::CheckAvailability(grpc::CallbackServerContext* context,
                                                                    const v1::CheckAvailabilityRequest* request,
                                                                    v1::CheckAvailabilityResponse* response) {
-  return ServeUnary(context, pool_, [=, this] {
+  return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     std::optional<absl::Time> start;
     if (request->has_window()) {
@@ -121,7 +121,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::CheckAvailability(grpc::Callbac
 
 grpc::ServerUnaryReactor* SchedulingServiceImpl::CreateHold(grpc::CallbackServerContext* context,
                                                             const v1::CreateHoldRequest* request, v1::Hold* response) {
-  return ServeUnary(context, pool_, [=, this] {
+  return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     domain::SlotChoice choice = ChoiceFromProto(request->option(), "option");
     domain::Actor actor = CurrentActor(context);
@@ -135,7 +135,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::CreateHold(grpc::CallbackServer
 
 grpc::ServerUnaryReactor* SchedulingServiceImpl::ReleaseHold(grpc::CallbackServerContext* context,
                                                              const v1::ReleaseHoldRequest* request, v1::Hold* response) {
-  return ServeUnary(context, pool_, [=, this] {
+  return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->name(), "holds", "name");
     domain::Actor actor = CurrentActor(context);
     absl::Time now = absl::Now();
@@ -148,7 +148,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::ReleaseHold(grpc::CallbackServe
 grpc::ServerUnaryReactor* SchedulingServiceImpl::BookAppointment(grpc::CallbackServerContext* context,
                                                                  const v1::BookAppointmentRequest* request,
                                                                  v1::ServiceOrder* response) {
-  return ServeUnary(context, pool_, [=, this] {
+  return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     domain::BookingSource source = SourceFromProto(request->has_option(), request->option(), request->hold());
     domain::Actor actor = CurrentActor(context);
@@ -166,7 +166,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::BookAppointment(grpc::CallbackS
 grpc::ServerUnaryReactor* SchedulingServiceImpl::RescheduleAppointment(
     grpc::CallbackServerContext* context, const v1::RescheduleAppointmentRequest* request,
     v1::ServiceOrder* response) {
-  return ServeUnary(context, pool_, [=, this] {
+  return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     domain::BookingSource source = SourceFromProto(request->has_option(), request->option(), request->hold());
     domain::Actor actor = CurrentActor(context);
@@ -184,7 +184,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::RescheduleAppointment(
 grpc::ServerUnaryReactor* SchedulingServiceImpl::ReassignAppointment(grpc::CallbackServerContext* context,
                                                                      const v1::ReassignAppointmentRequest* request,
                                                                      v1::ServiceOrder* response) {
-  return ServeUnary(context, pool_, [=, this] {
+  return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     std::string technician = IdFromName(request->technician(), "technicians", "technician");
     domain::Actor actor = CurrentActor(context);

@@ -1,13 +1,31 @@
 #include "api/server.h"
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <fcntl.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+#include "api/call_gate.h"
+#include "api/credential_service.h"
 #include "api/event_service.h"
+#include "api/late_alert_sweep.h"
 #include "api/scheduling_service.h"
 #include "api/service_order_service.h"
 #include "api/technician_service.h"
+#include "api/visit_report_service.h"
+#include "api/visit_service.h"
 #include "api/worker_pool.h"
+#include "domain/credential_commands.h"
 #include "domain/errors.h"
 #include "storage/demo_data.h"
 
@@ -15,16 +33,28 @@ namespace homevisit::api {
 
 struct Server::Services {
   Services(storage::Database& db, const ServerOptions& options)
-      : pool(options.worker_threads, options.max_queued_calls),
+      : gate(db),
+        pool(options.worker_threads, options.max_queued_calls),
         orders(db, pool),
         events(db, pool, options.watch),
         technicians(db, pool),
-        scheduling(db, pool, SchedulingSettingsOf(options)) {}
+        scheduling(db, pool, SchedulingSettingsOf(options)),
+        visits(db, pool, VisitPolicyOf(options)),
+        visit_reports(db, pool),
+        late_sweep(db, VisitPolicyOf(options), options.late_sweep_interval),
+        credentials(db, pool) {
+    pool.set_call_gate(&gate);
+  }
+  CallGate gate;
   WorkerPool pool;
   ServiceOrderServiceImpl orders;
   EventServiceImpl events;
   TechnicianServiceImpl technicians;
   SchedulingServiceImpl scheduling;
+  VisitServiceImpl visits;
+  VisitReportServiceImpl visit_reports;
+  LateAlertSweep late_sweep;
+  CredentialServiceImpl credentials;
 
   static domain::SchedulingSettings SchedulingSettingsOf(const ServerOptions& options) {
     domain::SchedulingSettings settings;
@@ -33,24 +63,108 @@ struct Server::Services {
     settings.hold_ttl = options.hold_ttl;
     return settings;
   }
+
+  static domain::VisitPolicy VisitPolicyOf(const ServerOptions& options) {
+    domain::VisitPolicy policy = options.visit;
+    policy.time_zone = options.time_zone;
+    return policy;
+  }
 };
+
+namespace {
+
+std::string ReadFile(const std::string& path, const char* what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw domain::DomainError(domain::ErrorKind::kInvalidArgument, "UNREADABLE_FILE",
+                              absl::StrCat("cannot read the ", what, " file ", path));
+  }
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+bool IsLoopback(const std::string& listen) {
+  std::string host = listen.substr(0, listen.rfind(':'));
+  return host == "127.0.0.1" || host == "localhost" || host == "[::1]" || absl::StartsWith(host, "127.") ||
+         absl::StartsWith(listen, "unix:");
+}
+
+std::shared_ptr<grpc::ServerCredentials> TransportCredentials(const ServerOptions& options) {
+  const ServerOptions::Tls& tls = options.tls;
+  if (tls.cert_file.empty() != tls.key_file.empty()) {
+    throw domain::DomainError(domain::ErrorKind::kInvalidArgument, "TLS_INCOMPLETE",
+                              "TLS needs both a certificate and its key");
+  }
+  if (tls.cert_file.empty()) {
+    if (!tls.client_ca_file.empty()) {
+      throw domain::DomainError(domain::ErrorKind::kInvalidArgument, "TLS_INCOMPLETE",
+                                "client certificates need TLS: give the server's certificate and key too");
+    }
+    if (!IsLoopback(options.listen) && !options.allow_insecure) {
+      throw domain::DomainError(domain::ErrorKind::kInvalidArgument, "PLAINTEXT_REFUSED",
+                                "plaintext is only served on loopback: give a TLS certificate and key, or "
+                                "--allow_insecure to accept unencrypted traffic (tokens would travel in clear)");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  grpc::SslServerCredentialsOptions ssl;
+  ssl.pem_key_cert_pairs.push_back({ReadFile(tls.key_file, "TLS key"), ReadFile(tls.cert_file, "TLS certificate")});
+  if (!tls.client_ca_file.empty()) {
+    ssl.pem_root_certs = ReadFile(tls.client_ca_file, "client CA");
+    ssl.client_certificate_request = tls.require_client_cert
+                                         ? GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY
+                                         : GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
+  } else if (tls.require_client_cert) {
+    throw domain::DomainError(domain::ErrorKind::kInvalidArgument, "TLS_INCOMPLETE",
+                              "requiring client certificates needs the CA that signs them");
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+// The first admin credential, for the operator to read once (the token itself is never logged).
+void BootstrapAdmin(storage::Database& db, const std::string& path) {
+  std::string token;
+  bool from_operator = std::filesystem::exists(path);
+  if (from_operator) token = std::string(absl::StripAsciiWhitespace(ReadFile(path, "admin token")));
+  std::string created =
+      db.Write([&](domain::UnitOfWork& work) { return domain::BootstrapAdmin(work, token, absl::Now()); });
+  if (created.empty()) return;  // an admin exists already
+  if (!from_operator) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0 || ::write(fd, created.data(), created.size()) != static_cast<ssize_t>(created.size())) {
+      if (fd >= 0) ::close(fd);
+      throw domain::DomainError(domain::ErrorKind::kUnavailable, "ADMIN_TOKEN_FILE",
+                                "cannot write the admin token file " + path);
+    }
+    ::close(fd);
+  }
+  std::cout << "homevisitd: admin credential created; its token is in " << path
+            << (from_operator ? "" : " (read it once, keep it safe, delete the file)") << std::endl;
+}
+
+}  // namespace
 
 std::unique_ptr<Server> Server::Start(const ServerOptions& options) {
   std::unique_ptr<Server> server(new Server());
   server->db_ = storage::Database::Open(options.database);
   if (options.demo_data) storage::LoadDemoData(*server->db_, options.time_zone, absl::Now());
+  if (!options.admin_token_file.empty()) BootstrapAdmin(*server->db_, options.admin_token_file);
   server->services_ = std::make_unique<Services>(*server->db_, options);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &server->port_);
+  builder.AddListeningPort(options.listen, TransportCredentials(options), &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   builder.RegisterService(&server->services_->orders);
   builder.RegisterService(&server->services_->events);
   builder.RegisterService(&server->services_->technicians);
   builder.RegisterService(&server->services_->scheduling);
+  builder.RegisterService(&server->services_->visits);
+  builder.RegisterService(&server->services_->visit_reports);
+  builder.RegisterService(&server->services_->credentials);
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
     throw domain::DomainError(domain::ErrorKind::kUnavailable, "LISTEN_FAILED",
@@ -61,11 +175,14 @@ std::unique_ptr<Server> Server::Start(const ServerOptions& options) {
 
 Server::~Server() { Shutdown(absl::Seconds(1)); }
 
+int Server::SweepLateAlerts() { return services_->late_sweep.SweepOnce(); }
+
 void Server::Shutdown(absl::Duration grace) {
   if (stopped_) return;
   stopped_ = true;
   // Watches never end by themselves: end them first so Shutdown only waits for unary calls.
   if (services_) services_->events.StopWatches();
+  if (services_) services_->late_sweep.Stop();
   if (server_) server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   // In-flight handlers finish on the pool; joining it before the database closes keeps them safe.
   if (services_) services_->pool.Stop();

@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "api/event_watch.h"
 #include "domain/scheduling.h"
+#include "domain/visit.h"
 #include "storage/database.h"
 
 namespace homevisit::api {
@@ -25,6 +26,27 @@ struct ServerOptions {
   domain::SchedulingPolicy scheduling;
   absl::Duration hold_ttl = absl::Minutes(10);  // a hold lapses by itself after this
   WatchOptions watch;
+  // The checklist template, the late tolerance, the signature size cap. Its time_zone is
+  // replaced by `time_zone` above.
+  domain::VisitPolicy visit;
+  // How often each replica looks for late technicians (0: never; tests sweep by hand).
+  absl::Duration late_sweep_interval = absl::Seconds(5);
+
+  // Transport. With cert and key the server speaks TLS; with a client CA it verifies client
+  // certificates too (and demands one when require_client_cert). Plaintext is refused unless
+  // `listen` is a loopback address or allow_insecure says so explicitly.
+  struct Tls {
+    std::string cert_file;
+    std::string key_file;
+    std::string client_ca_file;
+    bool require_client_cert = false;
+  } tls;
+  bool allow_insecure = false;
+
+  // When the database has no active admin credential, one is created at start: for the token
+  // in this file if it exists (an operator's own), else for a new token written to it (mode
+  // 0600) for the operator to read once. Empty: no bootstrap.
+  std::string admin_token_file;
 };
 
 class Server {
@@ -35,6 +57,9 @@ class Server {
 
   int port() const { return port_; }
   storage::Database& database() { return *db_; }
+  // Runs one late-technician sweep now (the background one runs every late_sweep_interval);
+  // returns how many alerts it raised.
+  int SweepLateAlerts();
   // Stops accepting calls, lets in-flight ones finish (up to `grace`), then returns.
   void Shutdown(absl::Duration grace = absl::Seconds(10));
   void Wait();

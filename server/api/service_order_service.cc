@@ -38,7 +38,7 @@ domain::OrderFilter FilterFromRequest(const v1::ListServiceOrdersRequest& r) {
 grpc::ServerUnaryReactor* ServiceOrderServiceImpl::CreateServiceOrder(grpc::CallbackServerContext* context,
                                                                       const v1::CreateServiceOrderRequest* request,
                                                                       v1::ServiceOrder* response) {
-  return ServeUnary(context, pool_, [=, this] {
+  return ServeUnary(context, pool_, __func__, [=, this] {
     domain::OrderIntake intake = IntakeFromProto(request->service_order());
     domain::Actor actor = CurrentActor(context);
     auto result = db_.Write([&](domain::UnitOfWork& work) {
@@ -51,17 +51,24 @@ grpc::ServerUnaryReactor* ServiceOrderServiceImpl::CreateServiceOrder(grpc::Call
 grpc::ServerUnaryReactor* ServiceOrderServiceImpl::GetServiceOrder(grpc::CallbackServerContext* context,
                                                                    const v1::GetServiceOrderRequest* request,
                                                                    v1::ServiceOrder* response) {
-  return ServeUnary(context, pool_, [=, this] {
+  return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->name(), "serviceOrders", "name");
-    ToProto(db_.Read([&](domain::UnitOfWork& work) { return domain::GetOrder(work, id); }), response);
+    domain::Actor actor = CurrentActor(context);
+    ToProto(db_.Read([&](domain::UnitOfWork& work) { return domain::GetOrder(work, id, actor); }), response);
   });
 }
 
 grpc::ServerUnaryReactor* ServiceOrderServiceImpl::ListServiceOrders(grpc::CallbackServerContext* context,
                                                                      const v1::ListServiceOrdersRequest* request,
                                                                      v1::ListServiceOrdersResponse* response) {
-  return ServeUnary(context, pool_, [=, this] {
+  return ServeUnary(context, pool_, __func__, [=, this] {
     domain::OrderFilter filter = FilterFromRequest(*request);
+    domain::Actor actor = CurrentActor(context);
+    if (actor.role == domain::Role::kTechnician) {
+      // A technician's list shows only their own orders, whatever technician the request names.
+      if (!filter.technician_id.empty() && filter.technician_id != actor.technician_id) return;
+      filter.technician_id = actor.technician_id;
+    }
     int page_size = PageSize(request->page_size(), kDefaultPageSize, kMaxPageSize);
     v1::ListServiceOrdersRequest filters_only = *request;
     filters_only.clear_page_size();
@@ -90,7 +97,7 @@ grpc::ServerUnaryReactor* ServiceOrderServiceImpl::ListServiceOrders(grpc::Callb
 grpc::ServerUnaryReactor* ServiceOrderServiceImpl::UpdateServiceOrder(grpc::CallbackServerContext* context,
                                                                       const v1::UpdateServiceOrderRequest* request,
                                                                       v1::ServiceOrder* response) {
-  return ServeUnary(context, pool_, [=, this] {
+  return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->service_order().name(), "serviceOrders", "service_order.name");
     domain::Violations v;
     std::set<std::string> paths;
@@ -116,7 +123,7 @@ grpc::ServerUnaryReactor* ServiceOrderServiceImpl::UpdateServiceOrder(grpc::Call
 grpc::ServerUnaryReactor* ServiceOrderServiceImpl::CancelServiceOrder(grpc::CallbackServerContext* context,
                                                                       const v1::CancelServiceOrderRequest* request,
                                                                       v1::ServiceOrder* response) {
-  return ServeUnary(context, pool_, [=, this] {
+  return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->name(), "serviceOrders", "name");
     domain::Actor actor = CurrentActor(context);
     ToProto(db_.Write([&](domain::UnitOfWork& work) {

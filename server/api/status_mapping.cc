@@ -21,6 +21,8 @@ grpc::StatusCode CodeOf(domain::ErrorKind kind) {
     case K::kAlreadyExists: return grpc::StatusCode::ALREADY_EXISTS;
     case K::kUnavailable: return grpc::StatusCode::UNAVAILABLE;
     case K::kResourceExhausted: return grpc::StatusCode::RESOURCE_EXHAUSTED;
+    case K::kUnauthenticated: return grpc::StatusCode::UNAUTHENTICATED;
+    case K::kPermissionDenied: return grpc::StatusCode::PERMISSION_DENIED;
     case K::kInternal: return grpc::StatusCode::INTERNAL;
   }
   return grpc::StatusCode::INTERNAL;

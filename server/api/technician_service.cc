@@ -39,7 +39,7 @@ std::set<std::string> UpdatePaths(const v1::UpdateTechnicianRequest& request) {
 grpc::ServerUnaryReactor* TechnicianServiceImpl::CreateTechnician(grpc::CallbackServerContext* context,
                                                                   const v1::CreateTechnicianRequest* request,
                                                                   v1::Technician* response) {
-  return ServeUnary(context, pool_, [=, this] {
+  return ServeUnary(context, pool_, __func__, [=, this] {
     domain::Technician technician = TechnicianFromProto(request->technician());
     domain::Actor actor = CurrentActor(context);
     auto result = db_.Write([&](domain::UnitOfWork& work) {
@@ -52,7 +52,7 @@ grpc::ServerUnaryReactor* TechnicianServiceImpl::CreateTechnician(grpc::Callback
 grpc::ServerUnaryReactor* TechnicianServiceImpl::GetTechnician(grpc::CallbackServerContext* context,
                                                                const v1::GetTechnicianRequest* request,
                                                                v1::Technician* response) {
-  return ServeUnary(context, pool_, [=, this] {
+  return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->name(), "technicians", "name");
     ToProto(db_.Read([&](domain::UnitOfWork& work) { return domain::GetTechnician(work, id); }), response);
   });
@@ -61,7 +61,7 @@ grpc::ServerUnaryReactor* TechnicianServiceImpl::GetTechnician(grpc::CallbackSer
 grpc::ServerUnaryReactor* TechnicianServiceImpl::ListTechnicians(grpc::CallbackServerContext* context,
                                                                  const v1::ListTechniciansRequest* request,
                                                                  v1::ListTechniciansResponse* response) {
-  return ServeUnary(context, pool_, [=, this] {
+  return ServeUnary(context, pool_, __func__, [=, this] {
     domain::Violations v;
     if (!request->postal_code().empty() && !domain::IsPostalCode(request->postal_code())) {
       v.Add("postal_code", "must be exactly five digits");
@@ -94,7 +94,7 @@ grpc::ServerUnaryReactor* TechnicianServiceImpl::ListTechnicians(grpc::CallbackS
 grpc::ServerUnaryReactor* TechnicianServiceImpl::UpdateTechnician(grpc::CallbackServerContext* context,
                                                                   const v1::UpdateTechnicianRequest* request,
                                                                   v1::Technician* response) {
-  return ServeUnary(context, pool_, [=, this] {
+  return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->technician().name(), "technicians", "technician.name");
     std::set<std::string> paths = UpdatePaths(*request);
     domain::Technician changes = TechnicianFromProto(request->technician());
@@ -110,7 +110,7 @@ grpc::ServerUnaryReactor* TechnicianServiceImpl::UpdateTechnician(grpc::Callback
 grpc::ServerUnaryReactor* TechnicianServiceImpl::DeactivateTechnician(grpc::CallbackServerContext* context,
                                                                       const v1::DeactivateTechnicianRequest* request,
                                                                       v1::Technician* response) {
-  return ServeUnary(context, pool_, [=, this] {
+  return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->name(), "technicians", "name");
     domain::Actor actor = CurrentActor(context);
     ToProto(db_.Write([&](domain::UnitOfWork& work) {

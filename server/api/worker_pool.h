@@ -10,6 +10,8 @@
 
 namespace homevisit::api {
 
+class CallGate;
+
 class WorkerPool {
  public:
   WorkerPool(size_t threads, size_t max_queued);
@@ -19,6 +21,10 @@ class WorkerPool {
 
   // False when the queue is full or the pool is stopping.
   bool TrySubmit(std::function<void()> task);
+
+  // Admits every call served on this pool (authentication and authorization); set once at start.
+  void set_call_gate(const CallGate* gate) { gate_ = gate; }
+  const CallGate* call_gate() const { return gate_; }
   void Stop();
 
  private:
@@ -27,6 +33,7 @@ class WorkerPool {
   std::condition_variable ready_;
   std::deque<std::function<void()>> queue_;
   size_t max_queued_;
+  const CallGate* gate_ = nullptr;
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };

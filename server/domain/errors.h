@@ -15,6 +15,8 @@ enum class ErrorKind {
   kAlreadyExists,       // a unique key taken
   kUnavailable,         // database unreachable or busy
   kResourceExhausted,   // a limit reached
+  kUnauthenticated,     // no valid credential
+  kPermissionDenied,    // the credential's role may not do this
   kInternal,            // a bug or an unexpected database answer
 };
 

@@ -74,9 +74,12 @@ CreateOrderResult CreateOrder(UnitOfWork& work, const OrderIntake& intake, const
   return {std::move(order), true};
 }
 
-ServiceOrder GetOrder(UnitOfWork& work, const std::string& id) {
+ServiceOrder GetOrder(UnitOfWork& work, const std::string& id, const Actor& actor) {
   auto order = work.orders().Find(id);
-  if (!order) throw DomainError(ErrorKind::kNotFound, "ORDER_NOT_FOUND", "no such service order");
+  // A technician learns nothing of orders not assigned to them: the same answer as no order.
+  bool hidden = actor.role == Role::kTechnician &&
+                (!order || !order->appointment || order->appointment->technician_id != actor.technician_id);
+  if (!order || hidden) throw DomainError(ErrorKind::kNotFound, "ORDER_NOT_FOUND", "no such service order");
   return std::move(*order);
 }
 
@@ -101,7 +104,7 @@ ServiceOrder UpdateOrder(UnitOfWork& work, const std::string& id, const OrderInt
   }
   v.ThrowIfAny();
 
-  ServiceOrder order = GetOrder(work, id);
+  ServiceOrder order = GetOrder(work, id, actor);
   CheckEtag(order, etag);
   if (IsClosed(order.state)) ThrowWrongState(order, "update");
   int expected = order.version;
@@ -126,7 +129,7 @@ ServiceOrder CancelOrder(UnitOfWork& work, const std::string& id, const std::str
   Violations v;
   v.RequireText("reason", reason, kMaxReasonChars, /*multiline=*/true);
   v.ThrowIfAny();
-  ServiceOrder order = GetOrder(work, id);
+  ServiceOrder order = GetOrder(work, id, actor);
   CheckEtag(order, etag);
   if (!IsCancellable(order.state)) ThrowWrongState(order, "cancel");
   int expected = order.version;

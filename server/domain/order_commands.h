@@ -17,7 +17,14 @@ struct CreateOrderResult {
 CreateOrderResult CreateOrder(UnitOfWork& work, const OrderIntake& intake, const std::string& request_id,
                               const Actor& actor, absl::Time now);
 
-ServiceOrder GetOrder(UnitOfWork& work, const std::string& id);
+// The service itself (background sweeps, reads that no technician can reach): sees every order.
+inline const Actor& SystemActor() {
+  static const Actor system{"homevisitd", Role::kUnspecified, ""};
+  return system;
+}
+
+// The order, or NOT_FOUND; also NOT_FOUND for a technician the order is not assigned to.
+ServiceOrder GetOrder(UnitOfWork& work, const std::string& id, const Actor& actor);
 
 // The fields DOT may still change, named by their API paths.
 inline const std::set<std::string>& UpdatableOrderPaths() {

@@ -5,10 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "domain/credential.h"
 #include "domain/event.h"
 #include "domain/scheduling_repository.h"
 #include "domain/service_order.h"
 #include "domain/technician.h"
+#include "domain/visit_repository.h"
 
 namespace homevisit::domain {
 
@@ -94,6 +96,8 @@ class UnitOfWork {
   virtual TechnicianRepository& technicians() = 0;
   virtual MarkerRepository& markers() = 0;
   virtual SchedulingRepository& scheduling() = 0;
+  virtual VisitRepository& visits() = 0;
+  virtual CredentialRepository& credentials() = 0;
 };
 
 }  // namespace homevisit::domain

@@ -153,7 +153,8 @@ std::vector<absl::Time> GranulesOf(const Interval& occupancy) {
 
 Availability CheckOrderAvailability(UnitOfWork& work, const std::string& order_id, std::optional<absl::Time> start,
                                     const SchedulingSettings& settings, absl::Time now) {
-  const ServiceOrder order = GetOrder(work, order_id);
+  // Technicians may not ask for availability (role table), so no object-level filter applies.
+  const ServiceOrder order = GetOrder(work, order_id, SystemActor());
   if (order.state != OrderState::kRequested && !IsBookedState(order.state)) {
     ThrowWrongState(order, "check availability for");
   }
@@ -168,7 +169,7 @@ Availability CheckOrderAvailability(UnitOfWork& work, const std::string& order_i
 Hold CreateHold(UnitOfWork& work, const std::string& order_id, const SlotChoice& choice,
                 const SchedulingSettings& settings, const Actor& actor, absl::Time now) {
   ValidateChoice(choice, "option.");
-  const ServiceOrder order = GetOrder(work, order_id);
+  const ServiceOrder order = GetOrder(work, order_id, actor);
   if (order.state != OrderState::kRequested && !IsBookedState(order.state)) ThrowWrongState(order, "hold a slot for");
   const SchedulingPolicy& policy = settings.policy;
   const TechnicianCalendar technician = VerifyChoice(work, order, choice, policy, now);
@@ -199,7 +200,7 @@ Hold ReleaseHold(UnitOfWork& work, const std::string& hold_id, const Actor& acto
   work.scheduling().ReleaseHoldClaims(hold->id);
   work.scheduling().SetHoldStatus(hold->id, HoldStatus::kReleased);
   if (hold->LiveAt(now)) {
-    Event event = MakeEvent(GetOrder(work, hold->order_id), EventType::kHoldReleased, actor, now);
+    Event event = MakeEvent(GetOrder(work, hold->order_id, actor), EventType::kHoldReleased, actor, now);
     event.attributes["hold"] = hold->id;
     event.attributes["technician"] = hold->technician_id;
     event.attributes["window_start"] = TimeText(hold->window.start);
@@ -217,7 +218,7 @@ ServiceOrder BookAppointment(UnitOfWork& work, const std::string& order_id, cons
     ValidateRequestId("request_id", request_id, v);
     v.ThrowIfAny();
   }
-  ServiceOrder order = GetOrder(work, order_id);
+  ServiceOrder order = GetOrder(work, order_id, actor);
   if (order.state != OrderState::kRequested) {
     // A retry of a booking that went through: same option (or the hold it came from).
     if (!request_id.empty() && IsBookedState(order.state) && order.appointment) {
@@ -260,7 +261,7 @@ ServiceOrder RescheduleAppointment(UnitOfWork& work, const std::string& order_id
                                    const std::string& etag, const std::string& reason,
                                    const SchedulingSettings& settings, const Actor& actor, absl::Time now) {
   CheckReason(reason);
-  ServiceOrder order = GetOrder(work, order_id);
+  ServiceOrder order = GetOrder(work, order_id, actor);
   CheckEtag(order, etag);
   if (!IsBookedState(order.state) || !order.appointment) ThrowWrongState(order, "reschedule");
   const SchedulingPolicy& policy = settings.policy;
@@ -276,6 +277,7 @@ ServiceOrder RescheduleAppointment(UnitOfWork& work, const std::string& order_id
 
   const int expected = order.version;
   order.state = OrderState::kScheduled;  // a confirmation was for the old window
+  order.visit.late_alert_time.reset();   // a late alert was for the old window too
   order.appointment = Appointment{choice.technician_id, technician.display_name,
                                   {choice.start, choice.start + policy.window_length}, now};
   Touch(order, now);
@@ -296,7 +298,7 @@ ServiceOrder ReassignAppointment(UnitOfWork& work, const std::string& order_id, 
                                  const std::string& etag, const std::string& reason,
                                  const SchedulingSettings& settings, const Actor& actor, absl::Time now) {
   CheckReason(reason);
-  ServiceOrder order = GetOrder(work, order_id);
+  ServiceOrder order = GetOrder(work, order_id, actor);
   CheckEtag(order, etag);
   if (!IsBookedState(order.state) || !order.appointment) ThrowWrongState(order, "reassign");
   const Appointment previous = *order.appointment;

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "domain/visit.h"
 
 namespace homevisit::domain {
 
@@ -33,6 +34,7 @@ enum class Role { kUnspecified = 0, kDotOperator = 1, kDotSupervisor = 2, kDispa
 struct Actor {
   std::string principal;
   Role role = Role::kUnspecified;
+  std::string technician_id;  // for technicians: whose orders they may see and act on
 };
 
 struct TimeWindow {
@@ -86,6 +88,7 @@ struct ServiceOrder {
   OrderState state = OrderState::kRequested;
   std::optional<Appointment> appointment;
   std::optional<Cancellation> cancellation;
+  Visit visit;  // what was recorded during the visit procedure [B1-B11]
   absl::Time create_time;
   absl::Time update_time;
   int version = 1;  // bumped by every change; the etag is derived from it

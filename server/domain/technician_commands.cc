@@ -51,12 +51,22 @@ CreateTechnicianResult CreateTechnician(UnitOfWork& work, const Technician& inpu
   for (auto& v : technician_violations.list()) violations.list().push_back(std::move(v));
   violations.ThrowIfAny();
 
-  if (!request_id.empty()) {
-    if (auto existing = work.technicians().FindByRequestId(request_id)) {
+  // Which unique key a create collides with. The request id is read again after the employee
+  // number matched: a concurrent retry may have committed between the two reads, and a retry
+  // of the same request must get the first technician, not EMPLOYEE_NUMBER_TAKEN.
+  auto explain_conflict = [&]() -> std::optional<CreateTechnicianResult> {
+    auto by_request = [&]() -> std::optional<CreateTechnicianResult> {
+      if (request_id.empty()) return std::nullopt;
+      auto existing = work.technicians().FindByRequestId(request_id);
+      if (!existing) return std::nullopt;
       return FirstWithSameRequestId(std::move(*existing), input);
-    }
-  }
-  if (work.technicians().FindByEmployeeNumber(input.employee_number)) ThrowEmployeeNumberTaken();
+    };
+    if (auto first = by_request()) return first;
+    if (!work.technicians().FindByEmployeeNumber(input.employee_number)) return std::nullopt;
+    if (auto first = by_request()) return first;
+    ThrowEmployeeNumberTaken();
+  };
+  if (auto first = explain_conflict()) return std::move(*first);
 
   Technician t = input;
   NormalizeSchedule(t);
@@ -69,12 +79,7 @@ CreateTechnicianResult CreateTechnician(UnitOfWork& work, const Technician& inpu
   if (!work.technicians().InsertIfNew(t, request_id)) {
     // Another replica took the request id or the employee number between our reads and our
     // insert; the unique keys stopped it, now say which.
-    if (!request_id.empty()) {
-      if (auto existing = work.technicians().FindByRequestId(request_id)) {
-        return FirstWithSameRequestId(std::move(*existing), input);
-      }
-    }
-    if (work.technicians().FindByEmployeeNumber(input.employee_number)) ThrowEmployeeNumberTaken();
+    if (auto first = explain_conflict()) return std::move(*first);
     throw DomainError(ErrorKind::kAborted, "CONCURRENT_CREATE", "a concurrent request conflicted; retry");
   }
   return {std::move(t), true};

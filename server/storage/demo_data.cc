@@ -57,7 +57,7 @@ bool LoadDemoData(Database& db, absl::TimeZone zone, absl::Time now) {
                                              {"06700", "06600"}, {"Cuauhtémoc"}, now));
     work.technicians().Insert(DemoTechnician("demo-tech-3", "Jorge Ramírez", "DRW-1003", "5534567890",
                                              {"11000", "03100"}, {"Miguel Hidalgo", "Benito Juárez"}, now));
-    domain::Actor loader{"demo-loader", domain::Role::kAdmin};
+    domain::Actor loader{"demo-loader", domain::Role::kAdmin, ""};
     domain::CreateOrder(work,
                         DemoIntake("EXP-100234", "Ana", "López", "ana.lopez@example.com",
                                    {"Av. Insurgentes Sur", "1602", "4B", "Crédito Constructor", "Benito Juárez",

@@ -55,7 +55,7 @@ std::vector<domain::Event> SociEventRepository::List(const domain::EventFilter& 
     e.order_id = GetText(r, "order_id");
     e.file_number = GetText(r, "file_number");
     e.type = static_cast<domain::EventType>(GetInt(r, "type"));
-    e.actor = {GetText(r, "actor"), static_cast<domain::Role>(GetInt(r, "actor_role"))};
+    e.actor = {GetText(r, "actor"), static_cast<domain::Role>(GetInt(r, "actor_role")), ""};
     e.time = GetTime(r, "event_time");
     e.attributes = nlohmann::json::parse(GetText(r, "attributes")).get<std::map<std::string, std::string>>();
     events.push_back(std::move(e));

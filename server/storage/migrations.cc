@@ -136,6 +136,80 @@ ALTER TABLE technicians ADD COLUMN request_id TEXT;
 ALTER TABLE technicians ADD COLUMN update_actor TEXT;
 CREATE UNIQUE INDEX technicians_by_request_id ON technicians (request_id);
 )SQL"},
+      // The visit [B1-B11]: one visits row per order, a column per recorded field, NULL until its
+      // step is recorded (a step is present iff its time column is set); the signature PNG is
+      // base64 in TEXT (see visit_store.cc). The late alert sits on the order row so the sweep's
+      // conditional UPDATE raises it exactly once across replicas.
+      {4, "visits, checklist answers, late alerts", R"SQL(
+ALTER TABLE service_orders ADD COLUMN late_alert_time BIGINT;
+CREATE INDEX service_orders_awaiting ON service_orders (state, window_start);
+CREATE TABLE visits (
+  order_id TEXT PRIMARY KEY REFERENCES service_orders (id),
+  confirmation_result INTEGER NOT NULL,
+  confirmation_note TEXT NOT NULL,
+  confirmation_time BIGINT,
+  confirmation_actor TEXT NOT NULL,
+  follow_up_present INTEGER NOT NULL,
+  follow_up_note TEXT NOT NULL,
+  follow_up_time BIGINT,
+  follow_up_actor TEXT NOT NULL,
+  arrival_time BIGINT,
+  punctuality INTEGER NOT NULL,
+  greeting_given INTEGER NOT NULL,
+  vest_worn INTEGER NOT NULL,
+  official_id_type INTEGER NOT NULL,
+  reason_explained INTEGER NOT NULL,
+  diagnosis_time BIGINT,
+  internet_related INTEGER NOT NULL,
+  diagnosis_summary TEXT NOT NULL,
+  escalation_request_time BIGINT,
+  phone_used INTEGER NOT NULL,
+  support_agent TEXT NOT NULL,
+  conference_time BIGINT,
+  conference_actor TEXT NOT NULL,
+  hand_over_time BIGINT,
+  hand_over_note TEXT NOT NULL,
+  outcome_time BIGINT,
+  outcome_result INTEGER NOT NULL,
+  outcome_problem TEXT NOT NULL,
+  outcome_diagnosis TEXT NOT NULL,
+  outcome_actions TEXT NOT NULL,
+  reason_category INTEGER NOT NULL,
+  reason_text TEXT NOT NULL,
+  sign_time BIGINT,
+  signer_name TEXT NOT NULL,
+  signature_png_base64 TEXT NOT NULL,
+  signature_refused INTEGER NOT NULL,
+  refusal_reason TEXT NOT NULL,
+  complete_time BIGINT,
+  completion_note TEXT NOT NULL
+);
+CREATE TABLE checklist_answers (
+  order_id TEXT NOT NULL REFERENCES service_orders (id),
+  position INTEGER NOT NULL,
+  item_id TEXT NOT NULL,
+  label TEXT NOT NULL,
+  result INTEGER NOT NULL,
+  measured_value TEXT NOT NULL,
+  note TEXT NOT NULL,
+  service_item INTEGER NOT NULL,
+  PRIMARY KEY (order_id, position)
+);
+)SQL"},
+      {5, "credentials", R"SQL(
+CREATE TABLE credentials (
+  id TEXT PRIMARY KEY,
+  principal TEXT NOT NULL,
+  role INTEGER NOT NULL,
+  technician_id TEXT REFERENCES technicians (id),
+  token_hash TEXT NOT NULL UNIQUE,
+  create_time BIGINT NOT NULL,
+  revoke_time BIGINT,
+  create_actor TEXT NOT NULL
+);
+CREATE INDEX credentials_by_creation ON credentials (create_time, id);
+CREATE INDEX credentials_active_by_role ON credentials (role, revoke_time);
+)SQL"},
   };
   return migrations;
 }

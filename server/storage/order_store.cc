@@ -1,6 +1,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "domain/errors.h"
+#include "storage/order_rows.h"
 #include "storage/sql.h"
 #include "storage/stores.h"
 
@@ -10,13 +11,16 @@ using domain::ServiceOrder;
 
 namespace {
 
-constexpr const char* kSelectOrder =
-    "SELECT o.id, o.file_number, o.given_name, o.family_name, o.email, o.street, o.exterior_number, "
-    "o.interior_number, o.colonia, o.delegacion, o.postal_code, o.address_references, o.requested_start, "
-    "o.requested_end, o.receiver_name, o.receiver_phone, o.problem_description, o.charge, o.state, "
-    "o.technician_id, t.display_name AS technician_name, o.window_start, o.window_end, o.book_time, "
-    "o.cancel_reason, o.cancel_time, o.cancel_actor, o.create_time, o.update_time, o.version "
-    "FROM service_orders o LEFT JOIN technicians t ON t.id = o.technician_id ";
+const std::string& SelectOrderSql() {
+  static const std::string sql = absl::StrCat(
+      "SELECT o.id, o.file_number, o.given_name, o.family_name, o.email, o.street, o.exterior_number, "
+      "o.interior_number, o.colonia, o.delegacion, o.postal_code, o.address_references, o.requested_start, "
+      "o.requested_end, o.receiver_name, o.receiver_phone, o.problem_description, o.charge, o.state, "
+      "o.technician_id, t.display_name AS technician_name, o.window_start, o.window_end, o.book_time, "
+      "o.cancel_reason, o.cancel_time, o.cancel_actor, o.create_time, o.update_time, o.version, ",
+      kVisitColumns, "FROM service_orders o LEFT JOIN technicians t ON t.id = o.technician_id", kVisitJoin);
+  return sql;
+}
 
 ServiceOrder OrderFromRow(const soci::row& r) {
   ServiceOrder o;
@@ -51,6 +55,7 @@ ServiceOrder OrderFromRow(const soci::row& r) {
   o.create_time = GetTime(r, "create_time");
   o.update_time = GetTime(r, "update_time");
   o.version = GetInt(r, "version");
+  VisitFromRow(r, o.visit);
   return o;
 }
 
@@ -74,12 +79,22 @@ std::vector<std::pair<std::string, std::string>> MutableColumns(const ServiceOrd
       {"cancel_time", p.TimeOrNull(c ? &c->time : nullptr)},
       {"cancel_actor", p.TextOrNull(c ? c->actor : "")},
       {"schedule_start", p.Time(o.ScheduleStart())},
+      // Cleared by a reschedule so the new window can raise its own late alert.
+      {"late_alert_time", p.TimeOrNull(o.visit.late_alert_time ? &*o.visit.late_alert_time : nullptr)},
       {"update_time", p.Time(o.update_time)},
       {"version", p.Int(o.version)},
   };
 }
 
 }  // namespace
+
+std::vector<ServiceOrder> SelectOrders(soci::session& sql, const std::string& tail, SqlParams& params) {
+  std::vector<ServiceOrder> orders;
+  QueryRows(sql, absl::StrCat(SelectOrderSql(), " ", tail), params,
+            [&](const soci::row& r) { orders.push_back(OrderFromRow(r)); });
+  LoadChecklists(sql, orders);  // one more query per call, not per row
+  return orders;
+}
 
 bool SociOrderRepository::InsertIfNewRequest(const ServiceOrder& o, const std::string& request_id) {
   SqlParams p;
@@ -117,10 +132,9 @@ bool SociOrderRepository::InsertIfNewRequest(const ServiceOrder& o, const std::s
 
 std::optional<ServiceOrder> SociOrderRepository::FindWhere(const std::string& column, const std::string& value) {
   SqlParams p;
-  std::optional<ServiceOrder> found;
-  QueryRows(sql_, absl::StrCat(kSelectOrder, "WHERE o.", column, " = ", p.Text(value)), p,
-            [&](const soci::row& r) { found = OrderFromRow(r); });
-  return found;
+  auto found = SelectOrders(sql_, absl::StrCat("WHERE o.", column, " = ", p.Text(value)), p);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
 }
 
 std::optional<ServiceOrder> SociOrderRepository::FindByRequestId(const std::string& request_id) {
@@ -148,12 +162,10 @@ std::vector<ServiceOrder> SociOrderRepository::List(const domain::OrderFilter& f
     where.push_back(absl::StrCat("(o.create_time < ", t, " OR (o.create_time = ", t2, " AND o.id < ", p.Text(after->id),
                                  "))"));
   }
-  std::string query = kSelectOrder;
-  if (!where.empty()) absl::StrAppend(&query, "WHERE ", absl::StrJoin(where, " AND "), " ");
-  absl::StrAppend(&query, "ORDER BY o.create_time DESC, o.id DESC LIMIT ", p.Int(limit));
-  std::vector<ServiceOrder> orders;
-  QueryRows(sql_, query, p, [&](const soci::row& r) { orders.push_back(OrderFromRow(r)); });
-  return orders;
+  std::string tail;
+  if (!where.empty()) absl::StrAppend(&tail, "WHERE ", absl::StrJoin(where, " AND "), " ");
+  absl::StrAppend(&tail, "ORDER BY o.create_time DESC, o.id DESC LIMIT ", p.Int(limit));
+  return SelectOrders(sql_, tail, p);
 }
 
 void SociOrderRepository::Update(const ServiceOrder& o, int expected_version) {

@@ -126,15 +126,23 @@ std::vector<TechnicianCalendar> SociSchedulingRepository::Calendars(const std::v
   {
     // Busy time is read from the claims themselves, so availability never offers what a claim
     // would refuse. Expired hold claims are ignored here and deleted by the next claim.
+    // Runs of consecutive granules come back as one interval ("gaps and islands": within a run,
+    // granule - row_number * granule_length is constant), a dozen times fewer rows to fetch.
     SqlParams p;
+    const long long granule_micros = absl::ToInt64Microseconds(domain::kClaimGranule);
     QueryRows(sql_,
-              absl::StrCat("SELECT technician_id, granule FROM slot_claims WHERE technician_id IN ",
+              absl::StrCat("SELECT technician_id, MIN(granule) AS first_granule, MAX(granule) AS last_granule FROM "
+                           "(SELECT technician_id, granule, granule - ",
+                           p.Int64(granule_micros),
+                           " * ROW_NUMBER() OVER (PARTITION BY technician_id ORDER BY granule) AS island FROM "
+                           "slot_claims WHERE technician_id IN ",
                            InList(technician_ids, p), " AND granule >= ", p.Time(range.start - domain::kClaimGranule),
                            " AND granule < ", p.Time(range.end), " AND order_id <> ", p.Text(except_order_id),
-                           " AND (expire_time IS NULL OR expire_time > ", p.Time(now), ")"),
+                           " AND (expire_time IS NULL OR expire_time > ", p.Time(now),
+                           ")) runs GROUP BY technician_id, island"),
               p, [&](const soci::row& r) {
-                const absl::Time granule = GetTime(r, "granule");
-                calendar_of(r).busy.push_back({granule, granule + domain::kClaimGranule});
+                calendar_of(r).busy.push_back(
+                    {GetTime(r, "first_granule"), GetTime(r, "last_granule") + domain::kClaimGranule});
               });
   }
   return calendars;

@@ -4,6 +4,7 @@
 #include <soci/soci.h>
 
 #include "domain/repositories.h"
+#include "storage/credential_store.h"
 #include "storage/database.h"
 
 namespace homevisit::storage {
@@ -87,15 +88,33 @@ class SociSchedulingRepository final : public domain::SchedulingRepository {
   soci::session& sql_;
 };
 
+class SociVisitRepository final : public domain::VisitRepository {
+ public:
+  explicit SociVisitRepository(soci::session& sql) : sql_(sql) {}
+  void Save(const std::string& order_id, const domain::Visit& visit) override;
+  void SaveChecklist(const std::string& order_id, const std::vector<domain::ChecklistAnswer>& answers) override;
+  std::vector<std::string> LateCandidates(absl::Time window_start_before, int limit) override;
+  bool MarkLate(const std::string& order_id, absl::Time now) override;
+  std::vector<domain::ServiceOrder> ListReports(const std::string& file_number, const std::string& technician_id,
+                                                const std::optional<domain::ReportPosition>& after,
+                                                int limit) override;
+
+ private:
+  soci::session& sql_;
+};
+
 class SociUnitOfWork final : public domain::UnitOfWork {
  public:
   SociUnitOfWork(soci::session& sql, Dialect dialect)
-      : orders_(sql), events_(sql, dialect), technicians_(sql), markers_(sql), scheduling_(sql) {}
+      : orders_(sql), events_(sql, dialect), technicians_(sql), markers_(sql), scheduling_(sql), visits_(sql),
+        credentials_(sql) {}
   domain::OrderRepository& orders() override { return orders_; }
   domain::EventRepository& events() override { return events_; }
   domain::TechnicianRepository& technicians() override { return technicians_; }
   domain::MarkerRepository& markers() override { return markers_; }
   domain::SchedulingRepository& scheduling() override { return scheduling_; }
+  domain::VisitRepository& visits() override { return visits_; }
+  domain::CredentialRepository& credentials() override { return credentials_; }
 
  private:
   SociOrderRepository orders_;
@@ -103,6 +122,8 @@ class SociUnitOfWork final : public domain::UnitOfWork {
   SociTechnicianRepository technicians_;
   SociMarkerRepository markers_;
   SociSchedulingRepository scheduling_;
+  SociVisitRepository visits_;
+  SociCredentialRepository credentials_;
 };
 
 }  // namespace homevisit::storage

@@ -15,12 +15,14 @@ namespace homevisit::testing {
 
 class Daemon {
  public:
-  explicit Daemon(std::vector<std::string> args) {
+  // With `capture_stderr`, the server's stderr joins the pipe too (read it with ReadRest).
+  explicit Daemon(std::vector<std::string> args, bool capture_stderr = false) {
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe");
     pid_ = fork();
     if (pid_ == 0) {
       dup2(out[1], STDOUT_FILENO);
+      if (capture_stderr) dup2(out[1], STDERR_FILENO);
       close(out[0]);
       close(out[1]);
       std::vector<char*> argv;
@@ -46,6 +48,7 @@ class Daemon {
     char line[512];
     while (fgets(line, sizeof line, stdout_)) {
       std::string text(line);
+      early_ += text;
       auto at = text.find("listening on ");
       if (at == std::string::npos) continue;
       int port = 0;
@@ -54,6 +57,14 @@ class Daemon {
       if (absl::SimpleAtoi(rest, &port)) return port;
     }
     return 0;
+  }
+  // Everything the process printed, up to its exit.
+  std::string ReadRest() {
+    std::string all = early_;
+    char buffer[4096];
+    size_t n;
+    while ((n = fread(buffer, 1, sizeof buffer, stdout_)) > 0) all.append(buffer, n);
+    return all;
   }
   // Sends `signal` and returns the exit status.
   int Stop(int signal = SIGTERM) {
@@ -70,6 +81,7 @@ class Daemon {
  private:
   pid_t pid_ = -1;
   FILE* stdout_ = nullptr;
+  std::string early_;  // what WaitForPort read
   bool reaped_ = false;
 };
 

@@ -134,7 +134,7 @@ TEST_F(EventWatchTest, AnEventWrittenThroughOneServerReachesAWatcherOnAnother) {
   options.database.pool_size = 2;
   auto other = api::Server::Start(options);
   auto other_events = v1::EventService::NewStub(
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", other->port()), grpc::InsecureChannelCredentials()));
+      AutoTokenChannel(absl::StrCat("127.0.0.1:", other->port()), db_->url()));
   v1::WatchEventsRequest request;
   request.add_types(Event::TYPE_ORDER_CREATED);
   request.set_from_beginning(true);
@@ -154,8 +154,7 @@ TEST_F(EventWatchTest, AnEventWrittenThroughAnotherProcessReachesThisServersWatc
   Daemon writer_process({"--listen", "127.0.0.1:0", "--db", db_->url()});
   int port = writer_process.WaitForPort();
   ASSERT_GT(port, 0);
-  auto writer = v1::ServiceOrderService::NewStub(
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  auto writer = v1::ServiceOrderService::NewStub(AutoTokenChannel(absl::StrCat("127.0.0.1:", port), db_->url()));
   v1::WatchEventsRequest request;
   request.add_types(Event::TYPE_ORDER_CREATED);
   Stream stream = Open(*events_, request);
@@ -232,7 +231,7 @@ TEST_F(EventWatchTest, WatchesPerPrincipalAreCapped) {
   options.database.url = db_->url();
   options.watch.max_watches_per_principal = 2;
   server_ = api::Server::Start(options);
-  channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials());
+  channel_ = AutoTokenChannel(absl::StrCat("127.0.0.1:", server_->port()), db_->url());
   events_ = v1::EventService::NewStub(channel_);
   orders_ = v1::ServiceOrderService::NewStub(channel_);
   Stream a = Open(*events_, {});

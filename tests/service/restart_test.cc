@@ -11,9 +11,8 @@
 namespace homevisit::testing {
 namespace {
 
-std::unique_ptr<v1::ServiceOrderService::Stub> Connect(int port) {
-  return v1::ServiceOrderService::NewStub(
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+std::unique_ptr<v1::ServiceOrderService::Stub> Connect(int port, const std::string& db_url) {
+  return v1::ServiceOrderService::NewStub(AutoTokenChannel(absl::StrCat("127.0.0.1:", port), db_url));
 }
 
 std::set<std::string> AllNames(v1::ServiceOrderService::Stub& stub) {
@@ -36,7 +35,7 @@ TEST(RestartTest, AServerRestartedOnTheSameDatabaseFindsAllItsData) {
     Daemon daemon(args);
     int port = daemon.WaitForPort();
     ASSERT_GT(port, 0);
-    auto stub = Connect(port);
+    auto stub = Connect(port, db.url());
     for (int i = 0; i < 5; ++i) {
       v1::CreateServiceOrderRequest request;
       *request.mutable_service_order() = ValidOrder();
@@ -53,7 +52,7 @@ TEST(RestartTest, AServerRestartedOnTheSameDatabaseFindsAllItsData) {
   Daemon again(args);
   int port = again.WaitForPort();
   ASSERT_GT(port, 0);
-  auto stub = Connect(port);
+  auto stub = Connect(port, db.url());
   EXPECT_EQ(AllNames(*stub), created);
   // Each order reads back whole after the restart.
   grpc::ClientContext context;
@@ -72,14 +71,14 @@ TEST(RestartTest, DemoDataLoadsOnceAcrossRestarts) {
     Daemon daemon(args);
     int port = daemon.WaitForPort();
     ASSERT_GT(port, 0);
-    first = AllNames(*Connect(port));
+    first = AllNames(*Connect(port, db.url()));
     EXPECT_EQ(first.size(), 3u);
     EXPECT_EQ(daemon.Stop(), 0);
   }
   Daemon again(args);
   int port = again.WaitForPort();
   ASSERT_GT(port, 0);
-  EXPECT_EQ(AllNames(*Connect(port)), first);
+  EXPECT_EQ(AllNames(*Connect(port, db.url())), first);
   EXPECT_EQ(again.Stop(), 0);
 }
 

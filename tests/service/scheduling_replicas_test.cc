@@ -25,10 +25,10 @@ absl::Time Local(int days_ahead, int hour, int minute = 0) {
   return absl::FromCivil(absl::CivilMinute(day.year(), day.month(), day.day(), hour, minute), kZone);
 }
 
-std::shared_ptr<grpc::Channel> ChannelTo(int port, int index) {
+std::shared_ptr<grpc::Channel> ChannelTo(int port, int index, const std::string& db_url) {
   grpc::ChannelArguments args;
   args.SetInt("client_index", index);  // separate connections, so calls really run at once
-  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials(), args);
+  return AutoTokenChannel(absl::StrCat("127.0.0.1:", port), db_url, args);
 }
 
 TEST(SchedulingReplicasTest, TwoServersRacingForOneTechnicianNeverDoubleBook) {
@@ -61,7 +61,7 @@ TEST(SchedulingReplicasTest, TwoServersRacingForOneTechnicianNeverDoubleBook) {
   // Round 1: everyone wants 10:00. Round 2: starts every 30 minutes from 09:00 to 12:30, each
   // overlapping several others. Requests alternate between the two servers.
   constexpr int kClients = 16;
-  auto orders_stub = v1::ServiceOrderService::NewStub(ChannelTo(port_a, 0));
+  auto orders_stub = v1::ServiceOrderService::NewStub(ChannelTo(port_a, 0, db.url()));
   auto race = [&](int day, const std::function<absl::Time(int)>& start_of) {
     std::vector<std::string> orders;
     for (int i = 0; i < kClients; ++i) {
@@ -81,7 +81,7 @@ TEST(SchedulingReplicasTest, TwoServersRacingForOneTechnicianNeverDoubleBook) {
     std::vector<std::thread> clients;
     for (int i = 0; i < kClients; ++i) {
       clients.emplace_back([&, i] {
-        auto stub = v1::SchedulingService::NewStub(ChannelTo(i % 2 ? port_b : port_a, i + 1));
+        auto stub = v1::SchedulingService::NewStub(ChannelTo(i % 2 ? port_b : port_a, i + 1, db.url()));
         v1::BookAppointmentRequest request;
         request.set_service_order(orders[i]);
         request.mutable_option()->set_technician("technicians/ana");

@@ -63,7 +63,7 @@ class SchedulingTest : public ServiceTest {
     options.worker_threads = 4;
     options.hold_ttl = ttl;
     server_ = api::Server::Start(options);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials());
+    channel_ = AutoTokenChannel(absl::StrCat("127.0.0.1:", server_->port()), db_->url());
     orders_ = v1::ServiceOrderService::NewStub(channel_);
     events_ = v1::EventService::NewStub(channel_);
     scheduling_ = v1::SchedulingService::NewStub(channel_);
@@ -472,13 +472,9 @@ TEST_F(SchedulingTest, SixteenClientsBookingOneOptionAtOnceGetOneBooking) {
   for (int i = 0; i < kClients; ++i) {
     clients.emplace_back([&, i] {
       // One channel per client, so the calls really arrive together.
-      auto channel = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                               grpc::InsecureChannelCredentials(),
-                                               [i] {
-                                                 grpc::ChannelArguments args;
-                                                 args.SetInt("client_index", i);
-                                                 return args;
-                                               }());
+      grpc::ChannelArguments args;
+      args.SetInt("client_index", i);
+      auto channel = AutoTokenChannel(absl::StrCat("127.0.0.1:", server_->port()), db_->url(), args);
       auto stub = v1::SchedulingService::NewStub(channel);
       v1::BookAppointmentRequest request;
       request.set_service_order(orders[i]);

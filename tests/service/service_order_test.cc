@@ -47,7 +47,7 @@ class ServiceOrderTest : public ServiceTest {
         t.create_time = t.update_time = absl::Now();
         work.technicians().Insert(t);
       }
-      domain::ServiceOrder order = domain::GetOrder(work, id);
+      domain::ServiceOrder order = domain::GetOrder(work, id, domain::SystemActor());
       int expected = order.version;
       order.state = state;
       if (!technician_id.empty()) {

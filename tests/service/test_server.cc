@@ -68,7 +68,7 @@ void ServiceTest::StartServer() {
   options.time_zone = absl::FixedTimeZone(-6 * 3600);
   options.worker_threads = 4;
   server_ = api::Server::Start(options);
-  channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()), grpc::InsecureChannelCredentials());
+  channel_ = AutoTokenChannel(absl::StrCat("127.0.0.1:", server_->port()), db_->url());
   orders_ = v1::ServiceOrderService::NewStub(channel_);
   events_ = v1::EventService::NewStub(channel_);
 }

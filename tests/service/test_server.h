@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/server.h"
+#include "test_channels.h"
 #include "homevisit/v1/event.grpc.pb.h"
 #include "homevisit/v1/service_order_service.grpc.pb.h"
 

@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# The benchmark suite (not run by CI): writes BENCHMARKS.md.
+#
+#   bash bench/run.sh
+#
+# For SQLite and then PostgreSQL (a throwaway cluster, made durable for the run): starts
+# homevisitd with the demo data, fills it through the API (bench_prep: 100 technicians, 3000
+# orders), then loads it with ghz, one call at a time: grpc.health.v1 Health/Check (the empty-RPC
+# baseline), GetServiceOrder, ListServiceOrders, CreateServiceOrder (unique request ids),
+# CheckAvailability, BookAppointment (3000 distinct free slots). Also measures what the
+# databases themselves allow at the intake's concurrency: sqlite_insert_bench (one row per
+# transaction with the server's SQLite settings) and pgbench (one single-row INSERT per
+# transaction). And homevisitd's RSS idle and after the load.
+#
+# Environment: BENCH_SECONDS (10) per timed call, BENCH_CONCURRENCY (8) concurrent calls,
+# BENCH_BUILD_DIR (default: scripts/build.sh and build/), BENCH_OUT (BENCHMARKS.md).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+GHZ_VERSION=v0.121.0
+GHZ="$ROOT/.deps/bin/ghz"
+SECONDS_PER_CALL="${BENCH_SECONDS:-10}"
+CONCURRENCY="${BENCH_CONCURRENCY:-8}"
+BOOKINGS=3000
+OUT="${BENCH_OUT:-$ROOT/BENCHMARKS.md}"
+
+log() { echo "bench: $*" >&2; }
+
+if [[ "${1:-}" != --inside-postgres ]]; then
+  if [[ -z "${BENCH_BUILD_DIR:-}" ]]; then
+    bash scripts/build.sh
+    export BENCH_BUILD_DIR="$ROOT/build"
+  else
+    bash scripts/install-deps.sh
+    cmake --build "$BENCH_BUILD_DIR" --target homevisitd bench_prep sqlite_insert_bench
+  fi
+  if ! go version -m "$GHZ" 2>/dev/null | grep -q "[[:space:]]$GHZ_VERSION"; then
+    log "go: installing ghz $GHZ_VERSION"
+    GOBIN="$ROOT/.deps/bin" go install "github.com/bojand/ghz/cmd/ghz@$GHZ_VERSION"
+  fi
+  exec bash scripts/with-postgres.sh bash "$ROOT/bench/run.sh" --inside-postgres
+fi
+
+BUILD="$BENCH_BUILD_DIR"
+WORK="$(mktemp -d)"
+server_pid=""
+# shellcheck disable=SC2317  # invoked via trap
+cleanup() {
+  [[ -n "$server_pid" ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+rss_kb() { awk -v f="$2" '$1 == f":" {print $2}' "/proc/$1/status"; }
+
+# ghz against the server at $address for one call; JSON summary into $WORK/$kind-$name.json.
+ghz_run() {  # KIND NAME CALL DATA_FILE [ghz options...]
+  local kind="$1" name="$2" call="$3" data="$4"
+  shift 4
+  local proto_args=()   # our services: server reflection
+  if [[ "$call" == grpc.health.v1.* ]]; then
+    proto_args=(--proto "$ROOT/bench/proto/grpc/health/v1/health.proto" --import-paths "$ROOT/bench/proto")
+  fi
+  log "$kind: $name"
+  # metadata.json: a DOT supervisor's bearer token (bench_prep issued it).
+  "$GHZ" --insecure "${proto_args[@]}" --call "$call" --data-file "$data" -c "$CONCURRENCY" \
+    --metadata-file "$WORK/$kind/metadata.json" \
+    --connections 2 --timeout 30s --format json --output "$WORK/$kind-$name.json" "$@" "$address" >/dev/null
+}
+
+bench_database() {  # KIND URL
+  local kind="$1" url="$2"
+  "$BUILD/server/homevisitd" --listen 127.0.0.1:0 --db "$url" --demo --admin_token_file "$WORK/$kind-admin.token" \
+    >"$WORK/$kind.out" 2>"$WORK/$kind.err" &
+  server_pid=$!
+  for _ in $(seq 300); do grep -q "listening on" "$WORK/$kind.out" && break; sleep 0.1; done
+  address=$(sed -n 's/^homevisitd listening on //p' "$WORK/$kind.out")
+  [[ -n "$address" ]] || { cat "$WORK/$kind.err" >&2; exit 1; }
+  sleep 1
+  echo "$(rss_kb "$server_pid" VmRSS)" >"$WORK/$kind-rss-idle"
+  mkdir -p "$WORK/$kind"
+  log "$kind: filling (bench_prep)"
+  "$BUILD/bench/bench_prep" --target "$address" --out "$WORK/$kind" --run_id "bench-$kind" --orders "$BOOKINGS" \
+    --admin_token_file "$WORK/$kind-admin.token" >&2
+  echo '{}' >"$WORK/empty.json"
+  local z="${SECONDS_PER_CALL}s"
+  ghz_run "$kind" health grpc.health.v1.Health.Check "$WORK/empty.json" -z "$z"
+  ghz_run "$kind" get homevisit.v1.ServiceOrderService.GetServiceOrder "$WORK/$kind/get.json" -z "$z"
+  ghz_run "$kind" list homevisit.v1.ServiceOrderService.ListServiceOrders "$WORK/$kind/list.json" -z "$z"
+  ghz_run "$kind" create homevisit.v1.ServiceOrderService.CreateServiceOrder "$WORK/$kind/create.json" -z "$z"
+  ghz_run "$kind" availability homevisit.v1.SchedulingService.CheckAvailability "$WORK/$kind/availability.json" -z "$z"
+  # One call per prepared (order, free slot): an array in --data-file is sent round robin.
+  ghz_run "$kind" book homevisit.v1.SchedulingService.BookAppointment "$WORK/$kind/book.json" -n "$BOOKINGS"
+  echo "$(rss_kb "$server_pid" VmRSS) $(rss_kb "$server_pid" VmHWM)" >"$WORK/$kind-rss-load"
+  kill -TERM "$server_pid"
+  wait "$server_pid" || true
+  server_pid=""
+}
+
+start=$SECONDS
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+# --- SQLite: the server's file on the same disk the databases' own baselines use.
+bench_database sqlite "sqlite:$WORK/bench.db"
+log "sqlite: sqlite_insert_bench"
+"$BUILD/bench/sqlite_insert_bench" --db "$WORK/insert.db" --clients "$CONCURRENCY" --seconds "$SECONDS_PER_CALL" \
+  >"$WORK/sqlite-insert.txt"
+
+# --- PostgreSQL: with-postgres.sh runs without fsync (tests); measure durable commits here.
+psql -X -q -v ON_ERROR_STOP=1 -c "ALTER SYSTEM SET fsync = on" -c "ALTER SYSTEM SET synchronous_commit = on" \
+  -c "ALTER SYSTEM SET full_page_writes = on" -c "SELECT pg_reload_conf()" >/dev/null
+createdb hv_bench
+bench_database postgres "${HOMEVISIT_TEST_DATABASE_URL%/*}/hv_bench"
+log "postgres: pgbench"
+psql -X -q -v ON_ERROR_STOP=1 -c "CREATE TABLE bench_rows (id BIGSERIAL PRIMARY KEY, request_id TEXT NOT NULL UNIQUE,
+  payload TEXT NOT NULL, create_time BIGINT NOT NULL)"
+cat >"$WORK/insert.sql" <<'SQL'
+INSERT INTO bench_rows (request_id, payload, create_time) VALUES (md5(random()::text || clock_timestamp()::text), repeat('x', 600), 0);
+SQL
+pgbench -n -c "$CONCURRENCY" -j 2 -T "$SECONDS_PER_CALL" -f "$WORK/insert.sql" >"$WORK/pgbench.txt" 2>&1
+
+# --- The report.
+python3 - "$WORK" "$OUT" "$SECONDS_PER_CALL" "$CONCURRENCY" "$load_before" "$((SECONDS - start))" <<'PY'
+import json, os, platform, re, subprocess, sys, datetime
+work, out, seconds, conc, load_before, elapsed = sys.argv[1:]
+calls = [("health", "Health/Check (baseline)"), ("get", "GetServiceOrder"), ("list", "ListServiceOrders (50/page)"),
+         ("create", "CreateServiceOrder"), ("availability", "CheckAvailability"), ("book", "BookAppointment")]
+
+def summary(kind, name):
+    with open(f"{work}/{kind}-{name}.json") as f:
+        s = json.load(f)
+    lat = {d["percentage"]: d["latency"] / 1e6 for d in s.get("latencyDistribution") or []}
+    codes = s.get("statusCodeDistribution") or {}
+    errors = sum(n for code, n in codes.items() if code != "OK")
+    return {"rps": s["rps"], "p50": lat.get(50, float("nan")), "p99": lat.get(99, float("nan")),
+            "count": s["count"], "errors": errors, "codes": codes}
+
+def cpu_model():
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+mem_gib = int(open("/proc/meminfo").read().split("MemTotal:")[1].split()[0]) / 1048576
+lines = []
+w = lines.append
+w("# Benchmarks")
+w("")
+w("Made by `bash bench/run.sh` (it builds, starts homevisitd, fills it through the API and loads it with")
+w(f"[ghz](https://ghz.sh); {seconds} s per call, {conc} concurrent calls over 2 connections, BookAppointment")
+w("3000 calls on 3000 distinct free slots). Not run by CI.")
+w("")
+w(f"- When: {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, {elapsed} s for the whole run")
+w(f"- Machine: {os.cpu_count()} cores ({cpu_model()}), {mem_gib:.0f} GiB memory, Linux {platform.release()}")
+w(f"- **Noisy**: the machine is shared (other builds ran at the same time; load average {load_before} at the start),")
+w("  and client, server and database share the same cores. Compare ratios within one run, not absolute")
+w("  numbers across runs.")
+w("- homevisitd as `scripts/run.sh` builds it (RelWithDebInfo), default flags (8 workers), demo data plus")
+w("  100 technicians (08:00-20:00 daily, one postal code) and 3000 orders; CheckAvailability therefore")
+w("  weighs 100 covering technicians over the 14-day horizon.")
+w("- SQLite: WAL, `synchronous=FULL`, `BEGIN IMMEDIATE` (the server's settings), on the local ext4 disk.")
+w("  PostgreSQL: a throwaway local cluster with `fsync`, `synchronous_commit` and `full_page_writes` on.")
+w("")
+for kind, title in (("sqlite", "SQLite"), ("postgres", "PostgreSQL")):
+    base = summary(kind, "health")
+    w(f"## {title}")
+    w("")
+    w("| call | calls/s | p50 ms | p99 ms | non-OK | calls/s vs baseline | p50 vs baseline |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
+    for name, label in calls:
+        s = summary(kind, name)
+        codes = ", ".join(f"{c} {n}" for c, n in s["codes"].items() if c != "OK")
+        w(f"| {label} | {s['rps']:.0f} | {s['p50']:.2f} | {s['p99']:.2f} | {s['errors']}{' (' + codes + ')' if codes else ''} "
+          f"| {s['rps'] / base['rps']:.3f} | {s['p50'] / base['p50']:.1f}x |")
+    w("")
+
+sq = dict(l.split("=") for l in open(f"{work}/sqlite-insert.txt").read().split())
+pg_text = open(f"{work}/pgbench.txt").read()
+m = re.search(r"tps = ([0-9.]+)", pg_text)
+pg_tps = float(m.group(1)) if m else float("nan")
+create_sq = summary("sqlite", "create")["rps"]
+create_pg = summary("postgres", "create")["rps"]
+w("## The databases' own limits (same run, same concurrency)")
+w("")
+w("| database | single-row durable inserts/s | intake (CreateServiceOrder) calls/s | intake / database |")
+w("|---|---:|---:|---:|")
+w(f"| SQLite (`sqlite_insert_bench`, {conc} connections, one row per `BEGIN IMMEDIATE` transaction; p50 {int(sq['p50_us'])/1000:.2f} ms) "
+  f"| {float(sq['commits_per_second']):.0f} | {create_sq:.0f} | {create_sq / float(sq['commits_per_second']):.2f} |")
+w(f"| PostgreSQL (`pgbench -c {conc}`, one single-row INSERT per transaction) | {pg_tps:.0f} | {create_pg:.0f} | {create_pg / pg_tps:.2f} |")
+w("")
+w("An intake writes more than one row in its transaction (the order, its creation event) and first looks")
+w("up its request id, so the ratio says how close the service gets to what the database can commit.")
+w("")
+w("## homevisitd memory (RSS)")
+w("")
+w("| database | idle after start | after the load | peak |")
+w("|---|---:|---:|---:|")
+for kind, title in (("sqlite", "SQLite"), ("postgres", "PostgreSQL")):
+    idle = int(open(f"{work}/{kind}-rss-idle").read().split()[0])
+    now, peak = (int(x) for x in open(f"{work}/{kind}-rss-load").read().split())
+    w(f"| {title} | {idle / 1024:.1f} MiB | {now / 1024:.1f} MiB | {peak / 1024:.1f} MiB |")
+w("")
+text = "\n".join(lines)
+open(out, "w").write(text)
+print(text)
+PY
+log "wrote $OUT"

@@ -1,0 +1,331 @@
+#include "commands.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "format.h"
+
+// intake
+ABSL_FLAG(std::string, from_json, "",
+          "intake: read the order from this JSON file (a ServiceOrder, or a CreateServiceOrderRequest); "
+          "flags given as well override its fields");
+ABSL_FLAG(std::string, request_id, "", "intake, book: makes retries safe (intake: a random UUID by default)");
+ABSL_FLAG(std::string, file_number, "", "intake, list, report: the subscriber's file number (# de Expediente)");
+ABSL_FLAG(std::string, given_name, "", "intake: subscriber's given name(s)");
+ABSL_FLAG(std::string, family_name, "", "intake: subscriber's family name(s)");
+ABSL_FLAG(std::string, email, "", "intake: subscriber's email");
+ABSL_FLAG(std::string, street, "", "intake: street");
+ABSL_FLAG(std::string, exterior_number, "", "intake: exterior number");
+ABSL_FLAG(std::string, interior_number, "", "intake: interior number");
+ABSL_FLAG(std::string, colonia, "", "intake: colonia");
+ABSL_FLAG(std::string, delegacion, "", "intake: delegación or municipio");
+ABSL_FLAG(std::string, postal_code, "", "intake: código postal (5 digits)");
+ABSL_FLAG(std::string, references, "", "intake: references to find the place");
+ABSL_FLAG(std::string, receiver_name, "", "intake: who receives the technician");
+ABSL_FLAG(std::string, receiver_phone, "", "intake: their phone (10 digits)");
+ABSL_FLAG(std::string, problem, "", "intake: the problem description");
+ABSL_FLAG(std::string, charge, "", "intake: free or charged");
+ABSL_FLAG(std::string, window_start, "",
+          "intake, availability, hold, book: window start, RFC 3339 (2026-12-03T10:00:00-06:00)");
+ABSL_FLAG(std::string, window_end, "", "intake, hold, book: window end (default: start + 2h)");
+// scheduling
+ABSL_FLAG(std::string, technician, "", "hold, book, list: technicians/{id}");
+ABSL_FLAG(std::string, hold, "", "book: holds/{id} to book from (else --technician and --window_start)");
+// list / cancel / watch
+ABSL_FLAG(std::string, state, "", "list: comma-separated states (REQUESTED,SCHEDULED,...)");
+ABSL_FLAG(int32_t, page_size, 0, "list: orders per page (server default 50)");
+ABSL_FLAG(std::string, page_token, "", "list: the page to read (from a previous --json list)");
+ABSL_FLAG(bool, all, false, "list: follow next_page_token to the last page");
+ABSL_FLAG(std::string, reason, "", "cancel: why");
+ABSL_FLAG(std::string, etag, "", "cancel: the etag you read (guards against concurrent changes)");
+ABSL_FLAG(bool, from_beginning, false, "watch: start from the first event in the log");
+ABSL_FLAG(std::string, after_cursor, "", "watch: resume after this event cursor");
+ABSL_FLAG(int32_t, limit, 0, "watch: stop after this many events (0: until interrupted)");
+
+namespace homevisit::cli {
+namespace {
+
+using google::protobuf::Timestamp;
+
+int Usage(const std::string& message) {
+  std::cerr << "homevisit: " << message << " (see homevisit --help)\n";
+  return 2;
+}
+
+int Failed(const std::string& what, const client::Error& error) {
+  PrintError(std::cerr, what, error);
+  return error.unimplemented() ? 3 : 1;
+}
+
+template <typename T>
+void Print(Context& ctx, const T& message, void (Printer::*human)(const T&)) {
+  if (ctx.json) {
+    std::cout << ToJson(message) << "\n";
+  } else {
+    Printer printer(std::cout, ctx.zone);
+    (printer.*human)(message);
+  }
+}
+
+bool ParseTime(const std::string& text, Timestamp* out, std::string* error) {
+  absl::Time t;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &t, error)) return false;
+  out->set_seconds(absl::ToUnixSeconds(t));
+  out->set_nanos(static_cast<int32_t>((t - absl::FromUnixSeconds(out->seconds())) / absl::Nanoseconds(1)));
+  return true;
+}
+
+// --window_start/--window_end into `window`; the end defaults to start + 2h. False on bad input.
+bool WindowFromFlags(v1::TimeWindow* window, std::string* error) {
+  std::string start = absl::GetFlag(FLAGS_window_start), end = absl::GetFlag(FLAGS_window_end);
+  if (start.empty()) return true;
+  if (!ParseTime(start, window->mutable_start_time(), error)) {
+    *error = "--window_start: " + *error;
+    return false;
+  }
+  if (end.empty()) {
+    window->mutable_end_time()->set_seconds(window->start_time().seconds() + 2 * 3600);
+    window->mutable_end_time()->set_nanos(window->start_time().nanos());
+  } else if (!ParseTime(end, window->mutable_end_time(), error)) {
+    *error = "--window_end: " + *error;
+    return false;
+  }
+  return true;
+}
+
+// The single positional argument naming a resource, with the collection prefix added if missing.
+bool OrderName(Context& ctx, std::string* name) {
+  if (ctx.args.size() != 1) return false;
+  *name = ctx.args[0];
+  if (!absl::StartsWith(*name, "serviceOrders/")) *name = "serviceOrders/" + *name;
+  return true;
+}
+
+void SetIf(const absl::Flag<std::string>& flag, const std::function<void(const std::string&)>& set) {
+  std::string value = absl::GetFlag(flag);
+  if (!value.empty()) set(value);
+}
+
+}  // namespace
+
+int Intake(Context& ctx) {
+  v1::CreateServiceOrderRequest request;
+  std::string path = absl::GetFlag(FLAGS_from_json);
+  if (!path.empty()) {
+    std::ifstream in(path);
+    if (!in) return Usage("cannot read " + path);
+    std::stringstream text;
+    text << in.rdbuf();
+    // A bare ServiceOrder, else a whole request (with its request_id).
+    if (!google::protobuf::util::JsonStringToMessage(text.str(), request.mutable_service_order()).ok()) {
+      request.Clear();
+      auto status = google::protobuf::util::JsonStringToMessage(text.str(), &request);
+      if (!status.ok()) return Usage(path + ": not a ServiceOrder JSON: " + std::string(status.message()));
+    }
+  }
+  v1::ServiceOrder& o = *request.mutable_service_order();
+  SetIf(FLAGS_file_number, [&](const std::string& v) { o.set_file_number(v); });
+  SetIf(FLAGS_given_name, [&](const std::string& v) { o.mutable_subscriber()->set_given_name(v); });
+  SetIf(FLAGS_family_name, [&](const std::string& v) { o.mutable_subscriber()->set_family_name(v); });
+  SetIf(FLAGS_email, [&](const std::string& v) { o.mutable_subscriber()->set_email(v); });
+  SetIf(FLAGS_street, [&](const std::string& v) { o.mutable_address()->set_street(v); });
+  SetIf(FLAGS_exterior_number, [&](const std::string& v) { o.mutable_address()->set_exterior_number(v); });
+  SetIf(FLAGS_interior_number, [&](const std::string& v) { o.mutable_address()->set_interior_number(v); });
+  SetIf(FLAGS_colonia, [&](const std::string& v) { o.mutable_address()->set_colonia(v); });
+  SetIf(FLAGS_delegacion, [&](const std::string& v) { o.mutable_address()->set_delegacion(v); });
+  SetIf(FLAGS_postal_code, [&](const std::string& v) { o.mutable_address()->set_postal_code(v); });
+  SetIf(FLAGS_references, [&](const std::string& v) { o.mutable_address()->set_references(v); });
+  SetIf(FLAGS_receiver_name, [&](const std::string& v) { o.mutable_receiver()->set_name(v); });
+  SetIf(FLAGS_receiver_phone, [&](const std::string& v) { o.mutable_receiver()->set_phone(v); });
+  SetIf(FLAGS_problem, [&](const std::string& v) { o.set_problem_description(v); });
+  std::string charge = absl::AsciiStrToUpper(absl::GetFlag(FLAGS_charge));
+  if (!charge.empty()) {
+    v1::ServiceOrder::Charge value;
+    if (!v1::ServiceOrder::Charge_Parse("CHARGE_" + charge, &value)) return Usage("--charge is free or charged");
+    o.set_charge(value);
+  }
+  std::string error;
+  if (!WindowFromFlags(o.mutable_requested_window(), &error)) return Usage(error);
+  std::string request_id = absl::GetFlag(FLAGS_request_id);
+  if (request_id.empty()) request_id = request.request_id();
+
+  auto result = ctx.client.CreateServiceOrder(o, request_id);
+  if (!result.ok()) return Failed("intake", result.error());
+  Print(ctx, *result, &Printer::Order);
+  return 0;
+}
+
+int Show(Context& ctx) {
+  std::string name;
+  if (!OrderName(ctx, &name)) return Usage("show takes one order name");
+  auto result = ctx.client.GetServiceOrder(name);
+  if (!result.ok()) return Failed("show " + name, result.error());
+  Print(ctx, *result, &Printer::Order);
+  return 0;
+}
+
+int List(Context& ctx) {
+  if (!ctx.args.empty()) return Usage("list takes no positional arguments");
+  v1::ListServiceOrdersRequest request;
+  request.set_file_number(absl::GetFlag(FLAGS_file_number));
+  request.set_technician(absl::GetFlag(FLAGS_technician));
+  request.set_page_size(absl::GetFlag(FLAGS_page_size));
+  request.set_page_token(absl::GetFlag(FLAGS_page_token));
+  for (absl::string_view s : absl::StrSplit(absl::GetFlag(FLAGS_state), ',', absl::SkipWhitespace())) {
+    std::string state = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(s));
+    if (!absl::StartsWith(state, "STATE_")) state = "STATE_" + state;
+    v1::ServiceOrder::State value;
+    if (!v1::ServiceOrder::State_Parse(state, &value)) return Usage("unknown state " + std::string(s));
+    request.add_states(value);
+  }
+  v1::ListServiceOrdersResponse all;
+  const bool follow = absl::GetFlag(FLAGS_all);
+  do {
+    auto page = ctx.client.ListServiceOrders(request);
+    if (!page.ok()) return Failed("list", page.error());
+    all.mutable_service_orders()->MergeFrom(page->service_orders());
+    all.set_next_page_token(page->next_page_token());
+    request.set_page_token(page->next_page_token());
+  } while (follow && !request.page_token().empty());
+
+  if (ctx.json) {
+    std::cout << ToJson(all) << "\n";
+    return 0;
+  }
+  Printer printer(std::cout, ctx.zone);
+  for (const auto& order : all.service_orders()) printer.OrderLine(order);
+  if (!all.next_page_token().empty()) std::cout << "more: --page_token=" << all.next_page_token() << "\n";
+  return 0;
+}
+
+int Cancel(Context& ctx) {
+  std::string name;
+  if (!OrderName(ctx, &name)) return Usage("cancel takes one order name");
+  if (absl::GetFlag(FLAGS_reason).empty()) return Usage("cancel needs --reason");
+  auto result = ctx.client.CancelServiceOrder(name, absl::GetFlag(FLAGS_reason), absl::GetFlag(FLAGS_etag));
+  if (!result.ok()) return Failed("cancel " + name, result.error());
+  Print(ctx, *result, &Printer::Order);
+  return 0;
+}
+
+int Availability(Context& ctx) {
+  v1::CheckAvailabilityRequest request;
+  std::string name, error;
+  if (!OrderName(ctx, &name)) return Usage("availability takes one order name");
+  request.set_service_order(name);
+  if (!absl::GetFlag(FLAGS_window_start).empty() && !WindowFromFlags(request.mutable_window(), &error)) {
+    return Usage(error);
+  }
+  auto result = ctx.client.CheckAvailability(request);
+  if (!result.ok()) return Failed("availability", result.error());
+  Print(ctx, *result, &Printer::Availability);
+  return 0;
+}
+
+int HoldCommand(Context& ctx) {
+  v1::CreateHoldRequest request;
+  std::string name, error;
+  if (!OrderName(ctx, &name)) return Usage("hold takes one order name");
+  if (absl::GetFlag(FLAGS_technician).empty() || absl::GetFlag(FLAGS_window_start).empty()) {
+    return Usage("hold needs --technician and --window_start (an option from `availability`)");
+  }
+  request.set_service_order(name);
+  request.mutable_option()->set_technician(absl::GetFlag(FLAGS_technician));
+  if (!WindowFromFlags(request.mutable_option()->mutable_window(), &error)) return Usage(error);
+  auto result = ctx.client.CreateHold(request);
+  if (!result.ok()) return Failed("hold", result.error());
+  Print(ctx, *result, &Printer::Hold);
+  return 0;
+}
+
+int Book(Context& ctx) {
+  v1::BookAppointmentRequest request;
+  std::string name, error;
+  if (!OrderName(ctx, &name)) return Usage("book takes one order name");
+  request.set_service_order(name);
+  request.set_request_id(absl::GetFlag(FLAGS_request_id));
+  if (!absl::GetFlag(FLAGS_hold).empty()) {
+    request.set_hold(absl::GetFlag(FLAGS_hold));
+  } else if (!absl::GetFlag(FLAGS_technician).empty() && !absl::GetFlag(FLAGS_window_start).empty()) {
+    request.mutable_option()->set_technician(absl::GetFlag(FLAGS_technician));
+    if (!WindowFromFlags(request.mutable_option()->mutable_window(), &error)) return Usage(error);
+  } else {
+    return Usage("book needs --hold, or --technician and --window_start");
+  }
+  auto result = ctx.client.BookAppointment(request);
+  if (!result.ok()) return Failed("book", result.error());
+  Print(ctx, *result, &Printer::Order);
+  return 0;
+}
+
+int ReportCommand(Context& ctx) {
+  if (ctx.args.size() == 1) {
+    std::string name;
+    OrderName(ctx, &name);
+    if (!absl::EndsWith(name, "/visitReport")) name += "/visitReport";
+    auto result = ctx.client.GetVisitReport(name);
+    if (!result.ok()) return Failed("report " + name, result.error());
+    Print(ctx, *result, &Printer::Report);
+    return 0;
+  }
+  if (!ctx.args.empty() || absl::GetFlag(FLAGS_file_number).empty()) {
+    return Usage("report takes one order name, or --file_number for the file's reports");
+  }
+  v1::ListVisitReportsRequest request;
+  request.set_file_number(absl::GetFlag(FLAGS_file_number));
+  request.set_page_size(absl::GetFlag(FLAGS_page_size));
+  request.set_page_token(absl::GetFlag(FLAGS_page_token));
+  auto result = ctx.client.ListVisitReports(request);
+  if (!result.ok()) return Failed("report", result.error());
+  if (ctx.json) {
+    std::cout << ToJson(*result) << "\n";
+  } else {
+    Printer printer(std::cout, ctx.zone);
+    for (const auto& report : result->visit_reports()) printer.Report(report);
+  }
+  return 0;
+}
+
+int Watch(Context& ctx) {
+  v1::WatchEventsRequest request;
+  if (ctx.args.size() > 1) return Usage("watch takes at most one order name");
+  if (ctx.args.size() == 1) {
+    std::string name;
+    OrderName(ctx, &name);
+    request.set_service_order(name);
+  }
+  request.set_file_number(absl::GetFlag(FLAGS_file_number));
+  if (!absl::GetFlag(FLAGS_after_cursor).empty()) {
+    request.set_after_cursor(absl::GetFlag(FLAGS_after_cursor));
+  } else if (absl::GetFlag(FLAGS_from_beginning)) {
+    request.set_from_beginning(true);
+  }
+  const int limit = absl::GetFlag(FLAGS_limit);
+  int count = 0;
+  Printer printer(std::cout, ctx.zone);
+  client::Error error = ctx.client.WatchEvents(request, [&](const v1::Event& event) {
+    if (ctx.json) {
+      // One compact object per line, so the stream can be piped.
+      google::protobuf::util::JsonPrintOptions options;
+      options.preserve_proto_field_names = true;
+      std::string json;
+      (void)google::protobuf::util::MessageToJsonString(event, &json, options);
+      std::cout << json << std::endl;
+    } else {
+      printer.Event(event);
+      std::cout.flush();
+    }
+    return limit <= 0 || ++count < limit;
+  });
+  if (!error.ok()) return Failed("watch", error);
+  return 0;
+}
+
+}  // namespace homevisit::cli

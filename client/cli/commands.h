@@ -1,0 +1,29 @@
+#pragma once
+// The subcommands of `homevisit`. Each returns the process exit code: 0 done, 1 the call failed,
+// 2 bad usage, 3 the server does not serve the call yet (UNIMPLEMENTED).
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "homevisit/client/client.h"
+
+namespace homevisit::cli {
+
+struct Context {
+  client::Client& client;
+  bool json = false;
+  absl::TimeZone zone;
+  std::vector<std::string> args;  // positional arguments after the subcommand
+};
+
+int Intake(Context& ctx);
+int Availability(Context& ctx);
+int HoldCommand(Context& ctx);
+int Book(Context& ctx);
+int Show(Context& ctx);
+int List(Context& ctx);
+int Cancel(Context& ctx);
+int ReportCommand(Context& ctx);
+int Watch(Context& ctx);
+
+}  // namespace homevisit::cli

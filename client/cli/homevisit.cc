@@ -1,0 +1,103 @@
+// `homevisit`: the command-line client of homevisitd, on the homevisit_client library.
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
+#include "commands.h"
+
+ABSL_FLAG(std::string, server, "127.0.0.1:50051", "homevisitd address, HOST:PORT");
+ABSL_FLAG(std::string, token, "", "bearer token (default: $HOMEVISIT_TOKEN)");
+ABSL_FLAG(bool, tls, false, "use TLS (implied by --tls_ca, --tls_cert)");
+ABSL_FLAG(std::string, tls_ca, "", "PEM file of the roots to trust (default: the system's)");
+ABSL_FLAG(std::string, tls_cert, "", "PEM client certificate, for mutual TLS");
+ABSL_FLAG(std::string, tls_key, "", "PEM client key, for mutual TLS");
+ABSL_FLAG(std::string, tls_server_name, "", "name to check in the server certificate");
+ABSL_FLAG(int32_t, timeout_ms, 10000, "deadline of each call, retries included (watch runs until --limit events or Ctrl-C)");
+ABSL_FLAG(bool, json, false, "print results as JSON (proto field names) instead of text");
+ABSL_FLAG(std::string, time_zone, "America/Mexico_City", "time zone of the times printed as text");
+
+namespace {
+
+constexpr char kUsage[] = R"(the command-line client of homevisitd.
+
+usage: homevisit [flags] COMMAND [ARGS]
+
+commands:
+  intake                       take in a visit request (flags, or --from_json order.json)
+  availability ORDER           free windows for an order [--window_start to try another]
+  hold ORDER                   hold an option: --technician technicians/ID --window_start T
+  book ORDER                   book: --hold holds/ID, or --technician and --window_start
+  show ORDER                   one order
+  list                         orders, newest first [--file_number --state --page_size --all]
+  cancel ORDER                 cancel: --reason TEXT [--etag]
+  report ORDER | --file_number the filed visit report(s)
+  watch [ORDER]                stream events [--from_beginning --after_cursor --limit]
+
+ORDER is serviceOrders/ID or ID. Exit codes: 0 done, 1 the call failed, 2 bad usage,
+3 the server does not serve the call yet (UNIMPLEMENTED).
+)";
+
+bool OurFlags(absl::string_view file) { return absl::StrContains(file, "client/cli/"); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::FlagsUsageConfig config;
+  config.contains_helpshort_flags = OurFlags;
+  config.contains_help_flags = OurFlags;
+  absl::SetFlagsUsageConfig(config);
+  absl::SetProgramUsageMessage(kUsage);
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  if (positional.size() < 2) {
+    std::cerr << "homevisit " << kUsage;
+    return 2;
+  }
+  const std::string command = positional[1];
+
+  using Command = int (*)(homevisit::cli::Context&);
+  const std::map<std::string, Command> commands = {
+      {"intake", homevisit::cli::Intake}, {"availability", homevisit::cli::Availability},
+      {"hold", homevisit::cli::HoldCommand}, {"book", homevisit::cli::Book},
+      {"show", homevisit::cli::Show},     {"list", homevisit::cli::List},
+      {"cancel", homevisit::cli::Cancel}, {"report", homevisit::cli::ReportCommand},
+      {"watch", homevisit::cli::Watch}};
+  auto found = commands.find(command);
+  if (found == commands.end()) {
+    std::cerr << "homevisit: unknown command '" << command << "' (see homevisit --help)\n";
+    return 2;
+  }
+
+  homevisit::client::ClientOptions options;
+  options.target = absl::GetFlag(FLAGS_server);
+  options.token = absl::GetFlag(FLAGS_token);
+  if (options.token.empty()) {
+    const char* env = std::getenv("HOMEVISIT_TOKEN");
+    if (env) options.token = env;
+  }
+  options.tls.root_certs_file = absl::GetFlag(FLAGS_tls_ca);
+  options.tls.cert_chain_file = absl::GetFlag(FLAGS_tls_cert);
+  options.tls.private_key_file = absl::GetFlag(FLAGS_tls_key);
+  options.tls.server_name_override = absl::GetFlag(FLAGS_tls_server_name);
+  options.tls.enabled = absl::GetFlag(FLAGS_tls) || !options.tls.root_certs_file.empty() ||
+                        !options.tls.cert_chain_file.empty();
+  options.default_timeout = std::chrono::milliseconds(absl::GetFlag(FLAGS_timeout_ms));
+  auto client = homevisit::client::Client::Connect(options);
+  if (!client.ok()) {
+    std::cerr << "homevisit: " << client.error().ToString() << "\n";
+    return 2;
+  }
+
+  homevisit::cli::Context context{**client, absl::GetFlag(FLAGS_json), absl::UTCTimeZone(), {}};
+  if (!absl::LoadTimeZone(absl::GetFlag(FLAGS_time_zone), &context.zone)) {
+    std::cerr << "homevisit: unknown --time_zone " << absl::GetFlag(FLAGS_time_zone) << "\n";
+    return 2;
+  }
+  context.args.assign(positional.begin() + 2, positional.end());
+  return found->second(context);
+}

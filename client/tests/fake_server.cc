@@ -1,0 +1,89 @@
+#include "fake_server.h"
+
+#include <chrono>
+#include <thread>
+
+namespace homevisit::client::testing {
+
+class FakeServer::Orders final : public v1::ServiceOrderService::Service {
+ public:
+  explicit Orders(FakeServer* owner) : owner_(owner) {}
+  grpc::Status CreateServiceOrder(grpc::ServerContext* c, const v1::CreateServiceOrderRequest* request,
+                                  v1::ServiceOrder* response) override {
+    return owner_->Answer(c, request->request_id(), response);
+  }
+  grpc::Status GetServiceOrder(grpc::ServerContext* c, const v1::GetServiceOrderRequest*,
+                               v1::ServiceOrder* response) override {
+    return owner_->Answer(c, "", response);
+  }
+  grpc::Status CancelServiceOrder(grpc::ServerContext* c, const v1::CancelServiceOrderRequest*,
+                                  v1::ServiceOrder* response) override {
+    return owner_->Answer(c, "", response);
+  }
+
+ private:
+  FakeServer* owner_;
+};
+
+class FakeServer::Scheduling final : public v1::SchedulingService::Service {
+ public:
+  explicit Scheduling(FakeServer* owner) : owner_(owner) {}
+  grpc::Status BookAppointment(grpc::ServerContext* c, const v1::BookAppointmentRequest* request,
+                               v1::ServiceOrder* response) override {
+    return owner_->Answer(c, request->request_id(), response);
+  }
+
+ private:
+  FakeServer* owner_;
+};
+
+FakeServer::FakeServer(std::shared_ptr<grpc::ServerCredentials> credentials)
+    : orders_(std::make_unique<Orders>(this)), scheduling_(std::make_unique<Scheduling>(this)) {
+  int port = 0;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:0", std::move(credentials), &port);
+  builder.RegisterService(orders_.get());
+  builder.RegisterService(scheduling_.get());
+  server_ = builder.BuildAndStart();
+  address_ = "127.0.0.1:" + std::to_string(port);
+}
+
+FakeServer::~FakeServer() { server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1)); }
+
+void FakeServer::set_script(Script script) {
+  std::lock_guard lock(mu_);
+  script_ = std::move(script);
+}
+
+std::vector<std::string> FakeServer::authorization() const {
+  std::lock_guard lock(mu_);
+  return authorization_;
+}
+
+std::vector<std::string> FakeServer::request_ids() const {
+  std::lock_guard lock(mu_);
+  return request_ids_;
+}
+
+grpc::Status FakeServer::Answer(grpc::ServerContext* context, const std::string& request_id,
+                                v1::ServiceOrder* response) {
+  const int n = ++calls_;
+  Script script;
+  {
+    std::lock_guard lock(mu_);
+    auto range = context->client_metadata().equal_range("authorization");
+    for (auto it = range.first; it != range.second; ++it) authorization_.emplace_back(it->second.data(), it->second.size());
+    request_ids_.push_back(request_id);
+    script = script_;
+  }
+  if (script.hang) {
+    while (!context->IsCancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return grpc::Status(grpc::StatusCode::CANCELLED, "gone");
+  }
+  if (n <= script.unavailable_first) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "try later");
+  if (script.answer) return *script.answer;
+  response->set_name("serviceOrders/fake");
+  return grpc::Status::OK;
+}
+
+}  // namespace homevisit::client::testing

@@ -1,0 +1,24 @@
+"""Client SDK of homevisit, the izzi Dr. Wifi home-visit service.
+
+``homevisit.v1`` holds the generated messages and stubs; this package adds the thin layer:
+``Client`` (credentials, TLS, default deadline, retries of idempotent calls) and ``ApiError``
+(status code, ``reason`` and ``field_violations`` of a failed call).
+"""
+
+from homevisit.client import DEFAULT_TIMEOUT, Client, PolicyInterceptor
+from homevisit.errors import ApiError, FieldViolation, decode_status
+from homevisit.retry import DEFAULT_RETRY_POLICY, NO_RETRY, RetryPolicy, is_idempotent, should_retry
+
+__all__ = [
+    "ApiError",
+    "Client",
+    "DEFAULT_RETRY_POLICY",
+    "DEFAULT_TIMEOUT",
+    "FieldViolation",
+    "NO_RETRY",
+    "PolicyInterceptor",
+    "RetryPolicy",
+    "decode_status",
+    "is_idempotent",
+    "should_retry",
+]

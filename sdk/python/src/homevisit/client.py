@@ -1,0 +1,224 @@
+"""The thin layer over the generated stubs: one channel with credentials, TLS, a default
+deadline, retries of idempotent calls and errors that expose the server's details.
+
+    with homevisit.Client("127.0.0.1:50051", insecure=True, token=token) as client:
+        order = client.service_orders.GetServiceOrder(
+            service_order_service_pb2.GetServiceOrderRequest(name=name))
+
+The stubs are the generated ones (``client.service_orders`` is a
+``ServiceOrderServiceStub``), so every request and response is the generated message.
+"""
+
+from __future__ import annotations
+
+import collections
+import time
+from typing import Any, Callable, Optional, Sequence, Tuple
+
+import grpc
+
+from homevisit.errors import ApiError
+from homevisit.retry import DEFAULT_RETRY_POLICY, RetryPolicy, should_retry
+from homevisit.v1 import (
+    credential_pb2_grpc,
+    event_pb2_grpc,
+    scheduling_service_pb2_grpc,
+    service_order_service_pb2_grpc,
+    technician_pb2_grpc,
+    visit_report_pb2_grpc,
+    visit_service_pb2_grpc,
+)
+
+DEFAULT_TIMEOUT = 10.0  # seconds, for unary calls made without a timeout
+
+
+class Client:
+    """A connection to homevisitd and a stub of every service on it.
+
+    Args:
+        target: ``"host:port"``.
+        token: sent as ``authorization: Bearer <token>`` with every call. The server requires
+            it: without one a call fails UNAUTHENTICATED (reason ``NO_CREDENTIALS``), and with
+            a role that may not call the method, PERMISSION_DENIED (``ROLE_NOT_ALLOWED``).
+        insecure: plaintext instead of TLS (loopback and tests only).
+        root_certificates: PEM bytes of the CAs that sign the server's certificate (TLS);
+            None means the system roots.
+        private_key, certificate_chain: PEM bytes of a client certificate (mutual TLS).
+        server_name: overrides the name checked against the server's certificate.
+        timeout: default deadline in seconds of unary calls made without one (None: no default).
+            It covers the call with all its retries.
+        retry: the ``RetryPolicy``; ``homevisit.NO_RETRY`` turns retries off.
+        options: extra channel arguments, e.g. ``[("grpc.max_receive_message_length", n)]``.
+    """
+
+    def __init__(
+        self,
+        target: str,
+        *,
+        token: Optional[str] = None,
+        insecure: bool = False,
+        root_certificates: Optional[bytes] = None,
+        private_key: Optional[bytes] = None,
+        certificate_chain: Optional[bytes] = None,
+        server_name: Optional[str] = None,
+        timeout: Optional[float] = DEFAULT_TIMEOUT,
+        retry: RetryPolicy = DEFAULT_RETRY_POLICY,
+        options: Sequence[Tuple[str, Any]] = (),
+    ) -> None:
+        channel_options = list(options)
+        if insecure:
+            if root_certificates or private_key or certificate_chain or server_name:
+                raise ValueError("insecure=True excludes the TLS options")
+            base = grpc.insecure_channel(target, options=channel_options)
+        else:
+            if (private_key is None) != (certificate_chain is None):
+                raise ValueError("private_key and certificate_chain go together")
+            if server_name:
+                channel_options.append(("grpc.ssl_target_name_override", server_name))
+            credentials = grpc.ssl_channel_credentials(root_certificates, private_key, certificate_chain)
+            base = grpc.secure_channel(target, credentials, options=channel_options)
+        self._base_channel = base
+        self.channel: grpc.Channel = grpc.intercept_channel(base, PolicyInterceptor(token, timeout, retry))
+        self.service_orders = service_order_service_pb2_grpc.ServiceOrderServiceStub(self.channel)
+        self.technicians = technician_pb2_grpc.TechnicianServiceStub(self.channel)
+        self.scheduling = scheduling_service_pb2_grpc.SchedulingServiceStub(self.channel)
+        self.events = event_pb2_grpc.EventServiceStub(self.channel)
+        self.visits = visit_service_pb2_grpc.VisitServiceStub(self.channel)
+        self.visit_reports = visit_report_pb2_grpc.VisitReportServiceStub(self.channel)
+        self.credentials = credential_pb2_grpc.CredentialServiceStub(self.channel)
+
+    def close(self) -> None:
+        self._base_channel.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+
+class _CallDetails(
+    collections.namedtuple(
+        "_CallDetails", ("method", "timeout", "metadata", "credentials", "wait_for_ready", "compression")
+    ),
+    grpc.ClientCallDetails,
+):
+    pass
+
+
+class PolicyInterceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor):
+    """Adds the bearer token; gives unary calls the default deadline; retries idempotent unary
+    calls as ``should_retry`` says; turns failures of unary calls into ``ApiError``.
+
+    Server streams (WatchEvents) get the token only: no default deadline (a watch is meant to
+    last) and plain ``grpc.RpcError`` (convert with ``ApiError.from_rpc_error``).
+    """
+
+    def __init__(
+        self,
+        token: Optional[str] = None,
+        timeout: Optional[float] = DEFAULT_TIMEOUT,
+        retry: RetryPolicy = DEFAULT_RETRY_POLICY,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._token = token
+        self._timeout = timeout
+        self._retry = retry
+        self._sleep = sleep
+        self._clock = clock
+
+    def _details(self, details: grpc.ClientCallDetails, timeout: Optional[float]) -> _CallDetails:
+        metadata = list(details.metadata or ())
+        if self._token:
+            metadata.append(("authorization", f"Bearer {self._token}"))
+        return _CallDetails(
+            details.method,
+            timeout,
+            metadata,
+            details.credentials,
+            getattr(details, "wait_for_ready", None),
+            getattr(details, "compression", None),
+        )
+
+    def intercept_unary_unary(self, continuation, client_call_details, request):
+        timeout = client_call_details.timeout if client_call_details.timeout is not None else self._timeout
+        deadline = None if timeout is None else self._clock() + timeout
+        attempt = 1
+        while True:
+            remaining = None if deadline is None else max(0.0, deadline - self._clock())
+            outcome = continuation(self._details(client_call_details, remaining), request)
+            if outcome.code() == grpc.StatusCode.OK:
+                return outcome
+            exception = outcome.exception()
+            if exception is not None and not isinstance(exception, grpc.RpcError):
+                return outcome  # raised in the client itself (e.g. a bad request type): keep it
+            error = ApiError.from_call(outcome)
+            if attempt >= self._retry.max_attempts or not should_retry(
+                client_call_details.method, request, error.code, error.reason
+            ):
+                return _FailedCall(error)
+            pause = self._retry.backoff(attempt)
+            if deadline is not None and self._clock() + pause >= deadline:
+                return _FailedCall(error)
+            self._sleep(pause)
+            attempt += 1
+
+    def intercept_unary_stream(self, continuation, client_call_details, request):
+        return continuation(self._details(client_call_details, client_call_details.timeout), request)
+
+
+class _FailedCall(grpc.RpcError, grpc.Future, grpc.Call):
+    """What the interceptor hands back for a failed unary call: ``result()`` raises the
+    ApiError, so ``stub.Method(request)`` and ``.with_call`` raise it and ``.future()``
+    carries it."""
+
+    def __init__(self, error: ApiError) -> None:
+        self._error = error
+
+    # grpc.Future
+    def cancel(self) -> bool:
+        return False
+
+    def cancelled(self) -> bool:
+        return False
+
+    def running(self) -> bool:
+        return False
+
+    def done(self) -> bool:
+        return True
+
+    def result(self, timeout: Optional[float] = None) -> Any:
+        raise self._error
+
+    def exception(self, timeout: Optional[float] = None) -> Optional[BaseException]:
+        return self._error
+
+    def traceback(self, timeout: Optional[float] = None) -> Any:
+        return self._error.__traceback__
+
+    def add_done_callback(self, fn: Callable[[Any], None]) -> None:
+        fn(self)
+
+    # grpc.Call
+    def is_active(self) -> bool:
+        return False
+
+    def time_remaining(self) -> Optional[float]:
+        return None
+
+    def add_callback(self, callback: Callable[[], None]) -> bool:
+        return False
+
+    def initial_metadata(self) -> Any:
+        return None
+
+    def trailing_metadata(self) -> Any:
+        return self._error.trailing_metadata
+
+    def code(self) -> grpc.StatusCode:
+        return self._error.code
+
+    def details(self) -> str:
+        return self._error.message

@@ -1,0 +1,47 @@
+import datetime
+
+from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.api import resource_pb2 as _resource_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from homevisit.v1 import service_order_pb2 as _service_order_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class VisitReport(_message.Message):
+    __slots__ = ("name", "service_order", "file_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
+    FILE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    service_order: _service_order_pb2.ServiceOrder
+    file_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., service_order: _Optional[_Union[_service_order_pb2.ServiceOrder, _Mapping]] = ..., file_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GetVisitReportRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class ListVisitReportsRequest(_message.Message):
+    __slots__ = ("file_number", "page_size", "page_token")
+    FILE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    file_number: str
+    page_size: int
+    page_token: str
+    def __init__(self, file_number: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListVisitReportsResponse(_message.Message):
+    __slots__ = ("visit_reports", "next_page_token")
+    VISIT_REPORTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    visit_reports: _containers.RepeatedCompositeFieldContainer[VisitReport]
+    next_page_token: str
+    def __init__(self, visit_reports: _Optional[_Iterable[_Union[VisitReport, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...

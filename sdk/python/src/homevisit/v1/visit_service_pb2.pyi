@@ -1,0 +1,131 @@
+from google.api import field_behavior_pb2 as _field_behavior_pb2
+from google.api import resource_pb2 as _resource_pb2
+from homevisit.v1 import common_pb2 as _common_pb2
+from homevisit.v1 import service_order_pb2 as _service_order_pb2
+from homevisit.v1 import visit_pb2 as _visit_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class RecordConfirmationCallRequest(_message.Message):
+    __slots__ = ("service_order", "result", "note")
+    SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    service_order: str
+    result: _visit_pb2.ConfirmationCall.Result
+    note: str
+    def __init__(self, service_order: _Optional[str] = ..., result: _Optional[_Union[_visit_pb2.ConfirmationCall.Result, str]] = ..., note: _Optional[str] = ...) -> None: ...
+
+class RecordFollowUpCallRequest(_message.Message):
+    __slots__ = ("service_order", "technician_present", "note")
+    SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
+    TECHNICIAN_PRESENT_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    service_order: str
+    technician_present: bool
+    note: str
+    def __init__(self, service_order: _Optional[str] = ..., technician_present: _Optional[bool] = ..., note: _Optional[str] = ...) -> None: ...
+
+class CheckInRequest(_message.Message):
+    __slots__ = ("service_order", "greeting_given", "vest_worn", "official_id_type", "reason_explained")
+    SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
+    GREETING_GIVEN_FIELD_NUMBER: _ClassVar[int]
+    VEST_WORN_FIELD_NUMBER: _ClassVar[int]
+    OFFICIAL_ID_TYPE_FIELD_NUMBER: _ClassVar[int]
+    REASON_EXPLAINED_FIELD_NUMBER: _ClassVar[int]
+    service_order: str
+    greeting_given: bool
+    vest_worn: bool
+    official_id_type: _common_pb2.OfficialIdType
+    reason_explained: bool
+    def __init__(self, service_order: _Optional[str] = ..., greeting_given: _Optional[bool] = ..., vest_worn: _Optional[bool] = ..., official_id_type: _Optional[_Union[_common_pb2.OfficialIdType, str]] = ..., reason_explained: _Optional[bool] = ...) -> None: ...
+
+class RecordDiagnosisRequest(_message.Message):
+    __slots__ = ("service_order", "diagnosis", "checklist")
+    SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
+    DIAGNOSIS_FIELD_NUMBER: _ClassVar[int]
+    CHECKLIST_FIELD_NUMBER: _ClassVar[int]
+    service_order: str
+    diagnosis: _visit_pb2.Diagnosis
+    checklist: _containers.RepeatedCompositeFieldContainer[_visit_pb2.ChecklistAnswer]
+    def __init__(self, service_order: _Optional[str] = ..., diagnosis: _Optional[_Union[_visit_pb2.Diagnosis, _Mapping]] = ..., checklist: _Optional[_Iterable[_Union[_visit_pb2.ChecklistAnswer, _Mapping]]] = ...) -> None: ...
+
+class RequestEscalationRequest(_message.Message):
+    __slots__ = ("service_order", "phone_used")
+    SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
+    PHONE_USED_FIELD_NUMBER: _ClassVar[int]
+    service_order: str
+    phone_used: _visit_pb2.Escalation.PhoneUsed
+    def __init__(self, service_order: _Optional[str] = ..., phone_used: _Optional[_Union[_visit_pb2.Escalation.PhoneUsed, str]] = ...) -> None: ...
+
+class RecordConferenceRequest(_message.Message):
+    __slots__ = ("service_order", "support_agent")
+    SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
+    SUPPORT_AGENT_FIELD_NUMBER: _ClassVar[int]
+    service_order: str
+    support_agent: str
+    def __init__(self, service_order: _Optional[str] = ..., support_agent: _Optional[str] = ...) -> None: ...
+
+class RecordHandOverRequest(_message.Message):
+    __slots__ = ("service_order", "note")
+    SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    service_order: str
+    note: str
+    def __init__(self, service_order: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+
+class RecordOutcomeRequest(_message.Message):
+    __slots__ = ("service_order", "outcome")
+    SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    service_order: str
+    outcome: _visit_pb2.Outcome
+    def __init__(self, service_order: _Optional[str] = ..., outcome: _Optional[_Union[_visit_pb2.Outcome, _Mapping]] = ...) -> None: ...
+
+class CaptureSignatureRequest(_message.Message):
+    __slots__ = ("service_order", "signature")
+    SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    service_order: str
+    signature: _visit_pb2.Signature
+    def __init__(self, service_order: _Optional[str] = ..., signature: _Optional[_Union[_visit_pb2.Signature, _Mapping]] = ...) -> None: ...
+
+class CompleteVisitRequest(_message.Message):
+    __slots__ = ("service_order", "note")
+    SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    service_order: str
+    note: str
+    def __init__(self, service_order: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+
+class RenderScriptRequest(_message.Message):
+    __slots__ = ("service_order", "script")
+    class Script(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        SCRIPT_UNSPECIFIED: _ClassVar[RenderScriptRequest.Script]
+        SCRIPT_GREETING: _ClassVar[RenderScriptRequest.Script]
+        SCRIPT_ESCALATION_ANNOUNCEMENT: _ClassVar[RenderScriptRequest.Script]
+        SCRIPT_FAREWELL_ESCALATED: _ClassVar[RenderScriptRequest.Script]
+        SCRIPT_FAREWELL_RESOLVED: _ClassVar[RenderScriptRequest.Script]
+    SCRIPT_UNSPECIFIED: RenderScriptRequest.Script
+    SCRIPT_GREETING: RenderScriptRequest.Script
+    SCRIPT_ESCALATION_ANNOUNCEMENT: RenderScriptRequest.Script
+    SCRIPT_FAREWELL_ESCALATED: RenderScriptRequest.Script
+    SCRIPT_FAREWELL_RESOLVED: RenderScriptRequest.Script
+    SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
+    SCRIPT_FIELD_NUMBER: _ClassVar[int]
+    service_order: str
+    script: RenderScriptRequest.Script
+    def __init__(self, service_order: _Optional[str] = ..., script: _Optional[_Union[RenderScriptRequest.Script, str]] = ...) -> None: ...
+
+class RenderScriptResponse(_message.Message):
+    __slots__ = ("text",)
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    text: str
+    def __init__(self, text: _Optional[str] = ...) -> None: ...

@@ -1,0 +1,199 @@
+"""The SDK against a live homevisitd (see conftest.py)."""
+
+from __future__ import annotations
+
+import datetime
+import socket
+
+import grpc
+import pytest
+from google.protobuf import timestamp_pb2
+
+import homevisit
+from homevisit.v1 import (
+    common_pb2,
+    event_pb2,
+    service_order_pb2,
+    service_order_service_pb2 as sos,
+    technician_pb2,
+)
+
+ServiceOrder = service_order_pb2.ServiceOrder
+
+
+def ts(moment: datetime.datetime) -> timestamp_pb2.Timestamp:
+    stamp = timestamp_pb2.Timestamp()
+    stamp.FromDatetime(moment)
+    return stamp
+
+
+def valid_order(file_number: str) -> ServiceOrder:
+    start = datetime.datetime.now(datetime.timezone.utc).replace(minute=0, second=0, microsecond=0)
+    start += datetime.timedelta(days=3)
+    return ServiceOrder(
+        file_number=file_number,
+        subscriber=service_order_pb2.Subscriber(
+            given_name="Laura", family_name="Méndez", email="laura.mendez@example.com"
+        ),
+        address=service_order_pb2.Address(
+            street="Calle Durango", exterior_number="245", colonia="Roma Norte",
+            delegacion="Cuauhtémoc", postal_code="06700",
+        ),
+        requested_window=common_pb2.TimeWindow(
+            start_time=ts(start), end_time=ts(start + datetime.timedelta(hours=2))
+        ),
+        receiver=service_order_pb2.Receiver(name="Laura Méndez", phone="5512345678"),
+        problem_description="La señal de Wi-Fi no llega a las recámaras.",
+        charge=ServiceOrder.CHARGE_FREE,
+    )
+
+
+def create(client: homevisit.Client, unique, file_number: str) -> ServiceOrder:
+    return client.service_orders.CreateServiceOrder(
+        sos.CreateServiceOrderRequest(request_id=unique("req"), service_order=valid_order(file_number))
+    )
+
+
+def test_intake_happy_path(client, unique):
+    file_number = unique("EXP")
+    order = create(client, unique, file_number)
+    assert order.name.startswith("serviceOrders/")
+    assert order.state == ServiceOrder.STATE_REQUESTED
+    assert order.etag
+    assert order.file_number == file_number
+    assert order.subscriber.email == "laura.mendez@example.com"
+
+
+def test_invalid_intake_raises_api_error_with_field_violations(client, unique):
+    bad = valid_order(unique("EXP"))
+    bad.subscriber.email = "laura@"
+    bad.address.postal_code = "ABC"
+    with pytest.raises(homevisit.ApiError) as caught:
+        client.service_orders.CreateServiceOrder(
+            sos.CreateServiceOrderRequest(request_id=unique("req"), service_order=bad)
+        )
+    error = caught.value
+    assert error.code == grpc.StatusCode.INVALID_ARGUMENT
+    assert {"service_order.subscriber.email", "service_order.address.postal_code"} <= set(error.fields)
+    assert all(v.description for v in error.field_violations)
+    assert error.reason == "INVALID_FIELDS"
+    assert error.domain == "homevisit.izzi.mx"
+    assert isinstance(error, grpc.RpcError)  # generic handlers still catch it
+
+
+def test_retry_with_same_request_id_returns_the_same_order(client, unique):
+    file_number = unique("EXP")
+    request = sos.CreateServiceOrderRequest(request_id=unique("req"), service_order=valid_order(file_number))
+    first = client.service_orders.CreateServiceOrder(request)
+    again = client.service_orders.CreateServiceOrder(request)
+    assert again.name == first.name
+    listed = client.service_orders.ListServiceOrders(sos.ListServiceOrdersRequest(file_number=file_number))
+    assert [o.name for o in listed.service_orders] == [first.name]
+
+
+def test_get_and_list_with_pagination(client, unique):
+    file_number = unique("EXP")
+    created = [create(client, unique, file_number).name for _ in range(3)]
+    got = client.service_orders.GetServiceOrder(sos.GetServiceOrderRequest(name=created[0]))
+    assert (got.name, got.file_number) == (created[0], file_number)
+
+    listed, pages, token = [], 0, ""
+    while True:
+        page = client.service_orders.ListServiceOrders(
+            sos.ListServiceOrdersRequest(file_number=file_number, page_size=2, page_token=token)
+        )
+        pages += 1
+        assert len(page.service_orders) <= 2
+        listed += [o.name for o in page.service_orders]
+        token = page.next_page_token
+        if not token:
+            break
+        assert pages < 5, "pagination does not end"
+    assert pages == 2
+    assert listed == list(reversed(created))  # newest first
+
+    with pytest.raises(homevisit.ApiError) as caught:
+        client.service_orders.GetServiceOrder(sos.GetServiceOrderRequest(name="serviceOrders/does-not-exist"))
+    assert caught.value.code == grpc.StatusCode.NOT_FOUND
+
+
+def test_cancel_and_list_events(client, unique):
+    order = create(client, unique, unique("EXP"))
+    reason = "El suscriptor resolvió el problema"
+    cancelled = client.service_orders.CancelServiceOrder(
+        sos.CancelServiceOrderRequest(name=order.name, reason=reason, etag=order.etag)
+    )
+    assert cancelled.state == ServiceOrder.STATE_CANCELLED
+    assert cancelled.cancellation.reason == reason
+
+    # The old etag no longer matches; a cancel is not idempotent, so it is not retried.
+    with pytest.raises(homevisit.ApiError) as caught:
+        client.service_orders.CancelServiceOrder(
+            sos.CancelServiceOrderRequest(name=order.name, reason="otra vez", etag=order.etag)
+        )
+    assert caught.value.code in (grpc.StatusCode.ABORTED, grpc.StatusCode.FAILED_PRECONDITION)
+
+    events = client.events.ListEvents(event_pb2.ListEventsRequest(service_order=order.name)).events
+    types = [e.type for e in events]
+    assert types[0] == event_pb2.Event.TYPE_ORDER_CREATED
+    assert types[-1] == event_pb2.Event.TYPE_CANCELLED
+    assert all(e.actor for e in events)
+
+
+def test_default_deadline_is_applied(server_address, tokens):
+    # A peer that accepts the TCP connection but never speaks HTTP/2: without a deadline the
+    # call would wait (wait_for_ready) for about 20 s of connect timeout; the default ends it.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        host, port = silent.getsockname()
+        with homevisit.Client(f"{host}:{port}", insecure=True, timeout=0.3) as hurried:
+            with pytest.raises(homevisit.ApiError) as caught:
+                hurried.service_orders.ListServiceOrders(sos.ListServiceOrdersRequest(), wait_for_ready=True)
+            assert caught.value.code == grpc.StatusCode.DEADLINE_EXCEEDED
+    # Against the live server, the caller's own timeout wins over a tiny default.
+    with homevisit.Client(server_address, insecure=True, token=tokens["dot_operator"], timeout=1e-9) as hurried:
+        page = hurried.service_orders.ListServiceOrders(sos.ListServiceOrdersRequest(), timeout=10)
+        assert page.service_orders
+
+
+def test_future_and_with_call_carry_the_api_error(client):
+    request = sos.GetServiceOrderRequest(name="serviceOrders/does-not-exist")
+    future = client.service_orders.GetServiceOrder.future(request)
+    assert isinstance(future.exception(), homevisit.ApiError)
+    assert future.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(homevisit.ApiError):
+        client.service_orders.GetServiceOrder.with_call(request)
+
+
+def test_a_call_without_a_token_is_unauthenticated(server_address):
+    with homevisit.Client(server_address, insecure=True) as anonymous:
+        with pytest.raises(homevisit.ApiError) as caught:
+            anonymous.service_orders.ListServiceOrders(sos.ListServiceOrdersRequest())
+    assert caught.value.code == grpc.StatusCode.UNAUTHENTICATED
+    assert caught.value.reason == "NO_CREDENTIALS"
+    assert caught.value.domain == "homevisit.izzi.mx"
+
+
+def test_an_unknown_token_is_unauthenticated(server_address):
+    with homevisit.Client(server_address, insecure=True, token="not-a-real-token") as stranger:
+        with pytest.raises(homevisit.ApiError) as caught:
+            stranger.service_orders.ListServiceOrders(sos.ListServiceOrdersRequest())
+    assert caught.value.code == grpc.StatusCode.UNAUTHENTICATED
+    assert caught.value.reason == "INVALID_TOKEN"
+
+
+def test_a_dot_operator_may_not_call_a_dispatcher_rpc(client):
+    # CreateTechnician is the dispatcher's; the role is checked before the request is read.
+    with pytest.raises(homevisit.ApiError) as caught:
+        client.technicians.CreateTechnician(
+            technician_pb2.CreateTechnicianRequest(technician=technician_pb2.Technician(display_name="Nadie"))
+        )
+    assert caught.value.code == grpc.StatusCode.PERMISSION_DENIED
+    assert caught.value.reason == "ROLE_NOT_ALLOWED"
+
+
+def test_the_dispatcher_reads_technicians(server_address, tokens):
+    with homevisit.Client(server_address, insecure=True, token=tokens["dispatcher"]) as dispatcher:
+        listed = dispatcher.technicians.ListTechnicians(technician_pb2.ListTechniciansRequest())
+    assert "technicians/demo-tech-1" in [t.name for t in listed.technicians]

@@ -1,0 +1,311 @@
+// A thin, idiomatic layer over the generated @grpc/grpc-js clients: one channel with TLS and a
+// bearer token, a default deadline on every call, retries of idempotent calls on UNAVAILABLE,
+// and HomevisitError for every failure. The generated clients stay reachable for the rest.
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import {
+  type CallOptions as GrpcCallOptions,
+  type ChannelCredentials,
+  type ClientUnaryCall,
+  credentials,
+  Metadata,
+  type ServiceError,
+} from "@grpc/grpc-js";
+import { HomevisitError, isServiceError } from "./errors";
+import { type Event, EventServiceClient, ListEventsRequest, type ListEventsResponse, WatchEventsRequest } from "./gen/homevisit/v1/event";
+import {
+  BookAppointmentRequest,
+  type CheckAvailabilityResponse,
+  CheckAvailabilityRequest,
+  CreateHoldRequest,
+  type Hold,
+  SchedulingServiceClient,
+} from "./gen/homevisit/v1/scheduling_service";
+import { ServiceOrder } from "./gen/homevisit/v1/service_order";
+import {
+  CancelServiceOrderRequest,
+  CreateServiceOrderRequest,
+  ListServiceOrdersRequest,
+  type ListServiceOrdersResponse,
+  ServiceOrderServiceClient,
+  UpdateServiceOrderRequest,
+} from "./gen/homevisit/v1/service_order_service";
+import {
+  ListTechniciansRequest,
+  type ListTechniciansResponse,
+  type Technician,
+  TechnicianServiceClient,
+} from "./gen/homevisit/v1/technician";
+import {
+  ListVisitReportsRequest,
+  type ListVisitReportsResponse,
+  type VisitReport,
+  VisitReportServiceClient,
+} from "./gen/homevisit/v1/visit_report";
+import { backoffMs, DEFAULT_RETRY_POLICY, type RetryPolicy, shouldRetry } from "./retry";
+
+type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
+/** Any part of a message: what the generated `fromPartial` accepts; the rest takes defaults. */
+export type DeepPartial<T> = T extends Builtin ? T
+  : T extends globalThis.Array<infer U> ? globalThis.Array<DeepPartial<U>>
+  : T extends ReadonlyArray<infer U> ? ReadonlyArray<DeepPartial<U>>
+  : T extends {} ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : Partial<T>;
+
+/** PEM contents, or a path to a PEM file. */
+export type Pem = Buffer | string;
+
+export interface TlsOptions {
+  /** Trusted roots; the system roots when absent. */
+  rootCerts?: Pem;
+  /** Client certificate chain and key, for mutual TLS (both or neither). */
+  certChain?: Pem;
+  privateKey?: Pem;
+  /** The name to check in the server certificate (tests with a self-signed certificate). */
+  serverNameOverride?: string;
+}
+
+export interface HomevisitClientOptions {
+  /** `host:port`. Default `127.0.0.1:50051`. */
+  address?: string;
+  /** Sent as `authorization: Bearer <token>` on every call. */
+  token?: string;
+  /** Called before every call for a fresh token; wins over `token`. */
+  tokenSource?: () => string | Promise<string>;
+  /** `true` for TLS with the system roots, or the TLS settings; plaintext when absent. */
+  tls?: boolean | TlsOptions;
+  /** Deadline of a unary call (all attempts together). Default 10 000 ms. */
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Extra channel options for grpc-js. */
+  channelOptions?: Record<string, string | number>;
+}
+
+export interface CallOptions {
+  /** Overrides the client's timeoutMs; for watchEvents, none by default. */
+  timeoutMs?: number;
+  /** Extra request headers. */
+  metadata?: Record<string, string>;
+  /** Aborts the call (a watch, typically). */
+  signal?: AbortSignal;
+}
+
+type UnaryMethod<Req, Res> = (
+  request: Req,
+  metadata: Metadata,
+  options: Partial<GrpcCallOptions>,
+  callback: (error: ServiceError | null, response: Res) => void,
+) => ClientUnaryCall;
+
+function pem(value: Pem | undefined): Buffer | null {
+  if (value === undefined) return null;
+  if (Buffer.isBuffer(value)) return value;
+  return value.includes("-----BEGIN") ? Buffer.from(value) : readFileSync(value);
+}
+
+function channelCredentials(tls: boolean | TlsOptions | undefined): ChannelCredentials {
+  if (!tls) return credentials.createInsecure();
+  const options: TlsOptions = tls === true ? {} : tls;
+  const certChain = pem(options.certChain);
+  const privateKey = pem(options.privateKey);
+  if ((certChain === null) !== (privateKey === null)) {
+    throw new Error("mutual TLS needs both certChain and privateKey");
+  }
+  return credentials.createSsl(pem(options.rootCerts), privateKey, certChain);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class HomevisitClient {
+  readonly orders: ServiceOrderServiceClient;
+  readonly scheduling: SchedulingServiceClient;
+  readonly events: EventServiceClient;
+  readonly technicians: TechnicianServiceClient;
+  readonly reports: VisitReportServiceClient;
+  private readonly retry: RetryPolicy;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: HomevisitClientOptions = {}) {
+    const address = options.address ?? "127.0.0.1:50051";
+    const creds = channelCredentials(options.tls);
+    const channelOptions: Record<string, string | number> = { ...options.channelOptions };
+    const override = typeof options.tls === "object" ? options.tls.serverNameOverride : undefined;
+    if (override) {
+      channelOptions["grpc.ssl_target_name_override"] = override;
+      channelOptions["grpc.default_authority"] = override;
+    }
+    this.orders = new ServiceOrderServiceClient(address, creds, channelOptions);
+    // The other clients share the first one's channel.
+    const shared = { channelOverride: this.orders.getChannel() };
+    this.scheduling = new SchedulingServiceClient(address, creds, shared);
+    this.events = new EventServiceClient(address, creds, shared);
+    this.technicians = new TechnicianServiceClient(address, creds, shared);
+    this.reports = new VisitReportServiceClient(address, creds, shared);
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  close(): void {
+    this.orders.close();
+  }
+
+  /** The token and extra headers of one call. */
+  async metadata(call: CallOptions = {}): Promise<Metadata> {
+    const metadata = new Metadata();
+    const token = this.options.tokenSource ? await this.options.tokenSource() : this.options.token;
+    if (token) metadata.set("authorization", `Bearer ${token}`);
+    for (const [key, value] of Object.entries(call.metadata ?? {})) metadata.set(key, value);
+    return metadata;
+  }
+
+  /**
+   * Runs one unary method with the deadline and the token, retrying on UNAVAILABLE when
+   * `idempotent`. Public so that callers can wrap generated methods the same way.
+   */
+  async unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, idempotent: boolean, call: CallOptions = {}): Promise<Res> {
+    const deadline = Date.now() + (call.timeoutMs ?? this.timeoutMs);
+    for (let attempt = 1; ; attempt++) {
+      const metadata = await this.metadata(call);
+      try {
+        return await new Promise<Res>((resolve, reject) => {
+          const abort = () => pending.cancel();
+          const pending = method(request, metadata, { deadline: new Date(deadline) }, (error, response) => {
+            call.signal?.removeEventListener("abort", abort);
+            if (error) reject(error);
+            else resolve(response);
+          });
+          if (call.signal?.aborted) abort();
+          else call.signal?.addEventListener("abort", abort, { once: true });
+        });
+      } catch (error) {
+        if (!isServiceError(error)) throw error;
+        const wait = backoffMs(this.retry, attempt);
+        const aborted = call.signal?.aborted ?? false;
+        if (aborted || !shouldRetry(this.retry, idempotent, error.code, attempt) || Date.now() + wait >= deadline) {
+          throw HomevisitError.fromServiceError(error);
+        }
+        await sleep(wait);
+      }
+    }
+  }
+
+  // --- Orders [S1]
+
+  /**
+   * Intake. Without `requestId` a random UUID is used, which makes the call safe to retry: a
+   * repeat returns the first order and creates nothing.
+   */
+  createServiceOrder(order: DeepPartial<ServiceOrder>, requestId: string = randomUUID(), call?: CallOptions): Promise<ServiceOrder> {
+    const request = CreateServiceOrderRequest.fromPartial({ serviceOrder: order, requestId });
+    return this.unary(this.orders.createServiceOrder.bind(this.orders), request, true, call);
+  }
+
+  getServiceOrder(name: string, call?: CallOptions): Promise<ServiceOrder> {
+    return this.unary(this.orders.getServiceOrder.bind(this.orders), { name }, true, call);
+  }
+
+  listServiceOrders(request: DeepPartial<ListServiceOrdersRequest> = {}, call?: CallOptions): Promise<ListServiceOrdersResponse> {
+    const full = ListServiceOrdersRequest.fromPartial(request);
+    return this.unary(this.orders.listServiceOrders.bind(this.orders), full, true, call);
+  }
+
+  /** Every order matching the filters, page after page. */
+  async *allServiceOrders(request: DeepPartial<ListServiceOrdersRequest> = {}, call?: CallOptions): AsyncGenerator<ServiceOrder> {
+    let pageToken = "";
+    do {
+      const page = await this.listServiceOrders({ ...request, pageToken }, call);
+      yield* page.serviceOrders;
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+  }
+
+  updateServiceOrder(order: DeepPartial<ServiceOrder>, paths: string[], call?: CallOptions): Promise<ServiceOrder> {
+    const request = UpdateServiceOrderRequest.fromPartial({ serviceOrder: order, updateMask: paths });
+    return this.unary(this.orders.updateServiceOrder.bind(this.orders), request, false, call);
+  }
+
+  cancelServiceOrder(name: string, reason: string, etag = "", call?: CallOptions): Promise<ServiceOrder> {
+    const request = CancelServiceOrderRequest.fromPartial({ name, reason, etag });
+    return this.unary(this.orders.cancelServiceOrder.bind(this.orders), request, false, call);
+  }
+
+  // --- Scheduling [S2-S4]
+
+  checkAvailability(request: DeepPartial<CheckAvailabilityRequest>, call?: CallOptions): Promise<CheckAvailabilityResponse> {
+    const full = CheckAvailabilityRequest.fromPartial(request);
+    return this.unary(this.scheduling.checkAvailability.bind(this.scheduling), full, true, call);
+  }
+
+  /** Not retried: a repeat could replace a hold taken meanwhile. */
+  createHold(request: DeepPartial<CreateHoldRequest>, call?: CallOptions): Promise<Hold> {
+    const full = CreateHoldRequest.fromPartial(request);
+    return this.unary(this.scheduling.createHold.bind(this.scheduling), full, false, call);
+  }
+
+  releaseHold(name: string, call?: CallOptions): Promise<Hold> {
+    return this.unary(this.scheduling.releaseHold.bind(this.scheduling), { name }, false, call);
+  }
+
+  /** Retried only when the request carries a requestId. */
+  bookAppointment(request: DeepPartial<BookAppointmentRequest>, call?: CallOptions): Promise<ServiceOrder> {
+    const full = BookAppointmentRequest.fromPartial(request);
+    return this.unary(this.scheduling.bookAppointment.bind(this.scheduling), full, full.requestId !== "", call);
+  }
+
+  // --- Reports [G1, G5]
+
+  /** `name` is `serviceOrders/{id}/visitReport`, or an order name (the suffix is added). */
+  getVisitReport(name: string, call?: CallOptions): Promise<VisitReport> {
+    const reportName = name.endsWith("/visitReport") ? name : `${name}/visitReport`;
+    return this.unary(this.reports.getVisitReport.bind(this.reports), { name: reportName }, true, call);
+  }
+
+  listVisitReports(request: DeepPartial<ListVisitReportsRequest>, call?: CallOptions): Promise<ListVisitReportsResponse> {
+    const full = ListVisitReportsRequest.fromPartial(request);
+    return this.unary(this.reports.listVisitReports.bind(this.reports), full, true, call);
+  }
+
+  // --- Technicians
+
+  getTechnician(name: string, call?: CallOptions): Promise<Technician> {
+    return this.unary(this.technicians.getTechnician.bind(this.technicians), { name }, true, call);
+  }
+
+  listTechnicians(request: DeepPartial<ListTechniciansRequest> = {}, call?: CallOptions): Promise<ListTechniciansResponse> {
+    const full = ListTechniciansRequest.fromPartial(request);
+    return this.unary(this.technicians.listTechnicians.bind(this.technicians), full, true, call);
+  }
+
+  // --- Events (SPEC §6)
+
+  listEvents(request: DeepPartial<ListEventsRequest> = {}, call?: CallOptions): Promise<ListEventsResponse> {
+    const full = ListEventsRequest.fromPartial(request);
+    return this.unary(this.events.listEvents.bind(this.events), full, true, call);
+  }
+
+  /**
+   * Streams events as they are appended: `for await (const event of client.watchEvents(...))`.
+   * Breaking out of the loop, or `call.signal`, cancels the stream. Not retried: resume with
+   * `afterCursor` set to the last event's cursor.
+   */
+  async *watchEvents(request: DeepPartial<WatchEventsRequest> = {}, call: CallOptions = {}): AsyncGenerator<Event> {
+    const options: Partial<GrpcCallOptions> = call.timeoutMs ? { deadline: new Date(Date.now() + call.timeoutMs) } : {};
+    const stream = this.events.watchEvents(WatchEventsRequest.fromPartial(request), await this.metadata(call), options);
+    const abort = () => stream.cancel();
+    call.signal?.addEventListener("abort", abort, { once: true });
+    try {
+      for await (const message of stream) {
+        if (message.event) yield message.event;
+      }
+    } catch (error) {
+      if (isServiceError(error)) {
+        if (call.signal?.aborted && error.code === 1 /* CANCELLED */) return;
+        throw HomevisitError.fromServiceError(error);
+      }
+      throw error;
+    } finally {
+      call.signal?.removeEventListener("abort", abort);
+      stream.cancel();
+    }
+  }
+}

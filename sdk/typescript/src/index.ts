@@ -1,0 +1,12 @@
+// homevisit's TypeScript SDK: the client, its errors, and the generated message types.
+export { type CallOptions, type DeepPartial, HomevisitClient, type HomevisitClientOptions, type Pem, type TlsOptions } from "./client";
+export { Code, type FieldViolation, HomevisitError } from "./errors";
+export { backoffMs, DEFAULT_RETRY_POLICY, type RetryPolicy, shouldRetry } from "./retry";
+export * from "./gen/homevisit/v1/common";
+export * from "./gen/homevisit/v1/event";
+export * from "./gen/homevisit/v1/scheduling_service";
+export * from "./gen/homevisit/v1/service_order";
+export * from "./gen/homevisit/v1/service_order_service";
+export * from "./gen/homevisit/v1/technician";
+export * from "./gen/homevisit/v1/visit";
+export * from "./gen/homevisit/v1/visit_report";

@@ -1,0 +1,28 @@
+#pragma once
+#include "api/worker_pool.h"
+#include "homevisit/v1/credential.grpc.pb.h"
+#include "storage/database.h"
+
+namespace homevisit::api {
+
+// Bearer credentials, for the admin: issue (token shown once), list (never tokens), revoke.
+class CredentialServiceImpl final : public v1::CredentialService::CallbackService {
+ public:
+  CredentialServiceImpl(storage::Database& db, WorkerPool& pool) : db_(db), pool_(pool) {}
+
+  grpc::ServerUnaryReactor* CreateCredential(grpc::CallbackServerContext* context,
+                                             const v1::CreateCredentialRequest* request,
+                                             v1::CreateCredentialResponse* response) override;
+  grpc::ServerUnaryReactor* ListCredentials(grpc::CallbackServerContext* context,
+                                            const v1::ListCredentialsRequest* request,
+                                            v1::ListCredentialsResponse* response) override;
+  grpc::ServerUnaryReactor* RevokeCredential(grpc::CallbackServerContext* context,
+                                             const v1::RevokeCredentialRequest* request,
+                                             v1::Credential* response) override;
+
+ private:
+  storage::Database& db_;
+  WorkerPool& pool_;
+};
+
+}  // namespace homevisit::api

@@ -1,0 +1,71 @@
+#include "api/visit_report_service.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "api/convert.h"
+#include "api/page_token.h"
+#include "api/unary.h"
+#include "domain/text_rules.h"
+#include "domain/visit_commands.h"
+
+namespace homevisit::api {
+namespace {
+
+constexpr int kDefaultPageSize = 20;
+constexpr int kMaxPageSize = 200;
+constexpr absl::string_view kReportSuffix = "/visitReport";
+
+void ToReport(const domain::ServiceOrder& order, v1::VisitReport* out) {
+  out->set_name(absl::StrCat(OrderName(order.id), kReportSuffix));
+  ToProto(order, out->mutable_service_order());
+  ToProto(order.visit.completion->complete_time, out->mutable_file_time());
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* VisitReportServiceImpl::GetVisitReport(grpc::CallbackServerContext* context,
+                                                                 const v1::GetVisitReportRequest* request,
+                                                                 v1::VisitReport* response) {
+  return ServeUnary(context, pool_, __func__, [=, this] {
+    absl::string_view order_name = request->name();
+    if (!absl::ConsumeSuffix(&order_name, kReportSuffix)) order_name = "";  // refused below, naming `name`
+    std::string id = IdFromName(std::string(order_name), "serviceOrders", "name");
+    domain::Actor actor = CurrentActor(context);
+    ToReport(db_.Read([&](domain::UnitOfWork& work) { return domain::GetReport(work, id, actor); }), response);
+  });
+}
+
+grpc::ServerUnaryReactor* VisitReportServiceImpl::ListVisitReports(grpc::CallbackServerContext* context,
+                                                                   const v1::ListVisitReportsRequest* request,
+                                                                   v1::ListVisitReportsResponse* response) {
+  return ServeUnary(context, pool_, __func__, [=, this] {
+    domain::Violations v;
+    v.RequireText("file_number", request->file_number(), 64);
+    v.ThrowIfAny();
+    int page_size = PageSize(request->page_size(), kDefaultPageSize, kMaxPageSize);
+    std::string fingerprint = Fingerprint(request->file_number());
+    std::optional<domain::ReportPosition> after;
+    if (!request->page_token().empty()) {
+      auto fields = DecodePageToken(request->page_token(), fingerprint, 2);
+      long long micros = 0;
+      if (!absl::SimpleAtoi(fields[0], &micros)) ThrowBadPageToken();
+      after = domain::ReportPosition{absl::FromUnixMicros(micros), fields[1]};
+    }
+    domain::Actor actor = CurrentActor(context);  // a technician lists only their own visits
+    // One extra row tells whether another page exists without a COUNT query.
+    auto orders = db_.Read([&](domain::UnitOfWork& work) {
+      return work.visits().ListReports(request->file_number(), actor.technician_id, after, page_size + 1);
+    });
+    bool more = static_cast<int>(orders.size()) > page_size;
+    if (more) orders.pop_back();
+    for (const auto& order : orders) ToReport(order, response->add_visit_reports());
+    if (more) {
+      const auto& last = orders.back();
+      response->set_next_page_token(EncodePageToken(
+          fingerprint, {std::to_string(absl::ToUnixMicros(last.visit.completion->complete_time)), last.id}));
+    }
+  });
+}
+
+}  // namespace homevisit::api

@@ -1,0 +1,167 @@
+#include "api/visit_service.h"
+
+#include "absl/time/clock.h"
+#include "api/convert.h"
+#include "api/principal.h"
+#include "api/unary.h"
+#include "api/visit_convert.h"
+#include "domain/order_commands.h"
+#include "domain/text_rules.h"
+#include "domain/visit_commands.h"
+#include "domain/visit_scripts.h"
+
+namespace homevisit::api {
+namespace {
+
+// The visit requests carry no etag: every step is guarded by the state machine and the
+// version check of the write.
+const std::string kNoEtag;
+
+void RequireMessage(bool present, const char* field) {
+  if (present) return;
+  domain::Violations v;
+  v.Add(field, "is required");
+  v.ThrowIfAny();
+}
+
+}  // namespace
+
+template <typename Step>
+grpc::ServerUnaryReactor* VisitServiceImpl::Serve(grpc::CallbackServerContext* context, const char* method,
+                                                  const std::string& order_name, v1::ServiceOrder* response,
+                                                  Step step) {
+  return ServeUnary(context, pool_, method, [=, this] {
+    std::string id = IdFromName(order_name, "serviceOrders", "service_order");
+    domain::Actor actor = CurrentActor(context);
+    ToProto(db_.Write([&](domain::UnitOfWork& work) { return step(work, id, actor, absl::Now()); }), response);
+  });
+}
+
+grpc::ServerUnaryReactor* VisitServiceImpl::RecordConfirmationCall(grpc::CallbackServerContext* context,
+                                                                   const v1::RecordConfirmationCallRequest* request,
+                                                                   v1::ServiceOrder* response) {
+  return Serve(context, __func__, request->service_order(), response,
+               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, absl::Time now) {
+                 return domain::RecordConfirmationCall(work, id, static_cast<domain::CallResult>(request->result()),
+                                                       request->note(), kNoEtag, actor, now);
+               });
+}
+
+grpc::ServerUnaryReactor* VisitServiceImpl::RecordFollowUpCall(grpc::CallbackServerContext* context,
+                                                               const v1::RecordFollowUpCallRequest* request,
+                                                               v1::ServiceOrder* response) {
+  return Serve(context, __func__, request->service_order(), response,
+               [request, this](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor,
+                               absl::Time now) {
+                 return domain::RecordFollowUpCall(work, id, request->technician_present(), request->note(), policy_,
+                                                   kNoEtag, actor, now);
+               });
+}
+
+grpc::ServerUnaryReactor* VisitServiceImpl::CheckIn(grpc::CallbackServerContext* context,
+                                                    const v1::CheckInRequest* request, v1::ServiceOrder* response) {
+  return Serve(context, __func__, request->service_order(), response,
+               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, absl::Time now) {
+                 domain::CheckInInput input;
+                 input.greeting_given = request->greeting_given();
+                 input.vest_worn = request->vest_worn();
+                 input.official_id_type = request->official_id_type();
+                 input.reason_explained = request->reason_explained();
+                 return domain::RecordCheckIn(work, id, input, kNoEtag, actor, now);
+               });
+}
+
+grpc::ServerUnaryReactor* VisitServiceImpl::RecordDiagnosis(grpc::CallbackServerContext* context,
+                                                            const v1::RecordDiagnosisRequest* request,
+                                                            v1::ServiceOrder* response) {
+  return Serve(context, __func__, request->service_order(), response,
+               [request, this](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor,
+                               absl::Time now) {
+                 RequireMessage(request->has_diagnosis(), "diagnosis");
+                 return domain::RecordDiagnosis(work, id, DiagnosisFromProto(request->diagnosis()),
+                                                ChecklistFromProto(request->checklist()), policy_, kNoEtag, actor,
+                                                now);
+               });
+}
+
+grpc::ServerUnaryReactor* VisitServiceImpl::RequestEscalation(grpc::CallbackServerContext* context,
+                                                              const v1::RequestEscalationRequest* request,
+                                                              v1::ServiceOrder* response) {
+  return Serve(context, __func__, request->service_order(), response,
+               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, absl::Time now) {
+                 return domain::RequestEscalation(work, id, static_cast<domain::PhoneUsed>(request->phone_used()),
+                                                  kNoEtag, actor, now);
+               });
+}
+
+grpc::ServerUnaryReactor* VisitServiceImpl::RecordConference(grpc::CallbackServerContext* context,
+                                                             const v1::RecordConferenceRequest* request,
+                                                             v1::ServiceOrder* response) {
+  return Serve(context, __func__, request->service_order(), response,
+               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, absl::Time now) {
+                 return domain::RecordConference(work, id, request->support_agent(), kNoEtag, actor, now);
+               });
+}
+
+grpc::ServerUnaryReactor* VisitServiceImpl::RecordHandOver(grpc::CallbackServerContext* context,
+                                                           const v1::RecordHandOverRequest* request,
+                                                           v1::ServiceOrder* response) {
+  return Serve(context, __func__, request->service_order(), response,
+               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, absl::Time now) {
+                 return domain::RecordHandOver(work, id, request->note(), kNoEtag, actor, now);
+               });
+}
+
+grpc::ServerUnaryReactor* VisitServiceImpl::RecordOutcome(grpc::CallbackServerContext* context,
+                                                          const v1::RecordOutcomeRequest* request,
+                                                          v1::ServiceOrder* response) {
+  return Serve(context, __func__, request->service_order(), response,
+               [request, this](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor,
+                               absl::Time now) {
+                 RequireMessage(request->has_outcome(), "outcome");
+                 return domain::RecordOutcome(work, id, OutcomeFromProto(request->outcome()), policy_, kNoEtag, actor,
+                                              now);
+               });
+}
+
+grpc::ServerUnaryReactor* VisitServiceImpl::CaptureSignature(grpc::CallbackServerContext* context,
+                                                             const v1::CaptureSignatureRequest* request,
+                                                             v1::ServiceOrder* response) {
+  return Serve(context, __func__, request->service_order(), response,
+               [request, this](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor,
+                               absl::Time now) {
+                 RequireMessage(request->has_signature(), "signature");
+                 return domain::CaptureSignature(work, id, SignatureFromProto(request->signature()), policy_, kNoEtag,
+                                                 actor, now);
+               });
+}
+
+grpc::ServerUnaryReactor* VisitServiceImpl::CompleteVisit(grpc::CallbackServerContext* context,
+                                                          const v1::CompleteVisitRequest* request,
+                                                          v1::ServiceOrder* response) {
+  return Serve(context, __func__, request->service_order(), response,
+               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, absl::Time now) {
+                 return domain::CompleteVisit(work, id, request->note(), kNoEtag, actor, now);
+               });
+}
+
+grpc::ServerUnaryReactor* VisitServiceImpl::RenderScript(grpc::CallbackServerContext* context,
+                                                         const v1::RenderScriptRequest* request,
+                                                         v1::RenderScriptResponse* response) {
+  return ServeUnary(context, pool_, __func__, [=, this] {
+    std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
+    int script = request->script();
+    if (script < 1 || script > domain::kMaxScript) {
+      domain::Violations v;
+      v.Add("script", "must be GREETING, ESCALATION_ANNOUNCEMENT, FAREWELL_ESCALATED or FAREWELL_RESOLVED");
+      v.ThrowIfAny();
+    }
+    domain::Actor actor = CurrentActor(context);
+    domain::ServiceOrder order =
+        db_.Read([&](domain::UnitOfWork& work) { return domain::GetOrder(work, id, actor); });
+    response->set_text(
+        domain::RenderScript(order, static_cast<domain::Script>(script), policy_.time_zone, absl::Now()));
+  });
+}
+
+}  // namespace homevisit::api

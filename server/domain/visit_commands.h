@@ -1,0 +1,94 @@
+#pragma once
+// The visit procedure [B1-B11] as use cases. Each runs inside the caller's unit of work (one
+// transaction): it reads the order, checks the optional etag, checks the state and the guards
+// (FAILED_PRECONDITION naming the current state), writes the order with its version check and
+// the visit, and appends its event as the last write.
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "domain/repositories.h"
+#include "domain/text_rules.h"
+#include "domain/visit.h"
+
+namespace homevisit::domain {
+
+inline constexpr size_t kMaxNoteChars = 2000;
+inline constexpr size_t kMaxVisitTextChars = 4000;
+inline constexpr size_t kMaxMeasuredValueChars = 200;
+
+// [B1] CONFIRMED confirms the appointment (SCHEDULED -> CONFIRMED); CHANGE_REQUESTED puts a
+// confirmed order back to SCHEDULED (a reschedule or cancel follows); NOT_REACHABLE changes no
+// state. Allowed while SCHEDULED or CONFIRMED.
+ServiceOrder RecordConfirmationCall(UnitOfWork& work, const std::string& id, CallResult result,
+                                    const std::string& note, const std::string& etag, const Actor& actor,
+                                    absl::Time now);
+
+// [B2] Allowed from SCHEDULED to ESCALATING. A technician reported absent past the window start
+// plus the tolerance raises the late alert at once (if not raised already).
+ServiceOrder RecordFollowUpCall(UnitOfWork& work, const std::string& id, bool technician_present,
+                                const std::string& note, const VisitPolicy& policy, const std::string& etag,
+                                const Actor& actor, absl::Time now);
+
+struct CheckInInput {
+  bool greeting_given = false;
+  bool vest_worn = false;
+  int official_id_type = 0;
+  bool reason_explained = false;
+};
+
+// [B3-B5] CONFIRMED (or SCHEDULED when DOT's confirmation call could not reach the subscriber)
+// -> ON_SITE; the arrival time is `now`.
+ServiceOrder RecordCheckIn(UnitOfWork& work, const std::string& id, const CheckInInput& input, const std::string& etag,
+                           const Actor& actor, absl::Time now);
+
+// [B6] While ON_SITE; may be repeated (the last one counts). When internet related, every item
+// of the policy's checklist is answered exactly once.
+ServiceOrder RecordDiagnosis(UnitOfWork& work, const std::string& id, const Diagnosis& diagnosis,
+                             const std::vector<ChecklistAnswer>& answers, const VisitPolicy& policy,
+                             const std::string& etag, const Actor& actor, absl::Time now);
+
+// [B6.b] ON_SITE with a diagnosis -> ESCALATING.
+ServiceOrder RequestEscalation(UnitOfWork& work, const std::string& id, PhoneUsed phone_used,
+                               const std::string& etag, const Actor& actor, absl::Time now);
+// [B6.c] By the DOT supervisor, once, while ESCALATING.
+ServiceOrder RecordConference(UnitOfWork& work, const std::string& id, const std::string& support_agent,
+                              const std::string& etag, const Actor& actor, absl::Time now);
+// [B6.d-e] By the technician, once, after the conference.
+ServiceOrder RecordHandOver(UnitOfWork& work, const std::string& id, const std::string& note,
+                            const std::string& etag, const Actor& actor, absl::Time now);
+
+// [B7, B8, G1] ON_SITE or ESCALATING -> OUTCOME_RECORDED. record_time is `now`.
+ServiceOrder RecordOutcome(UnitOfWork& work, const std::string& id, const Outcome& outcome,
+                           const VisitPolicy& policy, const std::string& etag, const Actor& actor, absl::Time now);
+
+// [B9] OUTCOME_RECORDED -> SIGNED. sign_time is `now`.
+ServiceOrder CaptureSignature(UnitOfWork& work, const std::string& id, const Signature& signature,
+                              const VisitPolicy& policy, const std::string& etag, const Actor& actor,
+                              absl::Time now);
+
+// [B10, G5] SIGNED -> COMPLETED: the report is filed at `now`.
+ServiceOrder CompleteVisit(UnitOfWork& work, const std::string& id, const std::string& note,
+                           const std::string& etag, const Actor& actor, absl::Time now);
+
+// [B2] Raises the late alert of every order whose technician is overdue; returns how many it
+// raised. Safe to run on every replica at once: each alert is raised exactly once.
+int RaiseLateAlerts(UnitOfWork& work, const VisitPolicy& policy, const Actor& actor, absl::Time now,
+                    int batch = 100);
+
+// A filed report: the order once COMPLETED; NOT_FOUND before.
+ServiceOrder GetReport(UnitOfWork& work, const std::string& id, const Actor& actor);
+
+// Pure rules, exposed for unit tests.
+Punctuality PunctualityOf(absl::Time arrival, const TimeWindow& window);
+// Validates `answers` against the template (paths "checklist[i].item_id" etc.) and returns them
+// with label and service_item copied from the template, in template order.
+std::vector<ChecklistAnswer> CheckChecklist(const std::vector<ChecklistAnswer>& answers,
+                                            const std::vector<ChecklistItem>& checklist, bool complete,
+                                            Violations& violations);
+// The 8-byte PNG signature followed by an IHDR chunk.
+bool LooksLikePng(absl::string_view bytes);
+// Failed service/modem items of a checklist.
+std::vector<std::string> FailedServiceItems(const std::vector<ChecklistAnswer>& answers);
+
+}  // namespace homevisit::domain

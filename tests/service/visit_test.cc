@@ -1,0 +1,756 @@
+// The visit procedure [B1-B11] as DOT and a technician walk it, through a real client against a
+// real database: every ending, every guard out of order, the events, the report, the scripts,
+// and the late alert.
+#include <gmock/gmock.h>
+
+#include <atomic>
+#include <functional>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "api/convert.h"
+#include "domain/order_commands.h"
+#include "homevisit/v1/visit_report.grpc.pb.h"
+#include "homevisit/v1/visit_service.grpc.pb.h"
+#include "test_server.h"
+
+namespace homevisit::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+using Type = v1::Event;
+
+std::string Png(size_t padding = 0) {
+  std::string png("\x89PNG\r\n\x1a\n", 8);
+  png += std::string("\0\0\0\x0dIHDR", 8);
+  png += std::string(13, '\1');
+  png += std::string(4, '\0');
+  png += std::string(padding, '\0');
+  png += std::string("\0\0\0\0IEND\xae\x42\x60\x82", 12);
+  return png;
+}
+
+class VisitTest : public ServiceTest {
+ protected:
+  v1::VisitService::Stub& Visits() {
+    if (!visits_ || visits_channel_ != channel_) {
+      visits_ = v1::VisitService::NewStub(channel_);
+      reports_ = v1::VisitReportService::NewStub(channel_);
+      visits_channel_ = channel_;
+    }
+    return *visits_;
+  }
+  v1::VisitReportService::Stub& Reports() {
+    Visits();
+    return *reports_;
+  }
+
+  // Restarts the in-process server on the same database with changed options.
+  void RestartWith(const std::function<void(api::ServerOptions&)>& change) {
+    StopServer();
+    server_ = api::Server::Start(Options(change));
+    channel_ = AutoTokenChannel(absl::StrCat("127.0.0.1:", server_->port()), db_->url());
+    orders_ = v1::ServiceOrderService::NewStub(channel_);
+    events_ = v1::EventService::NewStub(channel_);
+  }
+  api::ServerOptions Options(const std::function<void(api::ServerOptions&)>& change) {
+    api::ServerOptions options;
+    options.listen = "127.0.0.1:0";
+    options.database.url = db_->url();
+    options.database.pool_size = 4;
+    options.time_zone = absl::FixedTimeZone(-6 * 3600);
+    options.worker_threads = 4;
+    change(options);
+    return options;
+  }
+
+  // An order booked with technician "Rosa Aguilar" for `window` (default: the requested one).
+  // Booking is the scheduling service's job; here the appointment is written through the
+  // repository so a window may lie in the past (intake refuses past windows).
+  std::string Booked(const v1::ServiceOrder& intake = ValidOrder(),
+                     std::optional<domain::TimeWindow> window = std::nullopt) {
+    v1::ServiceOrder created = CreateOk(intake, "req-" + UniqueSuffix());
+    std::string id = created.name().substr(created.name().find('/') + 1);
+    server_->database().Write([&](domain::UnitOfWork& work) {
+      if (!work.technicians().Find("tech-rosa")) {
+        domain::Technician t;
+        t.id = "tech-rosa";
+        t.display_name = "Rosa Aguilar";
+        t.employee_number = "DRW-2001";
+        t.official_id_type = 1;
+        t.mobile_phone = "5587654321";
+        t.create_time = t.update_time = absl::Now();
+        work.technicians().Insert(t);
+      }
+      domain::ServiceOrder order = domain::GetOrder(work, id, domain::SystemActor());
+      int expected = order.version;
+      order.state = domain::OrderState::kScheduled;
+      order.appointment =
+          domain::Appointment{"tech-rosa", "", window ? *window : order.intake.requested_window, absl::Now()};
+      ++order.version;
+      work.orders().Update(order, expected);
+    });
+    return created.name();
+  }
+
+  grpc::Status Confirm(const std::string& name, v1::ConfirmationCall::Result result, v1::ServiceOrder* out) {
+    grpc::ClientContext context;
+    v1::RecordConfirmationCallRequest request;
+    request.set_service_order(name);
+    request.set_result(result);
+    request.set_note("Llamada de confirmación");
+    return Visits().RecordConfirmationCall(&context, request, out);
+  }
+  grpc::Status FollowUp(const std::string& name, bool present, v1::ServiceOrder* out) {
+    grpc::ClientContext context;
+    v1::RecordFollowUpCallRequest request;
+    request.set_service_order(name);
+    request.set_technician_present(present);
+    return Visits().RecordFollowUpCall(&context, request, out);
+  }
+  grpc::Status CheckIn(const std::string& name, v1::ServiceOrder* out,
+                       v1::OfficialIdType id_type = v1::OFFICIAL_ID_TYPE_INE) {
+    grpc::ClientContext context;
+    v1::CheckInRequest request;
+    request.set_service_order(name);
+    request.set_greeting_given(true);
+    request.set_vest_worn(true);
+    request.set_official_id_type(id_type);
+    request.set_reason_explained(true);
+    return Visits().CheckIn(&context, request, out);
+  }
+  v1::RecordDiagnosisRequest DiagnosisRequest(const std::string& name, bool internet_related,
+                                              const std::string& failing_item = "") {
+    v1::RecordDiagnosisRequest request;
+    request.set_service_order(name);
+    request.mutable_diagnosis()->set_internet_related(internet_related);
+    request.mutable_diagnosis()->set_summary("Desconexiones cada hora; se revisa módem y cableado.");
+    if (!internet_related) return request;
+    for (const char* id : {"modem_power_lights", "cabling", "modem_signal_levels", "wired_speed_test",
+                           "wifi_test_near_modem", "modem_restart", "area_outage"}) {
+      auto* a = request.add_checklist();
+      a->set_item_id(id);
+      a->set_result(id == failing_item ? v1::ChecklistAnswer::RESULT_FAIL : v1::ChecklistAnswer::RESULT_PASS);
+      if (std::string(id) == "wired_speed_test") a->set_measured_value("95/10 Mbps, 12 ms");
+    }
+    return request;
+  }
+  grpc::Status Diagnose(const v1::RecordDiagnosisRequest& request, v1::ServiceOrder* out) {
+    grpc::ClientContext context;
+    return Visits().RecordDiagnosis(&context, request, out);
+  }
+  grpc::Status Escalate(const std::string& name, v1::ServiceOrder* out) {
+    grpc::ClientContext context;
+    v1::RequestEscalationRequest request;
+    request.set_service_order(name);
+    request.set_phone_used(v1::Escalation::PHONE_USED_TECHNICIAN_MOBILE);
+    return Visits().RequestEscalation(&context, request, out);
+  }
+  grpc::Status Conference(const std::string& name, v1::ServiceOrder* out) {
+    grpc::ClientContext context;
+    v1::RecordConferenceRequest request;
+    request.set_service_order(name);
+    request.set_support_agent("Jorge Ruiz (soporte izzi)");
+    return Visits().RecordConference(&context, request, out);
+  }
+  grpc::Status HandOver(const std::string& name, v1::ServiceOrder* out) {
+    grpc::ClientContext context;
+    v1::RecordHandOverRequest request;
+    request.set_service_order(name);
+    request.set_note("Niveles de señal fuera de rango; módem reiniciado sin mejora.");
+    return Visits().RecordHandOver(&context, request, out);
+  }
+  v1::RecordOutcomeRequest OutcomeRequest(
+      const std::string& name, v1::Outcome::Result result,
+      v1::Outcome::ReasonCategory category = v1::Outcome::REASON_CATEGORY_UNSPECIFIED,
+      const std::string& reason = "") {
+    v1::RecordOutcomeRequest request;
+    request.set_service_order(name);
+    auto* o = request.mutable_outcome();
+    o->set_result(result);
+    o->set_problem("El internet se desconecta cada hora.");
+    o->set_diagnosis("Conector coaxial flojo.");
+    o->set_actions_performed("Se reemplazó el conector y se probó la conexión.");
+    o->set_reason_category(category);
+    o->set_reason_text(reason);
+    return request;
+  }
+  grpc::Status Outcome(const v1::RecordOutcomeRequest& request, v1::ServiceOrder* out) {
+    grpc::ClientContext context;
+    return Visits().RecordOutcome(&context, request, out);
+  }
+  grpc::Status Sign(const std::string& name, const v1::Signature& signature, v1::ServiceOrder* out) {
+    grpc::ClientContext context;
+    v1::CaptureSignatureRequest request;
+    request.set_service_order(name);
+    *request.mutable_signature() = signature;
+    return Visits().CaptureSignature(&context, request, out);
+  }
+  v1::Signature Signed() {
+    v1::Signature s;
+    s.set_signer_name("Ana López");
+    s.set_image_png(Png());
+    return s;
+  }
+  v1::Signature Refused(const std::string& reason) {
+    v1::Signature s;
+    s.set_refused(true);
+    s.set_refusal_reason(reason);
+    return s;
+  }
+  grpc::Status Complete(const std::string& name, v1::ServiceOrder* out) {
+    grpc::ClientContext context;
+    v1::CompleteVisitRequest request;
+    request.set_service_order(name);
+    request.set_note("Trabajos concluidos");
+    return Visits().CompleteVisit(&context, request, out);
+  }
+  grpc::Status Script(const std::string& name, v1::RenderScriptRequest::Script script, std::string* text) {
+    grpc::ClientContext context;
+    v1::RenderScriptRequest request;
+    request.set_service_order(name);
+    request.set_script(script);
+    v1::RenderScriptResponse response;
+    grpc::Status status = Visits().RenderScript(&context, request, &response);
+    *text = response.text();
+    return status;
+  }
+  grpc::Status Report(const std::string& order_name, v1::VisitReport* out) {
+    grpc::ClientContext context;
+    v1::GetVisitReportRequest request;
+    request.set_name(order_name + "/visitReport");
+    return Reports().GetVisitReport(&context, request, out);
+  }
+  std::vector<v1::Event::Type> TypesOf(const std::string& name) {
+    std::vector<v1::Event::Type> types;
+    for (const auto& e : EventsOf(name)) types.push_back(e.type());
+    return types;
+  }
+  int CountOf(const std::string& name, v1::Event::Type type) {
+    int n = 0;
+    for (const auto& e : EventsOf(name)) n += e.type() == type ? 1 : 0;
+    return n;
+  }
+  v1::ServiceOrder Get(const std::string& name) {
+    grpc::ClientContext context;
+    v1::GetServiceOrderRequest request;
+    request.set_name(name);
+    v1::ServiceOrder out;
+    EXPECT_TRUE(orders_->GetServiceOrder(&context, request, &out).ok());
+    return out;
+  }
+
+  // A wrong state or broken guard: FAILED_PRECONDITION whose message names `state`.
+  static void ExpectRefused(const grpc::Status& status, const std::string& state, const std::string& reason = "") {
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << status.error_message();
+    EXPECT_THAT(status.error_message(), HasSubstr(state));
+    if (!reason.empty()) {
+      EXPECT_EQ(ErrorReason(status), reason);
+    }
+  }
+
+  // Walks a booked order through confirmation, follow-up and check-in.
+  void ArriveAt(const std::string& name) {
+    v1::ServiceOrder out;
+    ASSERT_TRUE(Confirm(name, v1::ConfirmationCall::RESULT_CONFIRMED, &out).ok());
+    ASSERT_TRUE(CheckIn(name, &out).ok());
+  }
+
+  std::shared_ptr<grpc::Channel> visits_channel_;
+  std::unique_ptr<v1::VisitService::Stub> visits_;
+  std::unique_ptr<v1::VisitReportService::Stub> reports_;
+};
+
+TEST_F(VisitTest, ResolvedVisitFromConfirmationToFiledReport) {
+  std::string name = Booked();
+  v1::ServiceOrder out;
+
+  ASSERT_TRUE(Confirm(name, v1::ConfirmationCall::RESULT_CONFIRMED, &out).ok());
+  EXPECT_EQ(out.state(), v1::ServiceOrder::STATE_CONFIRMED);
+  EXPECT_EQ(out.visit().confirmation_call().result(), v1::ConfirmationCall::RESULT_CONFIRMED);
+  EXPECT_EQ(out.visit().confirmation_call().actor(), "test-dot-supervisor");  // the authenticated principal
+
+  ASSERT_TRUE(FollowUp(name, true, &out).ok());
+  EXPECT_TRUE(out.visit().follow_up_call().technician_present());
+  EXPECT_FALSE(out.visit().has_late_alert_time());
+
+  std::string greeting;
+  ASSERT_TRUE(Script(name, v1::RenderScriptRequest::SCRIPT_GREETING, &greeting).ok());
+  EXPECT_THAT(greeting, HasSubstr("mi nombre es Rosa Aguilar de su servicio izzi Dr. Wifi"));
+
+  absl::Time before = absl::Now();
+  ASSERT_TRUE(CheckIn(name, &out).ok());
+  EXPECT_EQ(out.state(), v1::ServiceOrder::STATE_ON_SITE);
+  const v1::CheckIn& check_in = out.visit().check_in();
+  EXPECT_GE(api::FromProto(check_in.arrival_time(), true), before - absl::Seconds(1));
+  EXPECT_EQ(check_in.punctuality(), v1::CheckIn::PUNCTUALITY_EARLY);  // the window is two days ahead
+  EXPECT_EQ(check_in.official_id_type(), v1::OFFICIAL_ID_TYPE_INE);
+  EXPECT_TRUE(check_in.vest_worn());
+
+  ASSERT_TRUE(Diagnose(DiagnosisRequest(name, true), &out).ok());
+  ASSERT_EQ(out.visit().checklist_size(), 7);
+  EXPECT_EQ(out.visit().checklist(3).item_id(), "wired_speed_test");
+  EXPECT_EQ(out.visit().checklist(3).measured_value(), "95/10 Mbps, 12 ms");
+  EXPECT_EQ(out.visit().checklist(0).label(), "Encendido y luces del módem");
+  EXPECT_TRUE(out.visit().checklist(0).service_item());
+
+  ASSERT_TRUE(Outcome(OutcomeRequest(name, v1::Outcome::RESULT_RESOLVED), &out).ok());
+  EXPECT_EQ(out.state(), v1::ServiceOrder::STATE_OUTCOME_RECORDED);
+  std::string farewell;
+  ASSERT_TRUE(Script(name, v1::RenderScriptRequest::SCRIPT_FAREWELL_RESOLVED, &farewell).ok());
+  EXPECT_THAT(farewell, StartsWith("Sr/Srita López, su problema ha quedado resuelto."));
+
+  ASSERT_TRUE(Sign(name, Signed(), &out).ok());
+  EXPECT_EQ(out.state(), v1::ServiceOrder::STATE_SIGNED);
+  EXPECT_EQ(out.visit().signature().image_png(), Png());
+  EXPECT_TRUE(out.visit().signature().has_sign_time());
+
+  ASSERT_TRUE(Complete(name, &out).ok());
+  EXPECT_EQ(out.state(), v1::ServiceOrder::STATE_COMPLETED);
+
+  EXPECT_THAT(TypesOf(name), ElementsAre(Type::TYPE_ORDER_CREATED, Type::TYPE_CALL_RECORDED, Type::TYPE_CALL_RECORDED,
+                                         Type::TYPE_CHECKED_IN, Type::TYPE_DIAGNOSIS_RECORDED,
+                                         Type::TYPE_OUTCOME_RECORDED, Type::TYPE_SIGNED, Type::TYPE_COMPLETED));
+  auto events = EventsOf(name);
+  EXPECT_EQ(events[1].attributes().at("result"), "CONFIRMED");
+  EXPECT_EQ(events[3].attributes().at("punctuality"), "EARLY");
+  EXPECT_EQ(events[7].attributes().at("state"), "COMPLETED");
+
+  // The stored order shows the whole visit, read back from the database.
+  v1::ServiceOrder stored = Get(name);
+  EXPECT_EQ(stored.visit().checklist_size(), 7);
+  EXPECT_EQ(stored.visit().outcome().result(), v1::Outcome::RESULT_RESOLVED);
+  EXPECT_EQ(stored.visit().signature().image_png(), Png());
+  EXPECT_EQ(stored.etag(), out.etag());
+
+  v1::VisitReport report;
+  ASSERT_TRUE(Report(name, &report).ok());
+  EXPECT_EQ(report.name(), name + "/visitReport");
+  EXPECT_EQ(report.service_order().visit().check_in().punctuality(), v1::CheckIn::PUNCTUALITY_EARLY);
+  EXPECT_EQ(report.service_order().appointment().technician_display_name(), "Rosa Aguilar");
+  EXPECT_EQ(api::FromProto(report.file_time(), true),
+            api::FromProto(report.service_order().visit().completion().complete_time(), true));
+  EXPECT_EQ(report.service_order().visit().completion().note(), "Trabajos concluidos");
+
+  // After completion every step is refused, naming the state.
+  ExpectRefused(CheckIn(name, &out), "COMPLETED", "WRONG_STATE");
+  ExpectRefused(Complete(name, &out), "COMPLETED", "WRONG_STATE");
+}
+
+TEST_F(VisitTest, NotResolvedNeedsACategoryAndAClearReason) {
+  std::string name = Booked();
+  ArriveAt(name);
+  v1::ServiceOrder out;
+  ASSERT_TRUE(Diagnose(DiagnosisRequest(name, false), &out).ok());
+  EXPECT_EQ(out.visit().checklist_size(), 0);
+
+  grpc::Status missing = Outcome(OutcomeRequest(name, v1::Outcome::RESULT_NOT_RESOLVED), &out);
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(missing), ElementsAre("outcome.reason_category", "outcome.reason_text"));
+
+  v1::RecordOutcomeRequest blank = OutcomeRequest(name, v1::Outcome::RESULT_RESOLVED);
+  blank.mutable_outcome()->clear_problem();
+  blank.mutable_outcome()->clear_diagnosis();
+  blank.mutable_outcome()->set_actions_performed("  ");
+  EXPECT_THAT(ViolatedFields(Outcome(blank, &out)),
+              ElementsAre("outcome.problem", "outcome.diagnosis", "outcome.actions_performed"));
+
+  ASSERT_TRUE(Outcome(OutcomeRequest(name, v1::Outcome::RESULT_NOT_RESOLVED,
+                                     v1::Outcome::REASON_CATEGORY_NEEDS_EQUIPMENT,
+                                     "El módem requiere reemplazo; se solicitará un equipo nuevo."),
+                      &out)
+                  .ok());
+  EXPECT_EQ(out.visit().outcome().reason_category(), v1::Outcome::REASON_CATEGORY_NEEDS_EQUIPMENT);
+
+  ExpectRefused(Complete(name, &out), "OUTCOME_RECORDED", "SIGNATURE_MISSING");
+  EXPECT_THAT(ViolatedFields(Sign(name, Refused(""), &out)), ElementsAre("signature.refusal_reason"));
+  ASSERT_TRUE(Sign(name, Refused("No está de acuerdo con el resultado"), &out).ok());
+  EXPECT_TRUE(out.visit().signature().refused());
+  ASSERT_TRUE(Complete(name, &out).ok());
+  EXPECT_THAT(TypesOf(name), ElementsAre(Type::TYPE_ORDER_CREATED, Type::TYPE_CALL_RECORDED, Type::TYPE_CHECKED_IN,
+                                         Type::TYPE_DIAGNOSIS_RECORDED, Type::TYPE_OUTCOME_RECORDED, Type::TYPE_SIGNED,
+                                         Type::TYPE_COMPLETED));
+  v1::VisitReport report;
+  ASSERT_TRUE(Report(name, &report).ok());
+  EXPECT_EQ(report.service_order().visit().outcome().reason_text(),
+            "El módem requiere reemplazo; se solicitará un equipo nuevo.");
+  EXPECT_EQ(report.service_order().visit().signature().refusal_reason(), "No está de acuerdo con el resultado");
+}
+
+TEST_F(VisitTest, FailedServiceItemForcesTheEscalationPath) {
+  std::string name = Booked();
+  ArriveAt(name);
+  v1::ServiceOrder out;
+  ASSERT_TRUE(Diagnose(DiagnosisRequest(name, true, "modem_signal_levels"), &out).ok());
+
+  ExpectRefused(Outcome(OutcomeRequest(name, v1::Outcome::RESULT_RESOLVED), &out), "ON_SITE", "ESCALATION_REQUIRED");
+  ExpectRefused(Outcome(OutcomeRequest(name, v1::Outcome::RESULT_ESCALATED), &out), "ON_SITE", "WRONG_STATE");
+  ExpectRefused(Conference(name, &out), "ON_SITE", "WRONG_STATE");
+
+  std::string announcement;
+  ASSERT_TRUE(Script(name, v1::RenderScriptRequest::SCRIPT_ESCALATION_ANNOUNCEMENT, &announcement).ok());
+  EXPECT_THAT(announcement, StartsWith("Sr/Srita López, le comento que después del diagnóstico"));
+
+  ASSERT_TRUE(Escalate(name, &out).ok());
+  EXPECT_EQ(out.state(), v1::ServiceOrder::STATE_ESCALATING);
+  EXPECT_EQ(out.visit().escalation().phone_used(), v1::Escalation::PHONE_USED_TECHNICIAN_MOBILE);
+  ExpectRefused(Escalate(name, &out), "ESCALATING", "WRONG_STATE");
+
+  // [B6.c.i] The technician may not finish before the conference, nor before the hand-over.
+  ExpectRefused(Outcome(OutcomeRequest(name, v1::Outcome::RESULT_ESCALATED), &out), "ESCALATING", "CONFERENCE_MISSING");
+  ExpectRefused(HandOver(name, &out), "ESCALATING", "CONFERENCE_MISSING");
+  ASSERT_TRUE(Conference(name, &out).ok());
+  EXPECT_EQ(out.visit().escalation().support_agent(), "Jorge Ruiz (soporte izzi)");
+  EXPECT_TRUE(out.visit().escalation().has_conference_time());
+  ExpectRefused(Conference(name, &out), "ESCALATING", "CONFERENCE_ALREADY_SET_UP");
+  ExpectRefused(Outcome(OutcomeRequest(name, v1::Outcome::RESULT_ESCALATED), &out), "ESCALATING", "HAND_OVER_MISSING");
+  ExpectRefused(Outcome(OutcomeRequest(name, v1::Outcome::RESULT_RESOLVED), &out), "ESCALATING",
+                "ESCALATION_IN_PROGRESS");
+
+  std::string farewell;
+  ASSERT_TRUE(Script(name, v1::RenderScriptRequest::SCRIPT_FAREWELL_ESCALATED, &farewell).ok());
+  EXPECT_EQ(farewell,
+            "Sr/Srita López, por mi parte ha sido todo, lo dejo con mi compañero de soporte técnico izzi, para que "
+            "continuemos atendiéndolo.");
+  ASSERT_TRUE(HandOver(name, &out).ok());
+  EXPECT_TRUE(out.visit().escalation().has_hand_over_time());
+  ASSERT_TRUE(Outcome(OutcomeRequest(name, v1::Outcome::RESULT_ESCALATED), &out).ok());
+  EXPECT_EQ(out.state(), v1::ServiceOrder::STATE_OUTCOME_RECORDED);
+  ASSERT_TRUE(Sign(name, Signed(), &out).ok());
+  ASSERT_TRUE(Complete(name, &out).ok());
+
+  EXPECT_THAT(TypesOf(name),
+              ElementsAre(Type::TYPE_ORDER_CREATED, Type::TYPE_CALL_RECORDED, Type::TYPE_CHECKED_IN,
+                          Type::TYPE_DIAGNOSIS_RECORDED, Type::TYPE_ESCALATION_REQUESTED, Type::TYPE_CONFERENCE_SET_UP,
+                          Type::TYPE_HANDED_OVER, Type::TYPE_OUTCOME_RECORDED, Type::TYPE_SIGNED,
+                          Type::TYPE_COMPLETED));
+  auto events = EventsOf(name);
+  EXPECT_EQ(events[3].attributes().at("failed_service_items"), "modem_signal_levels");
+  EXPECT_EQ(events[4].attributes().at("phone_used"), "TECHNICIAN_MOBILE");
+  EXPECT_EQ(events[7].attributes().at("result"), "ESCALATED");
+
+  // DOT supervisors learn of escalations from the event feed, filtered by type.
+  grpc::ClientContext context;
+  v1::ListEventsRequest request;
+  request.add_types(Type::TYPE_ESCALATION_REQUESTED);
+  v1::ListEventsResponse response;
+  ASSERT_TRUE(events_->ListEvents(&context, request, &response).ok());
+  ASSERT_EQ(response.events_size(), 1);
+  EXPECT_EQ(response.events(0).service_order(), name);
+
+  v1::VisitReport report;
+  ASSERT_TRUE(Report(name, &report).ok());
+  EXPECT_EQ(report.service_order().visit().escalation().hand_over_note(),
+            "Niveles de señal fuera de rango; módem reiniciado sin mejora.");
+}
+
+TEST_F(VisitTest, AbsentSubscriberIsNotResolvedWithoutDiagnosis) {
+  std::string name = Booked();
+  v1::ServiceOrder out;
+  // DOT could not reach the subscriber: the order stays SCHEDULED and the technician goes anyway.
+  ASSERT_TRUE(Confirm(name, v1::ConfirmationCall::RESULT_NOT_REACHABLE, &out).ok());
+  EXPECT_EQ(out.state(), v1::ServiceOrder::STATE_SCHEDULED);
+  ASSERT_TRUE(CheckIn(name, &out).ok());
+  EXPECT_EQ(out.state(), v1::ServiceOrder::STATE_ON_SITE);
+
+  ExpectRefused(Outcome(OutcomeRequest(name, v1::Outcome::RESULT_NOT_RESOLVED, v1::Outcome::REASON_CATEGORY_OTHER,
+                                       "No se pudo revisar"),
+                        &out),
+                "ON_SITE", "DIAGNOSIS_MISSING");
+  ASSERT_TRUE(Outcome(OutcomeRequest(name, v1::Outcome::RESULT_NOT_RESOLVED,
+                                     v1::Outcome::REASON_CATEGORY_SUBSCRIBER_ABSENT,
+                                     "Nadie abrió tras tocar 15 minutos; se dejó aviso con el vigilante."),
+                      &out)
+                  .ok());
+  EXPECT_FALSE(out.visit().has_diagnosis());
+  ASSERT_TRUE(Sign(name, Refused("Suscriptor ausente"), &out).ok());
+  ASSERT_TRUE(Complete(name, &out).ok());
+  auto events = EventsOf(name);
+  ASSERT_EQ(events.size(), 6u);
+  EXPECT_EQ(events[3].attributes().at("result"), "NOT_RESOLVED");
+  EXPECT_EQ(events[3].attributes().at("reason_category"), "1");
+  EXPECT_EQ(events[5].type(), Type::TYPE_COMPLETED);
+}
+
+TEST_F(VisitTest, CancelledAfterTheConfirmationCall) {
+  std::string name = Booked();
+  v1::ServiceOrder out;
+  ASSERT_TRUE(Confirm(name, v1::ConfirmationCall::RESULT_CONFIRMED, &out).ok());
+  ASSERT_TRUE(Confirm(name, v1::ConfirmationCall::RESULT_CHANGE_REQUESTED, &out).ok());
+  EXPECT_EQ(out.state(), v1::ServiceOrder::STATE_SCHEDULED);
+  EXPECT_EQ(out.visit().confirmation_call().result(), v1::ConfirmationCall::RESULT_CHANGE_REQUESTED);
+
+  grpc::ClientContext context;
+  v1::CancelServiceOrderRequest cancel;
+  cancel.set_name(name);
+  cancel.set_reason("El suscriptor ya no necesita la visita");
+  cancel.set_etag(out.etag());
+  ASSERT_TRUE(orders_->CancelServiceOrder(&context, cancel, &out).ok());
+  EXPECT_EQ(out.state(), v1::ServiceOrder::STATE_CANCELLED);
+  EXPECT_EQ(out.visit().confirmation_call().note(), "Llamada de confirmación");
+
+  ExpectRefused(CheckIn(name, &out), "CANCELLED", "WRONG_STATE");
+  ExpectRefused(Confirm(name, v1::ConfirmationCall::RESULT_CONFIRMED, &out), "CANCELLED", "WRONG_STATE");
+  ExpectRefused(FollowUp(name, false, &out), "CANCELLED", "WRONG_STATE");
+  v1::VisitReport report;
+  EXPECT_EQ(Report(name, &report).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(TypesOf(name), ElementsAre(Type::TYPE_ORDER_CREATED, Type::TYPE_CALL_RECORDED, Type::TYPE_CALL_RECORDED,
+                                         Type::TYPE_CANCELLED));
+}
+
+TEST_F(VisitTest, EveryStepOutOfOrderIsRefusedNamingTheState) {
+  v1::ServiceOrder out;
+  // Not booked yet.
+  std::string requested = CreateOk(ValidOrder(), "req-unbooked").name();
+  ExpectRefused(Confirm(requested, v1::ConfirmationCall::RESULT_CONFIRMED, &out), "REQUESTED", "WRONG_STATE");
+  // Nobody is assigned yet, so no technician can even see the order.
+  EXPECT_EQ(CheckIn(requested, &out).error_code(), grpc::StatusCode::NOT_FOUND);
+  std::string text;
+  ExpectRefused(Script(requested, v1::RenderScriptRequest::SCRIPT_GREETING, &text), "REQUESTED", "NO_TECHNICIAN");
+
+  // Booked, technician not there yet.
+  std::string name = Booked();
+  ExpectRefused(Diagnose(DiagnosisRequest(name, true), &out), "SCHEDULED", "WRONG_STATE");
+  ExpectRefused(Escalate(name, &out), "SCHEDULED", "WRONG_STATE");
+  ExpectRefused(HandOver(name, &out), "SCHEDULED", "WRONG_STATE");
+  ExpectRefused(Outcome(OutcomeRequest(name, v1::Outcome::RESULT_RESOLVED), &out), "SCHEDULED", "WRONG_STATE");
+  ExpectRefused(Sign(name, Signed(), &out), "SCHEDULED", "WRONG_STATE");
+  ExpectRefused(Complete(name, &out), "SCHEDULED", "WRONG_STATE");
+
+  // Bad input is INVALID_ARGUMENT naming the field, whatever the state.
+  EXPECT_THAT(ViolatedFields(Confirm(name, v1::ConfirmationCall::RESULT_UNSPECIFIED, &out)), ElementsAre("result"));
+  EXPECT_THAT(ViolatedFields(CheckIn(name, &out, v1::OFFICIAL_ID_TYPE_UNSPECIFIED)), ElementsAre("official_id_type"));
+  // Unconfirmed: check-in only after DOT tried and could not reach the subscriber.
+  ExpectRefused(CheckIn(name, &out), "SCHEDULED", "NOT_CONFIRMED");
+  ASSERT_TRUE(Confirm(name, v1::ConfirmationCall::RESULT_CHANGE_REQUESTED, &out).ok());
+  ExpectRefused(CheckIn(name, &out), "SCHEDULED", "NOT_CONFIRMED");
+  ArriveAt(name);
+  ExpectRefused(CheckIn(name, &out), "ON_SITE", "WRONG_STATE");
+
+  // On site: the diagnosis and its checklist come before an outcome or an escalation.
+  ExpectRefused(Escalate(name, &out), "ON_SITE", "DIAGNOSIS_MISSING");
+  ExpectRefused(Outcome(OutcomeRequest(name, v1::Outcome::RESULT_RESOLVED), &out), "ON_SITE", "DIAGNOSIS_MISSING");
+  ExpectRefused(Sign(name, Signed(), &out), "ON_SITE", "WRONG_STATE");
+  ExpectRefused(Complete(name, &out), "ON_SITE", "WRONG_STATE");
+
+  v1::RecordDiagnosisRequest incomplete = DiagnosisRequest(name, true);
+  incomplete.mutable_checklist()->RemoveLast();
+  grpc::Status status = Diagnose(incomplete, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("checklist"));
+  EXPECT_THAT(status.error_details(), HasSubstr("area_outage"));
+
+  v1::RecordDiagnosisRequest unknown = DiagnosisRequest(name, true);
+  unknown.mutable_checklist(2)->set_item_id("router_color");
+  unknown.mutable_checklist(4)->set_result(v1::ChecklistAnswer::RESULT_UNSPECIFIED);
+  EXPECT_THAT(ViolatedFields(Diagnose(unknown, &out)),
+              ElementsAre("checklist[2].item_id", "checklist[4].result", "checklist"));
+  v1::RecordDiagnosisRequest twice = DiagnosisRequest(name, true);
+  *twice.add_checklist() = twice.checklist(0);
+  EXPECT_THAT(ViolatedFields(Diagnose(twice, &out)), ElementsAre("checklist[7].item_id"));
+  v1::RecordDiagnosisRequest no_diagnosis;
+  no_diagnosis.set_service_order(name);
+  EXPECT_THAT(ViolatedFields(Diagnose(no_diagnosis, &out)), ElementsAre("diagnosis"));
+  EXPECT_EQ(TypesOf(name).back(), Type::TYPE_CHECKED_IN);  // nothing refused left a trace
+
+  // The last diagnosis counts; the outcome then goes through.
+  ASSERT_TRUE(Diagnose(DiagnosisRequest(name, true, "modem_restart"), &out).ok());
+  ASSERT_TRUE(Diagnose(DiagnosisRequest(name, true), &out).ok());
+  EXPECT_EQ(out.visit().checklist(5).result(), v1::ChecklistAnswer::RESULT_PASS);
+  ASSERT_TRUE(Outcome(OutcomeRequest(name, v1::Outcome::RESULT_RESOLVED), &out).ok());
+  ExpectRefused(Diagnose(DiagnosisRequest(name, true), &out), "OUTCOME_RECORDED", "WRONG_STATE");
+  ExpectRefused(Outcome(OutcomeRequest(name, v1::Outcome::RESULT_RESOLVED), &out), "OUTCOME_RECORDED", "WRONG_STATE");
+
+  v1::ServiceOrder unknown_order;
+  EXPECT_EQ(CheckIn("serviceOrders/does-not-exist", &unknown_order).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(ViolatedFields(CheckIn("orders/x", &unknown_order)), ElementsAre("service_order"));
+}
+
+TEST_F(VisitTest, SignatureMustBeASizeLimitedPng) {
+  std::string name = Booked();
+  ArriveAt(name);
+  v1::ServiceOrder out;
+  ASSERT_TRUE(Diagnose(DiagnosisRequest(name, false), &out).ok());
+  ASSERT_TRUE(Outcome(OutcomeRequest(name, v1::Outcome::RESULT_RESOLVED), &out).ok());
+
+  v1::Signature jpeg = Signed();
+  jpeg.set_image_png(std::string("\xff\xd8\xff\xe0", 4) + std::string(100, 'x'));
+  EXPECT_THAT(ViolatedFields(Sign(name, jpeg, &out)), ElementsAre("signature.image_png"));
+  v1::Signature no_ihdr = Signed();
+  std::string bytes = Png();
+  bytes.replace(12, 4, "IDAT");
+  no_ihdr.set_image_png(bytes);
+  EXPECT_THAT(ViolatedFields(Sign(name, no_ihdr, &out)), ElementsAre("signature.image_png"));
+  v1::Signature too_big = Signed();
+  too_big.set_image_png(Png(256 * 1024));
+  grpc::Status big = Sign(name, too_big, &out);
+  EXPECT_THAT(ViolatedFields(big), ElementsAre("signature.image_png"));
+  EXPECT_THAT(big.error_details(), HasSubstr("262144"));
+  v1::Signature anonymous = Signed();
+  anonymous.clear_signer_name();
+  anonymous.clear_image_png();
+  EXPECT_THAT(ViolatedFields(Sign(name, anonymous, &out)),
+              ElementsAre("signature.signer_name", "signature.image_png"));
+
+  v1::Signature largest = Signed();
+  largest.set_image_png(Png(256 * 1024 - Png().size()));
+  ASSERT_EQ(largest.image_png().size(), 256u * 1024u);
+  ASSERT_TRUE(Sign(name, largest, &out).ok());
+  EXPECT_EQ(Get(name).visit().signature().image_png(), largest.image_png());
+  EXPECT_EQ(Get(name).visit().signature().signer_name(), "Ana López");
+}
+
+TEST_F(VisitTest, ReportsOfAFileNewestFirstAndPaginated) {
+  v1::ServiceOrder intake = ValidOrder();
+  std::vector<std::string> completed;
+  for (int i = 0; i < 3; ++i) {
+    std::string name = Booked(intake);
+    ArriveAt(name);
+    v1::ServiceOrder out;
+    ASSERT_TRUE(Outcome(OutcomeRequest(name, v1::Outcome::RESULT_NOT_RESOLVED,
+                                       v1::Outcome::REASON_CATEGORY_SUBSCRIBER_ABSENT, "Nadie en casa"),
+                        &out)
+                    .ok());
+    ASSERT_TRUE(Sign(name, Refused("Ausente"), &out).ok());
+    ASSERT_TRUE(Complete(name, &out).ok());
+    completed.push_back(name);
+  }
+  std::string open = Booked(intake);  // same file, not completed: no report
+  v1::ServiceOrder other = ValidOrder();
+  std::string elsewhere = Booked(other);
+  ArriveAt(elsewhere);
+
+  std::vector<std::string> names;
+  v1::ListVisitReportsRequest request;
+  request.set_file_number(intake.file_number());
+  request.set_page_size(2);
+  std::vector<int> page_sizes;
+  for (int guard = 0; guard < 10; ++guard) {
+    grpc::ClientContext context;
+    v1::ListVisitReportsResponse response;
+    grpc::Status status = Reports().ListVisitReports(&context, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    page_sizes.push_back(response.visit_reports_size());
+    for (const auto& report : response.visit_reports()) {
+      names.push_back(report.service_order().name());
+      EXPECT_EQ(report.name(), report.service_order().name() + "/visitReport");
+      EXPECT_TRUE(report.has_file_time());
+    }
+    if (response.next_page_token().empty()) break;
+    // A token belongs to its file number.
+    grpc::ClientContext other_context;
+    v1::ListVisitReportsRequest mixed;
+    mixed.set_file_number(other.file_number());
+    mixed.set_page_token(response.next_page_token());
+    v1::ListVisitReportsResponse ignored;
+    EXPECT_THAT(ViolatedFields(Reports().ListVisitReports(&other_context, mixed, &ignored)), ElementsAre("page_token"));
+    request.set_page_token(response.next_page_token());
+  }
+  EXPECT_THAT(page_sizes, ElementsAre(2, 1));
+  EXPECT_THAT(names, ElementsAre(completed[2], completed[1], completed[0]));
+
+  grpc::ClientContext context;
+  v1::ListVisitReportsRequest no_file;
+  v1::ListVisitReportsResponse response;
+  EXPECT_THAT(ViolatedFields(Reports().ListVisitReports(&context, no_file, &response)), ElementsAre("file_number"));
+  v1::VisitReport report;
+  EXPECT_EQ(Report(open, &report).error_code(), grpc::StatusCode::NOT_FOUND);
+  grpc::ClientContext bad_name_context;
+  v1::GetVisitReportRequest bad_name;
+  bad_name.set_name(open);  // the order's name, not its report's
+  EXPECT_THAT(ViolatedFields(Reports().GetVisitReport(&bad_name_context, bad_name, &report)), ElementsAre("name"));
+
+  // Listing orders shows their visits too (checklists loaded for the whole page).
+  v1::ListServiceOrdersRequest list;
+  list.set_file_number(intake.file_number());
+  auto orders = ListAll(list);
+  ASSERT_EQ(orders.size(), 4u);
+  EXPECT_EQ(orders[1].visit().outcome().reason_category(), v1::Outcome::REASON_CATEGORY_SUBSCRIBER_ABSENT);
+  EXPECT_FALSE(orders[0].has_visit());
+}
+
+TEST_F(VisitTest, LateTechnicianRaisesOneAlertAcrossReplicas) {
+  RestartWith([](api::ServerOptions& o) {
+    o.visit.late_tolerance = absl::ZeroDuration();
+    o.late_sweep_interval = absl::ZeroDuration();  // swept by hand below
+  });
+  auto replica = api::Server::Start(Options([](api::ServerOptions& o) {
+    o.visit.late_tolerance = absl::ZeroDuration();
+    o.late_sweep_interval = absl::ZeroDuration();
+  }));
+  absl::Time now = absl::Now();
+  std::string late = Booked(ValidOrder(), domain::TimeWindow{now - absl::Minutes(30), now + absl::Minutes(90)});
+  std::string future = Booked();  // its window has not started: no alert
+
+  // Both replicas sweep at once, repeatedly: one alert.
+  int raised = 0;
+  std::atomic<int> raised_by_replica{0};
+  std::thread other([&] {
+    for (int i = 0; i < 5; ++i) raised_by_replica += replica->SweepLateAlerts();
+  });
+  for (int i = 0; i < 5; ++i) raised += server_->SweepLateAlerts();
+  other.join();
+  EXPECT_EQ(raised + raised_by_replica, 1);
+  EXPECT_EQ(CountOf(late, Type::TYPE_TECHNICIAN_LATE), 1);
+  EXPECT_EQ(CountOf(future, Type::TYPE_TECHNICIAN_LATE), 0);
+  v1::ServiceOrder order = Get(late);
+  EXPECT_TRUE(order.visit().has_late_alert_time());
+  EXPECT_EQ(order.etag(), "v3");  // booked (v2), alert (v3)
+
+  // DOT's follow-up finds the technician absent: the alert is not raised twice.
+  v1::ServiceOrder out;
+  ASSERT_TRUE(FollowUp(late, false, &out).ok());
+  EXPECT_EQ(CountOf(late, Type::TYPE_TECHNICIAN_LATE), 1);
+  ASSERT_TRUE(Confirm(late, v1::ConfirmationCall::RESULT_NOT_REACHABLE, &out).ok());
+  ASSERT_TRUE(CheckIn(late, &out).ok());
+  EXPECT_EQ(out.visit().check_in().punctuality(), v1::CheckIn::PUNCTUALITY_ON_TIME);
+  EXPECT_EQ(server_->SweepLateAlerts(), 0);
+  auto events = EventsOf(late);
+  ASSERT_EQ(events.size(), 5u);
+  EXPECT_EQ(events[1].type(), Type::TYPE_TECHNICIAN_LATE);
+  EXPECT_EQ(events[1].actor(), "homevisitd");
+  EXPECT_EQ(events[1].attributes().at("technician"), "tech-rosa");
+  replica->Shutdown(absl::Seconds(1));
+}
+
+TEST_F(VisitTest, FollowUpCallWithoutTechnicianRaisesTheAlertAtOnce) {
+  RestartWith([](api::ServerOptions& o) {
+    o.visit.late_tolerance = absl::Minutes(10);
+    o.late_sweep_interval = absl::ZeroDuration();
+  });
+  absl::Time now = absl::Now();
+  std::string overdue = Booked(ValidOrder(), domain::TimeWindow{now - absl::Minutes(11), now + absl::Minutes(109)});
+  std::string within = Booked(ValidOrder(), domain::TimeWindow{now - absl::Minutes(5), now + absl::Minutes(115)});
+  v1::ServiceOrder out;
+  ASSERT_TRUE(Confirm(overdue, v1::ConfirmationCall::RESULT_CONFIRMED, &out).ok());
+  ASSERT_TRUE(FollowUp(overdue, false, &out).ok());
+  EXPECT_TRUE(out.visit().has_late_alert_time());
+  EXPECT_EQ(out.etag(), Get(overdue).etag());
+  EXPECT_THAT(TypesOf(overdue), ElementsAre(Type::TYPE_ORDER_CREATED, Type::TYPE_CALL_RECORDED,
+                                            Type::TYPE_CALL_RECORDED, Type::TYPE_TECHNICIAN_LATE));
+  ASSERT_TRUE(FollowUp(within, false, &out).ok());
+  EXPECT_FALSE(out.visit().has_late_alert_time());
+  EXPECT_EQ(server_->SweepLateAlerts(), 0);  // the overdue one is raised already, the other is within tolerance
+}
+
+TEST_F(VisitTest, BackgroundSweepRaisesTheAlertByItself) {
+  RestartWith([](api::ServerOptions& o) {
+    o.visit.late_tolerance = absl::ZeroDuration();
+    o.late_sweep_interval = absl::Milliseconds(50);
+  });
+  absl::Time now = absl::Now();
+  std::string late = Booked(ValidOrder(), domain::TimeWindow{now - absl::Minutes(1), now + absl::Minutes(119)});
+  for (int i = 0; i < 200 && CountOf(late, Type::TYPE_TECHNICIAN_LATE) == 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_EQ(CountOf(late, Type::TYPE_TECHNICIAN_LATE), 1);
+  absl::SleepFor(absl::Milliseconds(200));  // a few more sweeps
+  EXPECT_EQ(CountOf(late, Type::TYPE_TECHNICIAN_LATE), 1);
+}
+
+}  // namespace
+}  // namespace homevisit::testing
