@@ -48,6 +48,10 @@ ABSL_FLAG(std::string, etag, "", "cancel: the etag you read (guards against conc
 ABSL_FLAG(bool, from_beginning, false, "watch: start from the first event in the log");
 ABSL_FLAG(std::string, after_cursor, "", "watch: resume after this event cursor");
 ABSL_FLAG(int32_t, limit, 0, "watch: stop after this many events (0: until interrupted)");
+// credentials (admin)
+ABSL_FLAG(std::string, principal, "", "credentials create: a label for the holder, e.g. dot-cabin-3 (no names)");
+ABSL_FLAG(std::string, role, "",
+          "credentials create: DOT_OPERATOR, DOT_SUPERVISOR, DISPATCHER, TECHNICIAN (with --technician) or ADMIN");
 
 namespace homevisit::cli {
 namespace {
@@ -326,6 +330,62 @@ int Watch(Context& ctx) {
   });
   if (!error.ok()) return Failed("watch", error);
   return 0;
+}
+
+int Credentials(Context& ctx) {
+  const std::string action = ctx.args.empty() ? "" : ctx.args[0];
+  if (action == "create" && ctx.args.size() == 1) {
+    v1::Credential wanted;
+    wanted.set_principal(absl::GetFlag(FLAGS_principal));
+    v1::Role role = v1::ROLE_UNSPECIFIED;
+    std::string role_name = absl::AsciiStrToUpper(absl::GetFlag(FLAGS_role));
+    if (!v1::Role_Parse(absl::StartsWith(role_name, "ROLE_") ? role_name : "ROLE_" + role_name, &role)) {
+      return Usage("credentials create needs --role DOT_OPERATOR|DOT_SUPERVISOR|DISPATCHER|TECHNICIAN|ADMIN");
+    }
+    wanted.set_role(role);
+    wanted.set_technician(absl::GetFlag(FLAGS_technician));
+    auto result = ctx.client.CreateCredential(wanted);
+    if (!result.ok()) return Failed("credentials create", result.error());
+    if (ctx.json) {
+      std::cout << ToJson(*result) << "\n";
+    } else {
+      std::cout << result->credential().name() << "  " << v1::Role_Name(result->credential().role()) << "  "
+                << result->credential().principal() << "\n"
+                << "token (shown only now): " << result->token() << "\n";
+    }
+    return 0;
+  }
+  if (action == "list" && ctx.args.size() == 1) {
+    v1::ListCredentialsRequest request;
+    request.set_page_size(absl::GetFlag(FLAGS_page_size));
+    request.set_page_token(absl::GetFlag(FLAGS_page_token));
+    auto result = ctx.client.ListCredentials(request);
+    if (!result.ok()) return Failed("credentials list", result.error());
+    if (ctx.json) {
+      std::cout << ToJson(*result) << "\n";
+      return 0;
+    }
+    for (const auto& c : result->credentials()) {
+      std::cout << c.name() << "  " << v1::Role_Name(c.role()) << "  " << c.principal()
+                << (c.technician().empty() ? "" : "  " + c.technician())
+                << (c.has_revoke_time() ? "  REVOKED" : "") << "\n";
+    }
+    if (!result->next_page_token().empty()) std::cout << "next page: --page_token " << result->next_page_token() << "\n";
+    return 0;
+  }
+  if (action == "revoke" && ctx.args.size() == 2) {
+    std::string name = ctx.args[1];
+    if (!absl::StartsWith(name, "credentials/")) name = "credentials/" + name;
+    auto result = ctx.client.RevokeCredential(name);
+    if (!result.ok()) return Failed("credentials revoke", result.error());
+    if (ctx.json) {
+      std::cout << ToJson(*result) << "\n";
+    } else {
+      std::cout << result->name() << " revoked\n";
+    }
+    return 0;
+  }
+  return Usage("credentials create --principal LABEL --role ROLE [--technician technicians/ID] | list | revoke ID");
 }
 
 }  // namespace homevisit::cli

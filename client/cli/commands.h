@@ -25,5 +25,6 @@ int List(Context& ctx);
 int Cancel(Context& ctx);
 int ReportCommand(Context& ctx);
 int Watch(Context& ctx);
+int Credentials(Context& ctx);  // admin: create, list, revoke
 
 }  // namespace homevisit::cli

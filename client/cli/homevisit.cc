@@ -38,6 +38,8 @@ commands:
   cancel ORDER                 cancel: --reason TEXT [--etag]
   report ORDER | --file_number the filed visit report(s)
   watch [ORDER]                stream events [--from_beginning --after_cursor --limit]
+  credentials create|list|revoke  admin: issue (--principal LABEL --role ROLE [--technician]),
+                               list, or revoke ID; the token is printed once, at creation
 
 ORDER is serviceOrders/ID or ID. Exit codes: 0 done, 1 the call failed, 2 bad usage,
 3 the server does not serve the call yet (UNIMPLEMENTED).
@@ -66,7 +68,7 @@ int main(int argc, char** argv) {
       {"hold", homevisit::cli::HoldCommand}, {"book", homevisit::cli::Book},
       {"show", homevisit::cli::Show},     {"list", homevisit::cli::List},
       {"cancel", homevisit::cli::Cancel}, {"report", homevisit::cli::ReportCommand},
-      {"watch", homevisit::cli::Watch}};
+      {"watch", homevisit::cli::Watch},   {"credentials", homevisit::cli::Credentials}};
   auto found = commands.find(command);
   if (found == commands.end()) {
     std::cerr << "homevisit: unknown command '" << command << "' (see homevisit --help)\n";

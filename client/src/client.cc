@@ -70,7 +70,8 @@ Client::Client(std::shared_ptr<grpc::Channel> channel, ClientOptions options)
       scheduling_(v1::SchedulingService::NewStub(channel_)),
       events_(v1::EventService::NewStub(channel_)),
       technicians_(v1::TechnicianService::NewStub(channel_)),
-      reports_(v1::VisitReportService::NewStub(channel_)) {}
+      reports_(v1::VisitReportService::NewStub(channel_)),
+      credentials_(v1::CredentialService::NewStub(channel_)) {}
 
 Clock::time_point Client::DeadlineOf(const CallOptions& call) const {
   return Clock::now() + call.timeout.value_or(options_.default_timeout);
@@ -196,6 +197,32 @@ Result<v1::ListTechniciansResponse> Client::ListTechnicians(const v1::ListTechni
                                                             const CallOptions& call) {
   return Call<v1::ListTechniciansResponse>(true, call, [&](grpc::ClientContext* c, v1::ListTechniciansResponse* r) {
     return technicians_->ListTechnicians(c, request, r);
+  });
+}
+
+Result<v1::CreateCredentialResponse> Client::CreateCredential(const v1::Credential& credential,
+                                                              const CallOptions& call) {
+  v1::CreateCredentialRequest request;
+  *request.mutable_credential() = credential;
+  // Not retried: a retry after a lost answer would issue a second token.
+  return Call<v1::CreateCredentialResponse>(false, call, [&](grpc::ClientContext* c, v1::CreateCredentialResponse* r) {
+    return credentials_->CreateCredential(c, request, r);
+  });
+}
+
+Result<v1::ListCredentialsResponse> Client::ListCredentials(const v1::ListCredentialsRequest& request,
+                                                            const CallOptions& call) {
+  return Call<v1::ListCredentialsResponse>(true, call, [&](grpc::ClientContext* c, v1::ListCredentialsResponse* r) {
+    return credentials_->ListCredentials(c, request, r);
+  });
+}
+
+Result<v1::Credential> Client::RevokeCredential(const std::string& name, const CallOptions& call) {
+  v1::RevokeCredentialRequest request;
+  request.set_name(name);
+  // Revoking twice changes nothing, so a retry is safe.
+  return Call<v1::Credential>(true, call, [&](grpc::ClientContext* c, v1::Credential* r) {
+    return credentials_->RevokeCredential(c, request, r);
   });
 }
 

@@ -2,6 +2,7 @@
 // --from_json), show, list --json, the error output, UNIMPLEMENTED, and --help. The server
 // requires a bearer token: its admin token file is written at start, the admin issues a DOT
 // operator's credential, and the CLI gets it through $HOMEVISIT_TOKEN (or --token).
+#include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -321,6 +322,33 @@ TEST_F(CliTest, CallsNeedACredentialWhoseRoleMayCallTheMethod) {
   EXPECT_EQ(admin.exit_code, 1);
   EXPECT_NE(admin.err.find("PERMISSION_DENIED"), std::string::npos) << admin.err;
   EXPECT_NE(admin.err.find("[ROLE_NOT_ALLOWED]"), std::string::npos) << admin.err;
+}
+
+TEST_F(CliTest, AdminIssuesListsAndRevokesCredentials) {
+  token_ = admin_token_;
+  CliRun created = Cli({"--json", "credentials", "create", "--principal=dispatch-desk-9", "--role=dispatcher"});
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  homevisit::v1::CreateCredentialResponse response;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(created.out, &response).ok()) << created.out;
+  EXPECT_EQ(response.credential().role(), homevisit::v1::ROLE_DISPATCHER);
+  ASSERT_FALSE(response.token().empty());
+
+  CliRun listed = Cli({"credentials", "list"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("dispatch-desk-9"), std::string::npos) << listed.out;
+  EXPECT_EQ(listed.out.find(response.token()), std::string::npos) << "a list must never show tokens";
+
+  // The new token works for its role until revoked, and not a moment after.
+  CliRun before = Cli({"--token=" + response.token(), "list"});
+  EXPECT_EQ(before.exit_code, 0) << before.err;
+  CliRun revoked = Cli({"credentials", "revoke", response.credential().name()});
+  ASSERT_EQ(revoked.exit_code, 0) << revoked.err;
+  CliRun after = Cli({"--token=" + response.token(), "list"});
+  EXPECT_EQ(after.exit_code, 1);
+  EXPECT_NE(after.err.find("UNAUTHENTICATED"), std::string::npos) << after.err;
+
+  CliRun bad = Cli({"credentials", "create", "--principal=x", "--role=boss"});
+  EXPECT_EQ(bad.exit_code, 2);
 }
 
 TEST_F(CliTest, UnreachableServerFailsWithUnavailable) {

@@ -13,6 +13,7 @@
 
 #include "homevisit/client/error.h"
 #include "homevisit/client/retry.h"
+#include "homevisit/v1/credential.grpc.pb.h"
 #include "homevisit/v1/event.grpc.pb.h"
 #include "homevisit/v1/scheduling_service.grpc.pb.h"
 #include "homevisit/v1/service_order_service.grpc.pb.h"
@@ -79,6 +80,13 @@ class Client {
   Result<v1::ListTechniciansResponse> ListTechnicians(const v1::ListTechniciansRequest& request,
                                                       const CallOptions& call = {});
 
+  // Credentials (admin only). The token is in the response of CreateCredential and nowhere else.
+  Result<v1::CreateCredentialResponse> CreateCredential(const v1::Credential& credential,
+                                                        const CallOptions& call = {});
+  Result<v1::ListCredentialsResponse> ListCredentials(const v1::ListCredentialsRequest& request,
+                                                      const CallOptions& call = {});
+  Result<v1::Credential> RevokeCredential(const std::string& name, const CallOptions& call = {});
+
   Result<v1::ListEventsResponse> ListEvents(const v1::ListEventsRequest& request, const CallOptions& call = {});
   // Streams events to `on_event` until it returns false, the stream ends, or the deadline (none
   // by default) passes. Returns OK when `on_event` stopped the stream. Not retried.
@@ -123,6 +131,7 @@ class Client {
   std::unique_ptr<v1::EventService::Stub> events_;
   std::unique_ptr<v1::TechnicianService::Stub> technicians_;
   std::unique_ptr<v1::VisitReportService::Stub> reports_;
+  std::unique_ptr<v1::CredentialService::Stub> credentials_;
 };
 
 // A random version-4 UUID, for request ids.
