@@ -404,5 +404,31 @@ TEST_F(AuthTest, BadCredentialRequestsNameTheirFields) {
             grpc::StatusCode::FAILED_PRECONDITION);
 }
 
+TEST_F(AuthTest, OversizedRequestsAndPagesAreRefusedNotCrashing) {
+  // Beyond the 4 MiB message limit: refused by gRPC before any handler runs.
+  v1::ServiceOrder huge = ValidOrder();
+  huge.set_problem_description(std::string(5 * 1024 * 1024, 'x'));
+  v1::ServiceOrder out;
+  EXPECT_EQ(Create(huge, "too-big", &out).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // Within the message limit but beyond a field's: the field is named.
+  huge.set_problem_description(std::string(100 * 1024, 'x'));
+  grpc::Status status = Create(huge, "too-long", &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ::testing::ElementsAre("service_order.problem_description"));
+  // Page sizes are capped, negative ones refused.
+  for (int i = 0; i < 3; ++i) CreateOk(ValidOrder(), "page-" + std::to_string(i));
+  v1::ListServiceOrdersRequest request;
+  request.set_page_size(1000000);
+  grpc::ClientContext c1;
+  v1::ListServiceOrdersResponse response;
+  EXPECT_TRUE(orders_->ListServiceOrders(&c1, request, &response).ok());
+  EXPECT_EQ(response.service_orders_size(), 3);
+  request.set_page_size(-1);
+  grpc::ClientContext c2;
+  EXPECT_EQ(orders_->ListServiceOrders(&c2, request, &response).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // The server is still serving.
+  CreateOk(ValidOrder(), "after-limits");
+}
+
 }  // namespace
 }  // namespace homevisit::testing
