@@ -16,7 +16,9 @@ bool IsCancellable(OrderState state) {
 
 bool IsClosed(OrderState state) { return state == OrderState::kCompleted || state == OrderState::kCancelled; }
 
-[[noreturn]] void ThrowWrongState(const ServiceOrder& order, const std::string& action) {
+}  // namespace
+
+[[noreturn]] void ThrowWrongState(const ServiceOrder& order, absl::string_view action) {
   throw DomainError(ErrorKind::kFailedPrecondition, "WRONG_STATE",
                     absl::StrCat("cannot ", action, " an order in state ", StateName(order.state)));
 }
@@ -25,8 +27,6 @@ void Touch(ServiceOrder& order, absl::Time now) {
   order.update_time = now;
   ++order.version;
 }
-
-}  // namespace
 
 void CheckEtag(const ServiceOrder& order, const std::string& etag) {
   if (!etag.empty() && etag != EtagOf(order)) {

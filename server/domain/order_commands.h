@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "domain/repositories.h"
 
 namespace homevisit::domain {
@@ -40,6 +41,11 @@ ServiceOrder UpdateOrder(UnitOfWork& work, const std::string& id, const OrderInt
 
 ServiceOrder CancelOrder(UnitOfWork& work, const std::string& id, const std::string& reason,
                          const std::string& etag, const Actor& actor, absl::Time now);
+
+// FAILED_PRECONDITION naming the order's current state: "cannot <action> an order in state X".
+[[noreturn]] void ThrowWrongState(const ServiceOrder& order, absl::string_view action);
+// Records that the order changed now: update time and version (the etag follows the version).
+void Touch(ServiceOrder& order, absl::Time now);
 
 // Throws ABORTED when `etag` is given and differs from the order's.
 void CheckEtag(const ServiceOrder& order, const std::string& etag);

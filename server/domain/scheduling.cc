@@ -14,19 +14,9 @@ constexpr absl::Duration kDay = absl::Hours(24);
 
 bool IsBookedState(OrderState s) { return s == OrderState::kScheduled || s == OrderState::kConfirmed; }
 
-[[noreturn]] void ThrowWrongState(const ServiceOrder& order, const std::string& action) {
-  throw DomainError(ErrorKind::kFailedPrecondition, "WRONG_STATE",
-                    absl::StrCat("cannot ", action, " an order in state ", StateName(order.state)));
-}
-
 [[noreturn]] void ThrowSlotTaken() {
   throw DomainError(ErrorKind::kAborted, "SLOT_TAKEN",
                     "the option was taken meanwhile: check availability again and pick another");
-}
-
-void Touch(ServiceOrder& order, absl::Time now) {
-  order.update_time = now;
-  ++order.version;
 }
 
 std::string TimeText(absl::Time t) { return absl::FormatTime(absl::RFC3339_full, t, absl::UTCTimeZone()); }

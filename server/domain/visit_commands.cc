@@ -12,11 +12,6 @@
 namespace homevisit::domain {
 namespace {
 
-[[noreturn]] void ThrowWrongState(const ServiceOrder& order, absl::string_view action) {
-  throw DomainError(ErrorKind::kFailedPrecondition, "WRONG_STATE",
-                    absl::StrCat("cannot ", action, " an order in state ", StateName(order.state)));
-}
-
 // A broken guard of the procedure: the message says what is missing and the current state.
 [[noreturn]] void ThrowGuard(const ServiceOrder& order, const std::string& reason, absl::string_view what) {
   throw DomainError(ErrorKind::kFailedPrecondition, reason,
