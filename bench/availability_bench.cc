@@ -24,6 +24,7 @@
 #include "absl/time/clock.h"
 #include "api/server.h"
 #include "domain/errors.h"
+#include "domain/credential_commands.h"
 #include "domain/order_commands.h"
 #include "domain/scheduling.h"
 #include "homevisit/v1/scheduling_service.grpc.pb.h"
@@ -117,7 +118,7 @@ int Run() {
 
   // Appointments: random grid starts within the horizon, each booked for a technician who is free
   // then (the first that accepts); starts nobody can take are skipped.
-  const domain::Actor actor{"bench", domain::Role::kAdmin};
+  const domain::Actor actor{"bench", domain::Role::kAdmin, ""};
   const absl::CivilDay today = absl::ToCivilDay(now, tz);
   int booked = 0, attempts = 0;
   std::uniform_int_distribution<int> day_of(1, std::max(1, days - 1));
@@ -156,7 +157,7 @@ int Run() {
   size_t covering = 0, busy_intervals = 0;
   server->database().Read([&](domain::UnitOfWork& work) {
     for (const std::string& id : probe_ids) {
-      const domain::ServiceOrder order = domain::GetOrder(work, id);
+      const domain::ServiceOrder order = domain::GetOrder(work, id, domain::SystemActor());
       const auto& a = order.intake.address;
       const auto ids = work.scheduling().TechniciansCovering(a.postal_code, a.delegacion);
       const auto calendars = work.scheduling().Calendars(
@@ -172,7 +173,13 @@ int Run() {
     }
   });
 
-  // End to end through gRPC.
+  // End to end through gRPC, as a DOT operator would call it.
+  const std::string token = server->database().Write([&](domain::UnitOfWork& work) {
+    domain::Credential wanted;
+    wanted.principal = "bench-dot";
+    wanted.role = domain::Role::kDotOperator;
+    return domain::IssueCredential(work, wanted, actor, absl::Now()).token;
+  });
   std::vector<std::vector<double>> per_client(static_cast<size_t>(clients));
   std::atomic<int> next{0}, failures{0};
   const Clock::time_point run_start = Clock::now();
@@ -188,6 +195,7 @@ int Run() {
         request.set_service_order(absl::StrCat("serviceOrders/", probe_ids[static_cast<size_t>(i) % probe_ids.size()]));
         v1::CheckAvailabilityResponse response;
         grpc::ClientContext context;
+        context.AddMetadata("authorization", "Bearer " + token);
         const Clock::time_point t0 = Clock::now();
         const grpc::Status status = stub->CheckAvailability(&context, request, &response);
         per_client[static_cast<size_t>(c)].push_back(
