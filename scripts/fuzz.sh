@@ -27,5 +27,5 @@ export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 export LSAN_OPTIONS="suppressions=$ROOT/scripts/sanitizers/lsan.supp:print_suppressions=0"
 "$BUILD/fuzz/intake_fuzzer" -max_total_time="$SECONDS_TO_RUN" -timeout=30 -max_len=4096 -rss_limit_mb=4096 \
   -print_final_stats=1 -artifact_prefix="$BUILD/artifacts/" "$work" "$ROOT/fuzz/corpus/intake" \
-  2> >(grep -v '^#[0-9]' >&2)   # keep the report, drop libFuzzer's progress lines
+  2> >(grep -v -E '^#[0-9]|NEW_FUNC|^"|dictionary' >&2)   # keep the report, drop progress and dictionary lines
 echo "fuzz: OK (intake_fuzzer, ${SECONDS_TO_RUN} s, no crash, leak or sanitizer report)" >&2

@@ -14,4 +14,12 @@ bash scripts/with-postgres.sh ctest --test-dir build --output-on-failure -j2 -L 
 echo "== reflection smoke test"
 bash scripts/smoke-reflection.sh
 HOMEVISITD="$ROOT/build/server/homevisitd" bash scripts/test-sdks.sh   # SDKs: generated code current, tests, examples
+echo "== crash test: kill -9 under intake load, SQLite then PostgreSQL (~20 s + ~45 s)"
+bash tests/crash/crash_test.sh sqlite; bash scripts/with-postgres.sh tests/crash/crash_test.sh postgres
+echo "== race test: two replicas on PostgreSQL (~30 s)"
+bash scripts/with-postgres.sh tests/race/race_test.sh
+echo "== sanitizers: domain + service suites under ASan+UBSan (build-asan/)"
+bash scripts/test-sanitizers.sh
+echo "== fuzzing: intake_fuzzer for 60 s (build-fuzz/, clang + libFuzzer + ASan+UBSan)"
+bash scripts/fuzz.sh
 echo "test.sh: all passed"

@@ -37,12 +37,15 @@ void CheckEtag(const ServiceOrder& order, const std::string& etag) {
 
 CreateOrderResult CreateOrder(UnitOfWork& work, const OrderIntake& intake, const std::string& request_id,
                               const Actor& actor, absl::Time now) {
-  Violations violations;
-  ValidateRequestId("request_id", request_id, violations);
-  Violations order_violations("service_order.");
-  ValidateIntake(intake, now, order_violations);
-  for (auto& v : order_violations.list()) violations.list().push_back(std::move(v));
-  violations.ThrowIfAny();
+  auto validate = [&](Violations violations) {
+    Violations order_violations("service_order.");
+    ValidateIntake(intake, now, order_violations);
+    for (auto& v : order_violations.list()) violations.list().push_back(std::move(v));
+    violations.ThrowIfAny();
+  };
+  Violations request_violations;
+  ValidateRequestId("request_id", request_id, request_violations);
+  if (!request_violations.empty()) validate(std::move(request_violations));  // throws, naming every field
 
   auto first_with_same_id = [&](std::optional<ServiceOrder> existing) -> CreateOrderResult {
     if (!existing) {
@@ -55,7 +58,10 @@ CreateOrderResult CreateOrder(UnitOfWork& work, const OrderIntake& intake, const
     return {std::move(*existing), false};
   };
 
+  // A retry is answered before validation: its window may have started since the first attempt,
+  // and the first order must come back all the same.
   if (auto existing = work.orders().FindByRequestId(request_id)) return first_with_same_id(std::move(existing));
+  validate(Violations());
 
   ServiceOrder order;
   order.id = NewId();

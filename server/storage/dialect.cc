@@ -40,7 +40,9 @@ ErrorClass Classify(Dialect dialect, const soci::soci_error& error) {
       return {ErrorKind::kInternal, "CONSTRAINT_VIOLATION", false, false};
     }
     if (code == 5 /*SQLITE_BUSY*/ || code == 6 /*SQLITE_LOCKED*/) {
-      return {ErrorKind::kUnavailable, "DATABASE_BUSY", false, false};
+      // The busy timeout ran out (usually at BEGIN IMMEDIATE, before anything was written):
+      // the whole unit of work is safe to run again.
+      return {ErrorKind::kUnavailable, "DATABASE_BUSY", true, false};
     }
     return {ErrorKind::kInternal, "SQLITE_ERROR_" + std::to_string(code), false, false};
   }

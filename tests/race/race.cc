@@ -154,7 +154,7 @@ int Run() {
     v1::Technician& tech = *request.mutable_technician();
     tech.set_display_name(absl::StrCat("Técnico ", t));
     tech.set_employee_number(absl::StrCat("RACE-", run_id, "-", t));
-    tech.set_official_id_type(v1::Technician::OFFICIAL_ID_TYPE_INE);
+    tech.set_official_id_type(v1::OFFICIAL_ID_TYPE_INE);
     tech.set_mobile_phone("5587654321");
     tech.add_postal_codes("03100");
     for (int d = 1; d <= 7; ++d) {

@@ -8,12 +8,12 @@
 #   scripts/with-postgres.sh tests/race/race_test.sh     (needs $HOMEVISIT_TEST_DATABASE_URL)
 #
 # Binaries: $HOMEVISITD and $RACE, else build/server/homevisitd and build/tests/race.
-# Size: ORDERS (default 500) orders x up to 4 attempts each, on 3 technicians x 2 days x 8 starts.
+# Size: ORDERS (default 1000) orders x up to 4 attempts each, on 3 technicians x 2 days x 8 starts.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HOMEVISITD="${HOMEVISITD:-$ROOT/build/server/homevisitd}"
 RACE="${RACE:-$ROOT/build/tests/race}"
-ORDERS="${ORDERS:-500}"
+ORDERS="${ORDERS:-1000}"
 
 log() { echo "race_test: $*" >&2; }
 die() { log "FAIL: $*"; exit 1; }

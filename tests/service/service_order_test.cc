@@ -213,6 +213,17 @@ TEST_F(ServiceOrderTest, RetryWithTheSameRequestIdReturnsTheFirstOrder) {
   EXPECT_EQ(EventsOf(first.name()).size(), 1u);
 }
 
+TEST_F(ServiceOrderTest, ARetryAfterTheWindowHasStartedStillReturnsTheFirstOrder) {
+  v1::ServiceOrder input = ValidOrder();
+  SetWindow(input, absl::Now() + absl::Seconds(2), absl::Hours(2));
+  v1::ServiceOrder first = CreateOk(input, "req-late-retry");
+  absl::SleepFor(absl::Seconds(2.5));  // the window has begun: a new intake would be refused now
+  v1::ServiceOrder again = CreateOk(input, "req-late-retry");
+  EXPECT_EQ(again.name(), first.name());
+  v1::ServiceOrder out;
+  EXPECT_EQ(Create(input, "req-late-new", &out).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 TEST_F(ServiceOrderTest, RequestIdReusedForAnotherOrderIsAlreadyExists) {
   CreateOk(ValidOrder(), "req-reuse");
   v1::ServiceOrder other = ValidOrder();
