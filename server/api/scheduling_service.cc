@@ -77,6 +77,13 @@ bool IsSlotTaken(const DomainError& e) {
   return e.reason() == "SLOT_TAKEN" || (e.kind() == ErrorKind::kAlreadyExists && e.reason() == "UNIQUE_VIOLATION");
 }
 
+// Where to look for alternatives when a booking loses its race: around the option it asked for,
+// or (booking from a hold) around the order's requested window.
+std::optional<absl::Time> AlternativesAround(const domain::BookingSource& source) {
+  if (!source.hold_id.empty()) return std::nullopt;
+  return source.choice.start;
+}
+
 }  // namespace
 
 template <typename Fn>
@@ -152,9 +159,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::BookAppointment(grpc::CallbackS
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     domain::BookingSource source = SourceFromProto(request->has_option(), request->option(), request->hold());
     domain::Actor actor = CurrentActor(context);
-    std::optional<absl::Time> start;
-    if (source.hold_id.empty()) start = source.choice.start;
-    ToProto(ClaimingWrite(id, start,
+    ToProto(ClaimingWrite(id, AlternativesAround(source),
                           [&](domain::UnitOfWork& work) {
                             return domain::BookAppointment(work, id, source, request->request_id(), settings_, actor,
                                                            absl::Now());
@@ -170,9 +175,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::RescheduleAppointment(
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     domain::BookingSource source = SourceFromProto(request->has_option(), request->option(), request->hold());
     domain::Actor actor = CurrentActor(context);
-    std::optional<absl::Time> start;
-    if (source.hold_id.empty()) start = source.choice.start;
-    ToProto(ClaimingWrite(id, start,
+    ToProto(ClaimingWrite(id, AlternativesAround(source),
                           [&](domain::UnitOfWork& work) {
                             return domain::RescheduleAppointment(work, id, source, request->etag(), request->reason(),
                                                                  settings_, actor, absl::Now());
