@@ -1,6 +1,7 @@
 // homevisitd: flags, database, server start and graceful stop. Everything else lives in the
 // libraries so the tests and benchmarks run the very same service.
 #include <algorithm>
+#include <thread>
 #include <csignal>
 #include <string>
 #include <vector>
@@ -20,7 +21,9 @@ ABSL_FLAG(std::string, db, "sqlite:homevisit.db",
           "database: sqlite:PATH (a file, created if missing) or a postgresql:// URL");
 ABSL_FLAG(std::string, time_zone, "America/Mexico_City", "the service time zone (IANA name)");
 ABSL_FLAG(bool, demo, false, "load demo technicians and orders once (a restart does not duplicate them)");
-ABSL_FLAG(int, workers, 8, "threads running handlers and database work");
+ABSL_FLAG(int, workers, 0, "threads running handlers that may wait (writes, availability); 0: 4 per core");
+ABSL_FLAG(int, db_sessions, 0,
+          "pooled database sessions; 0: workers + 2 per core on SQLite, min(workers, 2 per core + 2) on PostgreSQL");
 ABSL_FLAG(int, window_minutes, 120, "length of the arrival window offered to the subscriber");
 ABSL_FLAG(int, visit_minutes, 60, "work time after arrival at the latest");
 ABSL_FLAG(int, travel_buffer_minutes, 30, "travel time kept free after each visit");
@@ -73,7 +76,10 @@ int main(int argc, char** argv) {
   options.listen = absl::GetFlag(FLAGS_listen);
   options.database.url = absl::GetFlag(FLAGS_db);
   options.demo_data = absl::GetFlag(FLAGS_demo);
-  options.worker_threads = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_workers)));
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  options.worker_threads = absl::GetFlag(FLAGS_workers) > 0 ? static_cast<size_t>(absl::GetFlag(FLAGS_workers))
+                                                            : std::max<size_t>(4, 4 * cores);
+  options.database.pool_size = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_db_sessions)));
   options.scheduling.window_length = absl::Minutes(absl::GetFlag(FLAGS_window_minutes));
   options.scheduling.visit_length = absl::Minutes(absl::GetFlag(FLAGS_visit_minutes));
   options.scheduling.travel_buffer = absl::Minutes(absl::GetFlag(FLAGS_travel_buffer_minutes));

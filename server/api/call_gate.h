@@ -1,9 +1,10 @@
 #pragma once
-// Admission of every call: the bearer token is looked up (by its hash) in the database, so a
-// revocation takes effect at once on every replica; then the role table decides.
+// Admission of every call: the bearer token is verified against the database (by its hash) or
+// against the credential cache's recent verifications; then the role table decides.
 #include <grpcpp/grpcpp.h>
 
 #include "absl/strings/string_view.h"
+#include "api/credential_cache.h"
 #include "domain/service_order.h"
 #include "storage/database.h"
 
@@ -11,13 +12,17 @@ namespace homevisit::api {
 
 class CallGate {
  public:
-  explicit CallGate(storage::Database& db) : db_(db) {}
+  CallGate(storage::Database& db, CredentialCache& credentials) : db_(db), credentials_(credentials) {}
   // The caller's principal; UNAUTHENTICATED without a valid token, PERMISSION_DENIED when the
-  // role may not call `method`.
+  // role may not call `method`. A cache miss reads the credential on this thread's call session
+  // (Database::CallSession) when one is open, so it shares the handler's lease.
   domain::Actor Admit(const grpc::CallbackServerContext* context, absl::string_view method) const;
+
+  storage::Database& database() const { return db_; }
 
  private:
   storage::Database& db_;
+  CredentialCache& credentials_;
 };
 
 }  // namespace homevisit::api

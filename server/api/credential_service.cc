@@ -47,7 +47,7 @@ grpc::ServerUnaryReactor* CredentialServiceImpl::CreateCredential(grpc::Callback
 grpc::ServerUnaryReactor* CredentialServiceImpl::ListCredentials(grpc::CallbackServerContext* context,
                                                                  const v1::ListCredentialsRequest* request,
                                                                  v1::ListCredentialsResponse* response) {
-  return ServeUnary(context, pool_, __func__, [=, this] {
+  return ServeShortRead(context, pool_, __func__, [=, this] {
     int page_size = PageSize(request->page_size(), kDefaultPageSize, kMaxPageSize);
     const std::string fingerprint = "credentials";
     std::string after_id;
@@ -78,6 +78,7 @@ grpc::ServerUnaryReactor* CredentialServiceImpl::RevokeCredential(grpc::Callback
     CredentialToProto(
         db_.Write([&](domain::UnitOfWork& work) { return domain::RevokeCredential(work, id, absl::Now()); }),
         response);
+    cache_.Clear();
   });
 }
 

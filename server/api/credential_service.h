@@ -1,4 +1,5 @@
 #pragma once
+#include "api/credential_cache.h"
 #include "api/worker_pool.h"
 #include "homevisit/v1/credential.grpc.pb.h"
 #include "storage/database.h"
@@ -8,7 +9,8 @@ namespace homevisit::api {
 // Bearer credentials, for the admin: issue (token shown once), list (never tokens), revoke.
 class CredentialServiceImpl final : public v1::CredentialService::CallbackService {
  public:
-  CredentialServiceImpl(storage::Database& db, WorkerPool& pool) : db_(db), pool_(pool) {}
+  CredentialServiceImpl(storage::Database& db, WorkerPool& pool, CredentialCache& cache)
+      : db_(db), pool_(pool), cache_(cache) {}
 
   grpc::ServerUnaryReactor* CreateCredential(grpc::CallbackServerContext* context,
                                              const v1::CreateCredentialRequest* request,
@@ -23,6 +25,7 @@ class CredentialServiceImpl final : public v1::CredentialService::CallbackServic
  private:
   storage::Database& db_;
   WorkerPool& pool_;
+  CredentialCache& cache_;  // cleared by a revocation, which then holds at once on this replica
 };
 
 }  // namespace homevisit::api

@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "api/convert.h"
 #include "api/call_gate.h"
+#include "api/enum_filter.h"
 #include "api/page_token.h"
 #include "api/principal.h"
 #include "api/unary.h"
@@ -19,21 +20,13 @@ constexpr int kMaxPageSize = 1000;
 grpc::ServerUnaryReactor* EventServiceImpl::ListEvents(grpc::CallbackServerContext* context,
                                                        const v1::ListEventsRequest* request,
                                                        v1::ListEventsResponse* response) {
-  return ServeUnary(context, pool_, __func__, [=, this] {
+  return ServeShortRead(context, pool_, __func__, [=, this] {
     domain::EventFilter filter;
     if (!request->service_order().empty()) {
       filter.order_id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     }
     filter.file_number = request->file_number();
-    domain::Violations v;
-    for (int type : request->types()) {
-      if (type < 1 || type > domain::kMaxEventType) {
-        v.Add("types", "must hold valid Event.Type values");
-        break;
-      }
-      filter.types.push_back(static_cast<domain::EventType>(type));
-    }
-    v.ThrowIfAny();
+    filter.types = DistinctEnumFilter<domain::EventType>(request->types(), "types", domain::kMaxEventType, "Event.Type");
     int page_size = PageSize(request->page_size(), kDefaultPageSize, kMaxPageSize);
     v1::ListEventsRequest filters_only = *request;
     filters_only.clear_page_size();

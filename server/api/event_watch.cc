@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "api/convert.h"
+#include "api/enum_filter.h"
 #include "api/status_mapping.h"
 #include "domain/errors.h"
 
@@ -184,14 +185,11 @@ grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchHub::Open(const std::str
     if (!request.service_order().empty()) {
       filter.order_id = IdFromName(request.service_order(), "serviceOrders", "service_order");
     }
+    filter.types = DistinctEnumFilter<domain::EventType>(request.types(), "types", domain::kMaxEventType, "Event.Type");
   } catch (const domain::DomainError& e) {
     return Watch::Refused(*this, ToGrpcStatus(e));
   }
   filter.file_number = request.file_number();
-  for (int type : request.types()) {
-    if (type < 1 || type > domain::kMaxEventType) return Watch::Refused(*this, Invalid("types", "must hold valid Event.Type values"));
-    filter.types.push_back(static_cast<domain::EventType>(type));
-  }
   long long cursor = 0;
   if (request.start_case() == v1::WatchEventsRequest::kAfterCursor) {
     if (!absl::SimpleAtoi(request.after_cursor(), &cursor) || cursor < 0) {

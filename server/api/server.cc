@@ -33,7 +33,7 @@ namespace homevisit::api {
 
 struct Server::Services {
   Services(storage::Database& db, const ServerOptions& options)
-      : gate(db),
+      : gate(db, credential_cache),
         pool(options.worker_threads, options.max_queued_calls),
         orders(db, pool),
         events(db, pool, options.watch),
@@ -42,9 +42,10 @@ struct Server::Services {
         visits(db, pool, VisitPolicyOf(options)),
         visit_reports(db, pool),
         late_sweep(db, VisitPolicyOf(options), options.late_sweep_interval),
-        credentials(db, pool) {
+        credentials(db, pool, credential_cache) {
     pool.set_call_gate(&gate);
   }
+  CredentialCache credential_cache;
   CallGate gate;
   WorkerPool pool;
   ServiceOrderServiceImpl orders;
@@ -147,7 +148,9 @@ void BootstrapAdmin(storage::Database& db, const std::string& path) {
 
 std::unique_ptr<Server> Server::Start(const ServerOptions& options) {
   std::unique_ptr<Server> server(new Server());
-  server->db_ = storage::Database::Open(options.database);
+  storage::DatabaseOptions database = options.database;
+  database.worker_threads = options.worker_threads;
+  server->db_ = storage::Database::Open(database);
   if (options.demo_data) storage::LoadDemoData(*server->db_, options.time_zone, absl::Now());
   if (!options.admin_token_file.empty()) BootstrapAdmin(*server->db_, options.admin_token_file);
   server->services_ = std::make_unique<Services>(*server->db_, options);

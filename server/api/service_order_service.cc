@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/time/clock.h"
 #include "api/convert.h"
+#include "api/enum_filter.h"
 #include "api/page_token.h"
 #include "api/principal.h"
 #include "api/unary.h"
@@ -19,13 +20,9 @@ domain::OrderFilter FilterFromRequest(const v1::ListServiceOrdersRequest& r) {
   domain::Violations v;
   domain::OrderFilter f;
   f.file_number = r.file_number();
-  for (int state : r.states()) {
-    if (!domain::IsValidState(state)) {
-      v.Add("states", "must hold valid ServiceOrder.State values");
-      break;
-    }
-    f.states.push_back(static_cast<domain::OrderState>(state));
-  }
+  f.states = DistinctEnumFilter<domain::OrderState>(r.states(), "states",
+                                                   static_cast<int>(domain::OrderState::kCancelled),
+                                                   "ServiceOrder.State");
   if (r.has_window_start_after()) f.schedule_start_after = FromProto(r.window_start_after(), true);
   if (r.has_window_start_before()) f.schedule_start_before = FromProto(r.window_start_before(), true);
   v.ThrowIfAny();
@@ -51,17 +48,18 @@ grpc::ServerUnaryReactor* ServiceOrderServiceImpl::CreateServiceOrder(grpc::Call
 grpc::ServerUnaryReactor* ServiceOrderServiceImpl::GetServiceOrder(grpc::CallbackServerContext* context,
                                                                    const v1::GetServiceOrderRequest* request,
                                                                    v1::ServiceOrder* response) {
-  return ServeUnary(context, pool_, __func__, [=, this] {
+  return ServeShortRead(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->name(), "serviceOrders", "name");
     domain::Actor actor = CurrentActor(context);
-    ToProto(db_.Read([&](domain::UnitOfWork& work) { return domain::GetOrder(work, id, actor); }), response);
+    // The order's row and its checklist change together: no transaction needed to read them.
+    ToProto(db_.Lookup([&](domain::UnitOfWork& work) { return domain::GetOrder(work, id, actor); }), response);
   });
 }
 
 grpc::ServerUnaryReactor* ServiceOrderServiceImpl::ListServiceOrders(grpc::CallbackServerContext* context,
                                                                      const v1::ListServiceOrdersRequest* request,
                                                                      v1::ListServiceOrdersResponse* response) {
-  return ServeUnary(context, pool_, __func__, [=, this] {
+  return ServeShortRead(context, pool_, __func__, [=, this] {
     domain::OrderFilter filter = FilterFromRequest(*request);
     domain::Actor actor = CurrentActor(context);
     if (actor.role == domain::Role::kTechnician) {
@@ -82,7 +80,8 @@ grpc::ServerUnaryReactor* ServiceOrderServiceImpl::ListServiceOrders(grpc::Callb
       after = domain::OrderPosition{absl::FromUnixMicros(micros), fields[1]};
     }
     // One extra row tells whether another page exists without a COUNT query.
-    auto orders = db_.Read([&](domain::UnitOfWork& work) { return work.orders().List(filter, after, page_size + 1); });
+    // One page is one SELECT (plus one for the checklists of diagnosed orders): no transaction.
+    auto orders = db_.Lookup([&](domain::UnitOfWork& work) { return work.orders().List(filter, after, page_size + 1); });
     bool more = static_cast<int>(orders.size()) > page_size;
     if (more) orders.pop_back();
     for (const auto& order : orders) ToProto(order, response->add_service_orders());

@@ -52,7 +52,7 @@ grpc::ServerUnaryReactor* TechnicianServiceImpl::CreateTechnician(grpc::Callback
 grpc::ServerUnaryReactor* TechnicianServiceImpl::GetTechnician(grpc::CallbackServerContext* context,
                                                                const v1::GetTechnicianRequest* request,
                                                                v1::Technician* response) {
-  return ServeUnary(context, pool_, __func__, [=, this] {
+  return ServeShortRead(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->name(), "technicians", "name");
     ToProto(db_.Read([&](domain::UnitOfWork& work) { return domain::GetTechnician(work, id); }), response);
   });
@@ -61,7 +61,7 @@ grpc::ServerUnaryReactor* TechnicianServiceImpl::GetTechnician(grpc::CallbackSer
 grpc::ServerUnaryReactor* TechnicianServiceImpl::ListTechnicians(grpc::CallbackServerContext* context,
                                                                  const v1::ListTechniciansRequest* request,
                                                                  v1::ListTechniciansResponse* response) {
-  return ServeUnary(context, pool_, __func__, [=, this] {
+  return ServeShortRead(context, pool_, __func__, [=, this] {
     domain::Violations v;
     if (!request->postal_code().empty() && !domain::IsPostalCode(request->postal_code())) {
       v.Add("postal_code", "must be exactly five digits");

@@ -1,8 +1,11 @@
 #pragma once
-// The shape of every unary handler: on the worker pool, admit the call (authenticate its
-// bearer token, authorize its role for `method`), run the body with the principal in scope,
-// turn any exception into the mapped status, and finish the reactor from the worker.
+// The shape of every unary handler: admit the call (authenticate its bearer token, authorize its
+// role for `method`), run the body with the principal in scope, turn any exception into the
+// mapped status, and finish the reactor. The admission and the body share one database session
+// (Database::CallSession), leased once for the whole call.
 #include <grpcpp/grpcpp.h>
+
+#include <optional>
 
 #include "api/call_gate.h"
 #include "api/principal.h"
@@ -11,22 +14,57 @@
 
 namespace homevisit::api {
 
+// Where a handler body runs.
+// - kPool: on the worker pool. For everything that may wait: writes (SQLite's write lock,
+//   PostgreSQL's row locks, fsync) and heavy reads; gRPC's callback threads must not block.
+// - kInline: a short read (a few indexed lookups) runs where gRPC delivered it, which saves the
+//   hand-off to the pool (about five context switches per call), but only if a database session
+//   is free at once; otherwise it goes to the pool like the rest, so it never waits there.
+enum class Dispatch { kPool, kInline };
+
+namespace internal {
+
+template <typename Body>
+grpc::Status AdmitAndRun(const CallGate* gate, grpc::CallbackServerContext* context, const char* method,
+                         Body& body) {
+  try {
+    if (!gate) throw domain::DomainError(domain::ErrorKind::kInternal, "NO_CALL_GATE", "server misconfigured");
+    domain::Actor actor = gate->Admit(context, method);
+    ScopedActor scope(actor);
+    body();
+  } catch (...) {
+    return CurrentExceptionToStatus();
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace internal
+
 // `method` is the RPC's short name; handlers pass __func__, which is exactly that.
 template <typename Body>
 grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context, WorkerPool& pool, const char* method,
-                                     Body&& body) {
+                                     Body&& body, Dispatch dispatch = Dispatch::kPool) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const CallGate* gate = pool.call_gate();
+  if (dispatch == Dispatch::kInline && gate) {
+    grpc::Status status;
+    {
+      storage::Database::CallSession session(gate->database());
+      if (session.TryAcquireNow()) status = internal::AdmitAndRun(gate, context, method, body);
+      else dispatch = Dispatch::kPool;
+    }
+    if (dispatch == Dispatch::kInline) {
+      reactor->Finish(status);
+      return reactor;
+    }
+  }
   bool queued = pool.TrySubmit([reactor, context, gate, method, body = std::forward<Body>(body)]() mutable {
     grpc::Status status;
-    try {
-      if (!gate) throw domain::DomainError(domain::ErrorKind::kInternal, "NO_CALL_GATE", "server misconfigured");
-      domain::Actor actor = gate->Admit(context, method);
-      ScopedActor scope(actor);
-      body();
-    } catch (...) {
-      status = CurrentExceptionToStatus();
-    }
+    {
+      std::optional<storage::Database::CallSession> session;
+      if (gate) session.emplace(gate->database());
+      status = internal::AdmitAndRun(gate, context, method, body);
+    }  // the session goes back to the pool before the reply is sent
     reactor->Finish(status);
   });
   if (!queued) {
@@ -34,6 +72,17 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context, Worke
                                                      "the server is busy: retry with backoff")));
   }
   return reactor;
+}
+
+}  // namespace homevisit::api
+
+namespace homevisit::api {
+
+// ServeUnary for a short read: inline when a database session is free (see Dispatch::kInline).
+template <typename Body>
+grpc::ServerUnaryReactor* ServeShortRead(grpc::CallbackServerContext* context, WorkerPool& pool, const char* method,
+                                         Body&& body) {
+  return ServeUnary(context, pool, method, std::forward<Body>(body), Dispatch::kInline);
 }
 
 }  // namespace homevisit::api

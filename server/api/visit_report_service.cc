@@ -27,7 +27,7 @@ void ToReport(const domain::ServiceOrder& order, v1::VisitReport* out) {
 grpc::ServerUnaryReactor* VisitReportServiceImpl::GetVisitReport(grpc::CallbackServerContext* context,
                                                                  const v1::GetVisitReportRequest* request,
                                                                  v1::VisitReport* response) {
-  return ServeUnary(context, pool_, __func__, [=, this] {
+  return ServeShortRead(context, pool_, __func__, [=, this] {
     absl::string_view order_name = request->name();
     if (!absl::ConsumeSuffix(&order_name, kReportSuffix)) order_name = "";  // refused below, naming `name`
     std::string id = IdFromName(std::string(order_name), "serviceOrders", "name");
@@ -39,7 +39,7 @@ grpc::ServerUnaryReactor* VisitReportServiceImpl::GetVisitReport(grpc::CallbackS
 grpc::ServerUnaryReactor* VisitReportServiceImpl::ListVisitReports(grpc::CallbackServerContext* context,
                                                                    const v1::ListVisitReportsRequest* request,
                                                                    v1::ListVisitReportsResponse* response) {
-  return ServeUnary(context, pool_, __func__, [=, this] {
+  return ServeShortRead(context, pool_, __func__, [=, this] {
     domain::Violations v;
     v.RequireText("file_number", request->file_number(), 64);
     v.ThrowIfAny();

@@ -148,7 +148,7 @@ grpc::ServerUnaryReactor* VisitServiceImpl::CompleteVisit(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* VisitServiceImpl::RenderScript(grpc::CallbackServerContext* context,
                                                          const v1::RenderScriptRequest* request,
                                                          v1::RenderScriptResponse* response) {
-  return ServeUnary(context, pool_, __func__, [=, this] {
+  return ServeShortRead(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     int script = request->script();
     if (script < 1 || script > domain::kMaxScript) {

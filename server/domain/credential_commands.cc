@@ -62,12 +62,20 @@ Credential RevokeCredential(UnitOfWork& work, const std::string& id, absl::Time 
   return *work.credentials().Find(id);
 }
 
-Actor Authenticate(UnitOfWork& work, const std::string& token) {
+void RequireToken(const std::string& token) {
   if (token.empty()) {
     throw DomainError(ErrorKind::kUnauthenticated, "NO_CREDENTIALS",
                       "send 'authorization: Bearer <token>' with every call");
   }
-  auto credential = work.credentials().FindActiveByTokenHash(HashToken(token));
+}
+
+Actor Authenticate(UnitOfWork& work, const std::string& token) {
+  RequireToken(token);
+  return AuthenticateHash(work, HashToken(token));
+}
+
+Actor AuthenticateHash(UnitOfWork& work, const std::string& token_hash) {
+  auto credential = work.credentials().FindActiveByTokenHash(token_hash);
   if (!credential) {
     throw DomainError(ErrorKind::kUnauthenticated, "INVALID_TOKEN", "the token is unknown or revoked");
   }

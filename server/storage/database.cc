@@ -12,6 +12,8 @@
 #include "domain/errors.h"
 #include "storage/dialect.h"
 #include "storage/migrations.h"
+#include "storage/sql.h"
+#include "storage/statement_cache.h"
 #include "storage/stores.h"
 
 namespace homevisit::storage {
@@ -23,20 +25,28 @@ namespace {
 
 constexpr int kMaxAttempts = 5;
 
-// Returns a session to the pool when the unit of work ends, however it ends.
-class Lease {
- public:
-  Lease(soci::connection_pool& pool, int timeout_ms) : pool_(pool) {
-    if (!pool_.try_lease(position_, timeout_ms)) {
-      throw DomainError(ErrorKind::kUnavailable, "DATABASE_BUSY", "no database session free; try again");
-    }
+thread_local Database::CallSession* pinned_session = nullptr;
+
+std::size_t LeaseOrThrow(soci::connection_pool& pool, int timeout_ms) {
+  std::size_t position = 0;
+  if (!pool.try_lease(position, timeout_ms)) {
+    throw DomainError(ErrorKind::kUnavailable, "DATABASE_BUSY", "no database session free; try again");
   }
-  ~Lease() { pool_.give_back(position_); }
-  soci::session& session() { return pool_.at(position_); }
+  return position;
+}
+
+// Returns a session to the pool when the unit of work ends, however it ends.
+class OwnLease {
+ public:
+  OwnLease(soci::connection_pool& pool, int timeout_ms) : pool_(pool), position_(LeaseOrThrow(pool, timeout_ms)) {}
+  ~OwnLease() { pool_.give_back(position_); }
+  OwnLease(const OwnLease&) = delete;
+  OwnLease& operator=(const OwnLease&) = delete;
+  std::size_t position() const { return position_; }
 
  private:
   soci::connection_pool& pool_;
-  std::size_t position_ = 0;
+  std::size_t position_;
 };
 
 void RollbackQuietly(soci::session& sql) {
@@ -58,8 +68,39 @@ const char* PublicMessage(ErrorKind kind) {
 
 }  // namespace
 
+size_t DefaultPoolSize(Dialect dialect, size_t workers, size_t cores) {
+  cores = std::max<size_t>(1, cores);
+  if (dialect == Dialect::kSqlite) return workers + 2 * cores;
+  return std::max<size_t>(4, std::min(workers, 2 * cores + 2));
+}
+
 Database::Database(Dialect dialect, size_t pool_size, int busy_timeout_ms)
-    : dialect_(dialect), busy_timeout_ms_(busy_timeout_ms), pool_(pool_size) {}
+    : dialect_(dialect), busy_timeout_ms_(busy_timeout_ms), pool_(pool_size) {
+  caches_.reserve(pool_size);
+  for (size_t i = 0; i < pool_size; ++i) caches_.push_back(std::make_unique<StatementCache>(pool_.at(i), dialect));
+}
+
+Database::CallSession::CallSession(Database& db) : db_(db), previous_(pinned_session) { pinned_session = this; }
+
+Database::CallSession::~CallSession() {
+  if (position_) db_.pool_.give_back(*position_);
+  pinned_session = previous_;
+}
+
+bool Database::CallSession::TryAcquireNow() {
+  if (position_) return true;
+  std::size_t position = 0;
+  if (!db_.pool_.try_lease(position, 0)) return false;
+  position_ = position;
+  return true;
+}
+
+Database::CallSession* Database::PinnedSession() {
+  for (CallSession* s = pinned_session; s; s = s->previous_) {
+    if (&s->db_ == this) return s;
+  }
+  return nullptr;
+}
 
 Database::~Database() = default;
 
@@ -79,12 +120,13 @@ std::unique_ptr<Database> Database::Open(const DatabaseOptions& options) {
   if (target.empty()) {
     throw DomainError(ErrorKind::kInvalidArgument, "BAD_DATABASE_URL", "sqlite: needs a file path");
   }
-  size_t pool_size = options.pool_size ? options.pool_size : (dialect == Dialect::kSqlite ? 4 : 8);
+  size_t pool_size = options.pool_size ? options.pool_size
+                                       : DefaultPoolSize(dialect, options.worker_threads, std::thread::hardware_concurrency());
   std::unique_ptr<Database> db(new Database(dialect, pool_size, options.busy_timeout_ms));
   try {
     for (size_t i = 0; i < pool_size; ++i) db->OpenSession(db->pool_.at(i), target);
-    Lease lease(db->pool_, options.busy_timeout_ms);
-    ApplyMigrations(lease.session(), dialect);
+    OwnLease lease(db->pool_, options.busy_timeout_ms);
+    ApplyMigrations(db->pool_.at(lease.position()), dialect);
   } catch (const soci::soci_error& e) {
     ErrorClass c = Classify(dialect, e);
     // The driver's message may name the host and user; it does not hold subscriber data.
@@ -108,23 +150,57 @@ void Database::OpenSession(soci::session& session, const std::string& target) {
   }
 }
 
-void Database::RunTransaction(bool write, const std::function<void(domain::UnitOfWork&)>& work) {
+void Database::RunTransaction(Mode mode, const std::function<void(domain::UnitOfWork&)>& work) {
+  const bool write = mode == Mode::kWrite;
+  // A unit of work nested in another on the same thread gets a session of its own, as before.
+  CallSession* pinned = PinnedSession();
+  if (pinned && pinned->busy_) pinned = nullptr;
   for (int attempt = 1;; ++attempt) {
-    Lease lease(pool_, busy_timeout_ms_);
-    soci::session& sql = lease.session();
+    std::optional<OwnLease> own;
+    std::size_t position;
+    if (pinned) {
+      if (!pinned->position_) pinned->position_ = LeaseOrThrow(pool_, busy_timeout_ms_);
+      position = *pinned->position_;
+    } else {
+      position = own.emplace(pool_, busy_timeout_ms_).position();
+    }
+    soci::session& sql = pool_.at(position);
+    StatementCache& cache = *caches_[position];
+    StatementCache::Scope active(cache);
+    struct Busy {
+      CallSession* s;
+      explicit Busy(CallSession* session) : s(session) { if (s) s->busy_ = true; }
+      ~Busy() { if (s) s->busy_ = false; }
+    } busy(pinned);
     try {
-      sql << BeginStatement(dialect_, write);
+      if (mode != Mode::kNone) {
+        SqlParams none;
+        if (dialect_ == Dialect::kSqlite) {
+          Execute(sql, BeginStatement(dialect_, write), none);  // cached: no prepare per call
+        } else {
+          sql << BeginStatement(dialect_, write);
+        }
+      }
       SociUnitOfWork uow(sql, dialect_);
       work(uow);
-      sql << "COMMIT";
+      if (mode != Mode::kNone) {
+        SqlParams none;
+        if (dialect_ == Dialect::kSqlite) {
+          Execute(sql, "COMMIT", none);
+        } else {
+          sql << "COMMIT";
+        }
+      }
       return;
     } catch (const DomainError&) {
-      RollbackQuietly(sql);
+      if (mode != Mode::kNone) RollbackQuietly(sql);
       throw;
     } catch (const soci::soci_error& e) {
-      RollbackQuietly(sql);
+      if (mode != Mode::kNone) RollbackQuietly(sql);
       ErrorClass c = Classify(dialect_, e);
       if (c.broken_session) {
+        // The new connection has none of the old one's prepared statements.
+        cache.Clear();
         try {
           sql.reconnect();
         } catch (const soci::soci_error&) {
@@ -144,15 +220,15 @@ void Database::RunTransaction(bool write, const std::function<void(domain::UnitO
       }
       throw DomainError(c.kind, c.reason, PublicMessage(c.kind));
     } catch (...) {
-      RollbackQuietly(sql);
+      if (mode != Mode::kNone) RollbackQuietly(sql);
       throw;
     }
   }
 }
 
 void Database::WithSession(const std::function<void(soci::session&)>& fn) {
-  Lease lease(pool_, busy_timeout_ms_);
-  fn(lease.session());
+  OwnLease lease(pool_, busy_timeout_ms_);
+  fn(pool_.at(lease.position()));
 }
 
 }  // namespace homevisit::storage

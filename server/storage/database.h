@@ -3,8 +3,10 @@
 // transactions that hand the domain a UnitOfWork. Dialect differences live in dialect.cc.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include <soci/soci.h>
 
@@ -14,14 +16,24 @@ namespace homevisit::storage {
 
 enum class Dialect { kSqlite, kPostgres };
 
+class StatementCache;
+
 struct DatabaseOptions {
   // "sqlite:PATH" or a "postgresql://" URL (libpq syntax).
   std::string url = "sqlite:homevisit.db";
-  // Sessions in the pool; 0 picks a default per dialect.
+  // Sessions in the pool; 0 picks DefaultPoolSize for `worker_threads`.
   size_t pool_size = 0;
+  size_t worker_threads = 8;
   // How long a call waits for a free session or for SQLite's write lock.
   int busy_timeout_ms = 5000;
 };
+
+// Sessions for a server with `workers` handler threads on a machine with `cores` cores. SQLite:
+// a WAL reader is a file handle and a page cache, so every thread that may run a call (workers,
+// plus gRPC's own threads running short reads inline) gets one and never waits for a lease.
+// PostgreSQL: each session is a server process, and past about two per core of the machine they
+// only queue inside the database, so the pool stays at that even with more workers.
+size_t DefaultPoolSize(Dialect dialect, size_t workers, size_t cores);
 
 class Database {
  public:
@@ -36,36 +48,67 @@ class Database {
   // are retried; database errors come out as DomainError with the right kind.
   template <typename Fn>
   auto Write(Fn&& work) {
-    return Run(true, std::forward<Fn>(work));
+    return Run(Mode::kWrite, std::forward<Fn>(work));
   }
   // The same for reads only (no write lock taken on SQLite).
   template <typename Fn>
   auto Read(Fn&& work) {
-    return Run(false, std::forward<Fn>(work));
+    return Run(Mode::kRead, std::forward<Fn>(work));
   }
+  // Reads with no transaction around them: each statement sees what was committed when it
+  // started. Enough for one statement, or for rows that only ever change together (an order's
+  // row and its checklist); it saves BEGIN and COMMIT, two round trips on PostgreSQL.
+  template <typename Fn>
+  auto Lookup(Fn&& work) {
+    return Run(Mode::kNone, std::forward<Fn>(work));
+  }
+
+  // Keeps one pooled session for everything this thread does on this database while it lives,
+  // so a call's authentication and its handler's unit of work share one lease. Acquired lazily
+  // (waiting as a unit of work would), or at once with TryAcquireNow.
+  class CallSession {
+   public:
+    explicit CallSession(Database& db);
+    ~CallSession();
+    CallSession(const CallSession&) = delete;
+    CallSession& operator=(const CallSession&) = delete;
+    // Leases a session now if one is free, without waiting; false when none is.
+    bool TryAcquireNow();
+
+   private:
+    friend class Database;
+    Database& db_;
+    CallSession* previous_;
+    std::optional<std::size_t> position_;
+    bool busy_ = false;  // a unit of work runs on the session now
+  };
 
   // For tests and tools: raw access to one session inside a transaction.
   void WithSession(const std::function<void(soci::session&)>& fn);
 
  private:
+  enum class Mode { kRead, kWrite, kNone };
   Database(Dialect dialect, size_t pool_size, int busy_timeout_ms);
   template <typename Fn>
-  auto Run(bool write, Fn&& work) {
+  auto Run(Mode mode, Fn&& work) {
     using Result = std::invoke_result_t<Fn&, domain::UnitOfWork&>;
     if constexpr (std::is_void_v<Result>) {
-      RunTransaction(write, [&](domain::UnitOfWork& uow) { work(uow); });
+      RunTransaction(mode, [&](domain::UnitOfWork& uow) { work(uow); });
     } else {
       std::optional<Result> result;
-      RunTransaction(write, [&](domain::UnitOfWork& uow) { result.emplace(work(uow)); });
+      RunTransaction(mode, [&](domain::UnitOfWork& uow) { result.emplace(work(uow)); });
       return std::move(*result);
     }
   }
-  void RunTransaction(bool write, const std::function<void(domain::UnitOfWork&)>& work);
+  void RunTransaction(Mode mode, const std::function<void(domain::UnitOfWork&)>& work);
   void OpenSession(soci::session& session, const std::string& target);
+  // This thread's CallSession on this database, or null.
+  CallSession* PinnedSession();
 
   Dialect dialect_;
   int busy_timeout_ms_;
   soci::connection_pool pool_;
+  std::vector<std::unique_ptr<StatementCache>> caches_;  // one per pooled session, by position
 };
 
 }  // namespace homevisit::storage

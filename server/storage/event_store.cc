@@ -8,12 +8,6 @@
 namespace homevisit::storage {
 
 long long SociEventRepository::Append(const domain::Event& e) {
-  nlohmann::json attributes(e.attributes);
-  long long seq = 0;
-  long long when = absl::ToUnixMicros(e.time);
-  int type = static_cast<int>(e.type);
-  int role = static_cast<int>(e.actor.role);
-  std::string json = attributes.dump();
   if (dialect_ == Dialect::kPostgres) {
     // Watchers resume from "the last seq I saw", which is only safe if seqs become visible in
     // order. PostgreSQL hands out sequence values before commit, so appends are serialized
@@ -21,11 +15,15 @@ long long SociEventRepository::Append(const domain::Event& e) {
     // is held briefly). SQLite serializes writers already.
     sql_ << "SELECT pg_advisory_xact_lock(7264149)";
   }
+  SqlParams p;
   // RETURNING works on SQLite >= 3.35 and PostgreSQL alike.
-  sql_ << "INSERT INTO events (order_id, file_number, type, actor, actor_role, event_time, attributes) "
-          "VALUES (:o, :f, :ty, :a, :r, :t, :at) RETURNING seq",
-      soci::use(e.order_id), soci::use(e.file_number), soci::use(type), soci::use(e.actor.principal),
-      soci::use(role), soci::use(when), soci::use(json), soci::into(seq);
+  std::string statement = absl::StrCat(
+      "INSERT INTO events (order_id, file_number, type, actor, actor_role, event_time, attributes) VALUES (",
+      p.Text(e.order_id), ", ", p.Text(e.file_number), ", ", p.Int(static_cast<int>(e.type)), ", ",
+      p.Text(e.actor.principal), ", ", p.Int(static_cast<int>(e.actor.role)), ", ", p.Time(e.time), ", ",
+      p.Text(nlohmann::json(e.attributes).dump()), ") RETURNING seq");
+  long long seq = 0;
+  QueryRows(sql_, statement, p, [&](const soci::row& r) { seq = GetInt64(r, "seq"); });
   return seq;
 }
 

@@ -1,6 +1,7 @@
 #include "storage/sql.h"
 
 #include "absl/strings/str_cat.h"
+#include "storage/statement_cache.h"
 
 namespace homevisit::storage {
 
@@ -49,8 +50,26 @@ void SqlParams::BindTo(soci::statement& statement) {
   }
 }
 
+std::string SqlParams::Signature() const {
+  std::string signature;
+  signature.reserve(slots_.size());
+  for (const Slot& slot : slots_) signature.push_back(slot.kind == Kind::kText ? 'T' : slot.kind == Kind::kInt ? 'I' : 'L');
+  return signature;
+}
+
+void SqlParams::AssignValues(const SqlParams& other) {
+  // Element-wise assignment keeps every element where it is (the statement points at them).
+  for (size_t i = 0; i < texts_.size(); ++i) texts_[i] = other.texts_[i];
+  for (size_t i = 0; i < ints_.size(); ++i) ints_[i] = other.ints_[i];
+  for (size_t i = 0; i < int64s_.size(); ++i) int64s_[i] = other.int64s_[i];
+  for (size_t i = 0; i < indicators_.size(); ++i) indicators_[i] = other.indicators_[i];
+}
+
 void QueryRows(soci::session& sql, const std::string& query, SqlParams& params,
                const std::function<void(const soci::row&)>& each) {
+  if (StatementCache* cache = StatementCache::Active(sql)) {
+    if (cache->Query(query, params, each)) return;
+  }
   soci::row row;
   soci::statement statement(sql);
   statement.exchange(soci::into(row));
@@ -65,6 +84,9 @@ void QueryRows(soci::session& sql, const std::string& query, SqlParams& params,
 }
 
 long long Execute(soci::session& sql, const std::string& statement_text, SqlParams& params) {
+  if (StatementCache* cache = StatementCache::Active(sql)) {
+    if (auto changed = cache->Execute(statement_text, params)) return *changed;
+  }
   soci::statement statement(sql);
   params.BindTo(statement);
   statement.alloc();

@@ -25,6 +25,13 @@ class SqlParams {
 
   void BindTo(soci::statement& statement);
 
+  // One letter per placeholder (its kind), in order: with the SQL text, the key under which a
+  // statement is cached (the same text could in principle bind other kinds).
+  std::string Signature() const;
+  // Takes `other`'s values and NULL indicators into this object's own slots, whose addresses a
+  // cached statement holds; `other` has this object's Signature().
+  void AssignValues(const SqlParams& other);
+
  private:
   enum class Kind { kText, kInt, kInt64 };
   struct Slot {
