@@ -86,6 +86,7 @@ bench_database() {  # KIND URL
   local z="${SECONDS_PER_CALL}s"
   ghz_run "$kind" health grpc.health.v1.Health.Check "$WORK/empty.json" -z "$z"
   ghz_run "$kind" get homevisit.v1.ServiceOrderService.GetServiceOrder "$WORK/$kind/get.json" -z "$z"
+  if [[ "$kind" == postgres ]]; then count_round_trips; fi
   ghz_run "$kind" list homevisit.v1.ServiceOrderService.ListServiceOrders "$WORK/$kind/list.json" -z "$z"
   ghz_run "$kind" create homevisit.v1.ServiceOrderService.CreateServiceOrder "$WORK/$kind/create.json" -z "$z"
   ghz_run "$kind" availability homevisit.v1.SchedulingService.CheckAvailability "$WORK/$kind/availability.json" -z "$z"
@@ -95,6 +96,24 @@ bench_database() {  # KIND URL
   kill -TERM "$server_pid"
   wait "$server_pid" || true
   server_pid=""
+}
+
+# PostgreSQL only: what one GetServiceOrder costs the database, from the server's own log of every
+# protocol step (log_min_duration_statement = 0 logs each parse, bind and execute, and each
+# simple-protocol statement). A round trip is a parse, a bind+execute, or a simple statement.
+count_round_trips() {
+  local calls=200 log="$HOMEVISIT_TEST_POSTGRES_LOG"
+  psql -X -q -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c "SELECT pg_reload_conf()" >/dev/null
+  sleep 0.5
+  local from; from=$(($(wc -l <"$log") + 1))
+  "$GHZ" --insecure --call homevisit.v1.ServiceOrderService.GetServiceOrder --data-file "$WORK/postgres/get.json" \
+    --metadata-file "$WORK/postgres/metadata.json" -c 1 -n "$calls" "$address" >/dev/null
+  psql -X -q -c "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" >/dev/null
+  tail -n "+$from" "$log" | grep -v "ALTER SYSTEM\|pg_reload_conf" | awk -v calls="$calls" '
+    / parse [^:]*:/ {parse++} / execute [^:]*:/ {execute++} / statement: / {simple++}
+    / statement: (BEGIN|COMMIT)/ {txn++}
+    END {printf "calls=%d parse=%.2f execute=%.2f simple=%.2f begin_commit=%.2f\n", calls, parse/calls, execute/calls, simple/calls, txn/calls}' \
+    >"$WORK/postgres-round-trips.txt"
 }
 
 start=$SECONDS
@@ -157,7 +176,7 @@ w(f"- Machine: {os.cpu_count()} cores ({cpu_model()}), {mem_gib:.0f} GiB memory,
 w(f"- **Noisy**: the machine is shared (other builds ran at the same time; load average {load_before} at the start),")
 w("  and client, server and database share the same cores. Compare ratios within one run, not absolute")
 w("  numbers across runs.")
-w("- homevisitd as `scripts/run.sh` builds it (RelWithDebInfo), default flags (8 workers), demo data plus")
+w("- homevisitd as `scripts/run.sh` builds it (RelWithDebInfo), default flags, demo data plus")
 w("  100 technicians (08:00-20:00 daily, one postal code) and 3000 orders; CheckAvailability therefore")
 w("  weighs 100 covering technicians over the 14-day horizon.")
 w("- SQLite: WAL, `synchronous=FULL`, `BEGIN IMMEDIATE` (the server's settings), on the local ext4 disk.")
@@ -183,6 +202,14 @@ m = re.search(r"tps = ([0-9.]+)", pg_text)
 pg_tps = float(m.group(1)) if m else float("nan")
 create_sq = summary("sqlite", "create")["rps"]
 create_pg = summary("postgres", "create")["rps"]
+rt = dict(kv.split("=") for kv in open(f"{work}/postgres-round-trips.txt").read().split())
+trips = float(rt["parse"]) + float(rt["execute"]) + float(rt["simple"])
+w("## What one GetServiceOrder costs PostgreSQL")
+w("")
+w(f"Counted in the server's statement log over {rt['calls']} calls made one at a time after the timed run:")
+w(f"**{trips:.2f} round trips per call**: {float(rt['parse']):.2f} parse, {float(rt['execute']):.2f} bind+execute,")
+w(f"{float(rt['simple']):.2f} simple-protocol statements ({float(rt['begin_commit']):.2f} of them BEGIN or COMMIT).")
+w("")
 w("## The databases' own limits (same run, same concurrency)")
 w("")
 w("| database | single-row durable inserts/s | intake (CreateServiceOrder) calls/s | intake / database |")
@@ -224,8 +251,8 @@ for kind, title in (("sqlite", "SQLite"), ("postgres", "PostgreSQL")):
     by_rps = min(rows, key=lambda r: r[0]["rps"])[1]
     w(f"- {title}: slowest by p50 **{by_p50}**, lowest calls/s **{by_rps}**.")
 w("- BookAppointment is the heaviest write transaction: it reads the order and the technician's")
-w("  calendar, releases the order's holds, inserts one `slot_claims` row per 30-minute granule of the")
-w("  occupation (2 h window + 60 min visit + 30 min travel = 7 rows, the no-double-booking guarantee),")
+w("  calendar, releases the order's holds, inserts one `slot_claims` row per 15-minute granule of the")
+w("  occupation (2 h window + 60 min visit + 30 min travel = 14 rows, the no-double-booking guarantee),")
 w("  updates the order and appends two events: about a dozen statements, each a round trip on")
 w("  PostgreSQL, under one durable commit.")
 w("- CheckAvailability is the heaviest read: every call computes the free windows of all 100 covering")

@@ -80,6 +80,7 @@ done
 
 export HOMEVISIT_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$PORT/homevisit_test"
 export PGHOST=127.0.0.1 PGPORT="$PORT" PGUSER=postgres PGDATABASE=homevisit_test
+export HOMEVISIT_TEST_POSTGRES_LOG="$LOG"   # the server's log (bench/run.sh counts statements in it)
 
 # Run CMD in the background and `wait`, so a signal to this script is handled at once
 # (bash defers traps while a foreground child runs). fd 3 keeps CMD's stdin the real one,

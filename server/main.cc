@@ -13,6 +13,7 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "api/server.h"
 #include "domain/errors.h"
 
@@ -64,6 +65,10 @@ int main(int argc, char** argv) {
   std::vector<char*> normalized_argv;
   for (auto& arg : normalized) normalized_argv.push_back(arg.data());
   absl::ParseCommandLine(argc, normalized_argv.data());
+  // Debian builds abseil without NDEBUG, which leaves absl::Mutex's deadlock detector on: every
+  // lock (gRPC's own mutexes are absl::Mutex) then updates a global lock graph. The test suites
+  // keep it as a debugging aid; the server does not pay for it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
   // Block the stop signals in every thread (threads inherit the mask) and wait for them here.
   sigset_t stop_signals;

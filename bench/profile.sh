@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Where one call's server time goes (not run by CI): starts homevisitd on SQLite (or on a
+# throwaway PostgreSQL with --postgres), fills it with bench_prep, loads it with ghz for one call
+# and records the server with `perf record` meanwhile; prints perf's top frames and libraries
+# (self time) and the server's context switches per call.
+#
+#   bash bench/profile.sh [--postgres] [get|list|create|availability] [SECONDS]
+#
+# Needs a build (scripts/build.sh), ghz (bench/run.sh installs it) and perf (linux-perf).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${BENCH_BUILD_DIR:-$ROOT/build}"
+GHZ="$ROOT/.deps/bin/ghz"
+
+if [[ "${1:-}" == --postgres ]]; then
+  shift
+  exec bash "$ROOT/scripts/with-postgres.sh" env PROFILE_DB=postgres bash "$0" "$@"
+fi
+CALL="${1:-get}"
+SECONDS_TO_RUN="${2:-8}"
+command -v perf >/dev/null || { echo "profile: perf not found (apt-get install linux-perf)" >&2; exit 1; }
+[[ -x "$GHZ" ]] || { echo "profile: ghz not found: run bench/run.sh once" >&2; exit 1; }
+case "$CALL" in
+  get) METHOD=homevisit.v1.ServiceOrderService.GetServiceOrder ;;
+  list) METHOD=homevisit.v1.ServiceOrderService.ListServiceOrders ;;
+  create) METHOD=homevisit.v1.ServiceOrderService.CreateServiceOrder ;;
+  availability) METHOD=homevisit.v1.SchedulingService.CheckAvailability ;;
+  *) echo "profile: unknown call $CALL" >&2; exit 2 ;;
+esac
+
+WORK="$(mktemp -d)"
+server_pid=""
+# shellcheck disable=SC2317  # invoked via trap
+cleanup() {
+  [[ -n "$server_pid" ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+DB="sqlite:$WORK/profile.db"
+[[ "${PROFILE_DB:-}" == postgres ]] && DB="$HOMEVISIT_TEST_DATABASE_URL"
+"$BUILD/server/homevisitd" --listen 127.0.0.1:0 --db "$DB" --demo --admin_token_file "$WORK/admin.token" \
+  >"$WORK/out" 2>"$WORK/err" &
+server_pid=$!
+for _ in $(seq 300); do grep -q "listening on" "$WORK/out" && break; sleep 0.1; done
+address=$(sed -n 's/^homevisitd listening on //p' "$WORK/out")
+[[ -n "$address" ]] || { cat "$WORK/err" >&2; exit 1; }
+"$BUILD/bench/bench_prep" --target "$address" --out "$WORK" --run_id profile --orders 500 \
+  --admin_token_file "$WORK/admin.token" >/dev/null
+
+switches() { awk '/ctxt_switches/ {n += $2} END {print n}' /proc/"$server_pid"/task/*/status; }
+before=$(switches)
+perf record -q -p "$server_pid" -o "$WORK/perf.data" -- sleep "$SECONDS_TO_RUN" 2>/dev/null &
+perf_pid=$!
+"$GHZ" --insecure --call "$METHOD" --data-file "$WORK/$CALL.json" --metadata-file "$WORK/metadata.json" \
+  -c 8 --connections 2 -z "${SECONDS_TO_RUN}s" --format json --output "$WORK/ghz.json" "$address" >/dev/null
+wait "$perf_pid" || true
+after=$(switches)
+python3 - "$WORK/ghz.json" "$before" "$after" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+print(f"{s['count']} calls, {s['rps']:.0f} calls/s, {(int(sys.argv[3]) - int(sys.argv[2])) / max(1, s['count']):.1f} server context switches per call")
+PY
+perf report -i "$WORK/perf.data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -E "^ +[0-9.]+%" | sed "s/ *-  *- *$//" | head -25 || true
+echo "-- by library (self time)"
+perf report -i "$WORK/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -E "^ +[0-9.]+%" | head -12 || true
