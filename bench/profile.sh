@@ -49,17 +49,25 @@ address=$(sed -n 's/^homevisitd listening on //p' "$WORK/out")
   --admin_token_file "$WORK/admin.token" >/dev/null
 
 switches() { awk '/ctxt_switches/ {n += $2} END {print n}' /proc/"$server_pid"/task/*/status; }
+cpu_ticks() { awk '{print $14 + $15}' /proc/"$server_pid"/stat; }
 before=$(switches)
+ticks_before=$(cpu_ticks)
 perf record -q -p "$server_pid" -o "$WORK/perf.data" -- sleep "$SECONDS_TO_RUN" 2>/dev/null &
 perf_pid=$!
-"$GHZ" --insecure --call "$METHOD" --data-file "$WORK/$CALL.json" --metadata-file "$WORK/metadata.json" \
+/usr/bin/time -f "%U %S" -o "$WORK/ghz.time" "$GHZ" --insecure --call "$METHOD" --data-file "$WORK/$CALL.json" --metadata-file "$WORK/metadata.json" \
   -c 8 --connections 2 -z "${SECONDS_TO_RUN}s" --format json --output "$WORK/ghz.json" "$address" >/dev/null
 wait "$perf_pid" || true
 after=$(switches)
-python3 - "$WORK/ghz.json" "$before" "$after" <<'PY'
+ticks_after=$(cpu_ticks)
+python3 - "$WORK/ghz.json" "$before" "$after" "$ticks_before" "$ticks_after" "$(getconf CLK_TCK)" "$WORK/ghz.time" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
-print(f"{s['count']} calls, {s['rps']:.0f} calls/s, {(int(sys.argv[3]) - int(sys.argv[2])) / max(1, s['count']):.1f} server context switches per call")
+calls = max(1, s["count"])
+switches = (int(sys.argv[3]) - int(sys.argv[2])) / calls
+cpu_us = (int(sys.argv[5]) - int(sys.argv[4])) / int(sys.argv[6]) * 1e6 / calls
+ghz_us = sum(float(x) for x in open(sys.argv[7]).read().split()[-2:]) * 1e6 / calls
+print(f"{s['count']} calls, {s['rps']:.0f} calls/s, {cpu_us:.0f} us of server CPU and {switches:.1f} server context "
+      f"switches per call; ghz (the client) used {ghz_us:.0f} us of CPU per call")
 PY
 perf report -i "$WORK/perf.data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -E "^ +[0-9.]+%" | sed "s/ *-  *- *$//" | head -25 || true
 echo "-- by library (self time)"

@@ -62,10 +62,17 @@ ghz_run() {  # KIND NAME CALL DATA_FILE [ghz options...]
     proto_args=(--proto "$ROOT/bench/proto/grpc/health/v1/health.proto" --import-paths "$ROOT/bench/proto")
   fi
   log "$kind: $name"
+  # Client and server share the machine's cores, so each side's CPU per call is recorded too:
+  # the server's from /proc, ghz's from bash's `time` (TIMEFORMAT: user and system seconds).
+  local ticks_before; ticks_before=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
+  local TIMEFORMAT='%3U %3S'
   # metadata.json: a DOT supervisor's bearer token (bench_prep issued it).
-  "$GHZ" --insecure "${proto_args[@]}" --call "$call" --data-file "$data" -c "$CONCURRENCY" \
+  { time "$GHZ" --insecure "${proto_args[@]}" --call "$call" --data-file "$data" -c "$CONCURRENCY" \
     --metadata-file "$WORK/$kind/metadata.json" \
-    --connections 2 --timeout 30s --format json --output "$WORK/$kind-$name.json" "$@" "$address" >/dev/null
+    --connections 2 --timeout 30s --format json --output "$WORK/$kind-$name.json" "$@" "$address" \
+    >/dev/null 2>"$WORK/$kind-$name.ghz-err"; } 2>"$WORK/$kind-$name.ghz-time"
+  echo "$(( $(awk '{print $14 + $15}' "/proc/$server_pid/stat") - ticks_before )) $(getconf CLK_TCK)" \
+    >"$WORK/$kind-$name.server-ticks"
 }
 
 bench_database() {  # KIND URL
@@ -153,8 +160,12 @@ def summary(kind, name):
     lat = {d["percentage"]: d["latency"] / 1e6 for d in s.get("latencyDistribution") or []}
     codes = s.get("statusCodeDistribution") or {}
     errors = sum(n for code, n in codes.items() if code != "OK")
+    calls = max(1, s["count"])
+    ticks, hz = (int(x) for x in open(f"{work}/{kind}-{name}.server-ticks").read().split())
+    ghz_seconds = sum(float(x) for x in open(f"{work}/{kind}-{name}.ghz-time").read().split()[-2:])
     return {"rps": s["rps"], "p50": lat.get(50, float("nan")), "p99": lat.get(99, float("nan")),
-            "count": s["count"], "errors": errors, "codes": codes}
+            "count": s["count"], "errors": errors, "codes": codes,
+            "server_us": ticks / hz * 1e6 / calls, "client_us": ghz_seconds * 1e6 / calls}
 
 def cpu_model():
     for line in open("/proc/cpuinfo"):
@@ -186,13 +197,15 @@ for kind, title in (("sqlite", "SQLite"), ("postgres", "PostgreSQL")):
     base = summary(kind, "health")
     w(f"## {title}")
     w("")
-    w("| call | calls/s | p50 ms | p99 ms | non-OK | calls/s vs baseline | p50 vs baseline |")
-    w("|---|---:|---:|---:|---:|---:|---:|")
+    w("| call | calls/s | p50 ms | p99 ms | non-OK | calls/s vs baseline | p50 vs baseline | p99 vs baseline "
+      "| server CPU µs/call | ghz CPU µs/call |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, label in calls:
         s = summary(kind, name)
         codes = ", ".join(f"{c} {n}" for c, n in s["codes"].items() if c != "OK")
         w(f"| {label} | {s['rps']:.0f} | {s['p50']:.2f} | {s['p99']:.2f} | {s['errors']}{' (' + codes + ')' if codes else ''} "
-          f"| {s['rps'] / base['rps']:.3f} | {s['p50'] / base['p50']:.1f}x |")
+          f"| {s['rps'] / base['rps']:.3f} | {s['p50'] / base['p50']:.1f}x | {s['p99'] / base['p99']:.1f}x "
+          f"| {s['server_us']:.0f} | {s['client_us']:.0f} |")
     w("")
 
 sq = dict(l.split("=") for l in open(f"{work}/sqlite-insert.txt").read().split())

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <mutex>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -26,6 +27,19 @@ namespace {
 constexpr int kMaxAttempts = 5;
 
 thread_local Database::CallSession* pinned_session = nullptr;
+
+// SQLite's defaults lock a connection's mutex around every API call (a 45-column row costs ~100
+// lock pairs) and count every allocation under one global mutex. A pooled session is used by
+// one thread at a time (its lease), which is what multi-thread mode asks; set once, before the
+// library initializes (afterwards sqlite3_config refuses, harmlessly).
+void ConfigureSqliteOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    // SOCI's header includes sqlite3.h inside namespace sqlite_api.
+    sqlite_api::sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  });
+}
 
 std::size_t LeaseOrThrow(soci::connection_pool& pool, int timeout_ms) {
   std::size_t position = 0;
@@ -138,6 +152,7 @@ std::unique_ptr<Database> Database::Open(const DatabaseOptions& options) {
 
 void Database::OpenSession(soci::session& session, const std::string& target) {
   if (dialect_ == Dialect::kSqlite) {
+    ConfigureSqliteOnce();
     // SOCI's sqlite3 backend takes the busy timeout in whole seconds.
     int seconds = std::max(1, busy_timeout_ms_ / 1000);
     session.open(*soci::factory_sqlite3(), absl::StrCat("db=\"", target, "\" timeout=", seconds));
