@@ -275,6 +275,10 @@ w("- The baseline (Health/Check) measures gRPC plus ghz on this machine; client 
 w("  same two cores, so every ratio is pessimistic for the server.")
 w("")
 text = "\n".join(lines)
+# Hand-written findings (profiles, limiters) live below this marker and survive a new run.
+marker = "<!-- Hand-written below: kept by bench/run.sh -->"
+if os.path.exists(out) and marker in open(out).read():
+    text += "\n" + marker + open(out).read().split(marker, 1)[1]
 open(out, "w").write(text)
 print(text)
 PY
