@@ -11,7 +11,6 @@
 #include <sstream>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
@@ -19,6 +18,7 @@
 #include "api/credential_service.h"
 #include "api/event_service.h"
 #include "api/late_alert_sweep.h"
+#include "api/loopback.h"
 #include "api/scheduling_service.h"
 #include "api/service_order_service.h"
 #include "api/technician_service.h"
@@ -85,12 +85,6 @@ std::string ReadFile(const std::string& path, const char* what) {
   return content.str();
 }
 
-bool IsLoopback(const std::string& listen) {
-  std::string host = listen.substr(0, listen.rfind(':'));
-  return host == "127.0.0.1" || host == "localhost" || host == "[::1]" || absl::StartsWith(host, "127.") ||
-         absl::StartsWith(listen, "unix:");
-}
-
 std::shared_ptr<grpc::ServerCredentials> TransportCredentials(const ServerOptions& options) {
   const ServerOptions::Tls& tls = options.tls;
   if (tls.cert_file.empty() != tls.key_file.empty()) {
@@ -102,7 +96,7 @@ std::shared_ptr<grpc::ServerCredentials> TransportCredentials(const ServerOption
       throw domain::DomainError(domain::ErrorKind::kInvalidArgument, "TLS_INCOMPLETE",
                                 "client certificates need TLS: give the server's certificate and key too");
     }
-    if (!IsLoopback(options.listen) && !options.allow_insecure) {
+    if (!IsLoopbackListen(options.listen) && !options.allow_insecure) {
       throw domain::DomainError(domain::ErrorKind::kInvalidArgument, "PLAINTEXT_REFUSED",
                                 "plaintext is only served on loopback: give a TLS certificate and key, or "
                                 "--allow_insecure to accept unencrypted traffic (tokens would travel in clear)");

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "domain/errors.h"
+#include "api/loopback.h"
 #include "test_server.h"
 
 namespace homevisit::testing {
@@ -136,6 +137,32 @@ TEST(TlsTest, PlaintextOffLoopbackNeedsTheExplicitInsecureFlag) {
   options.allow_insecure = true;
   auto server = api::Server::Start(options);
   EXPECT_GT(server->port(), 0);
+}
+
+TEST(TlsTest, LoopbackIsJudgedByTheResolvedAddressNotTheText) {
+  EXPECT_TRUE(api::IsLoopbackListen("127.0.0.1:50051"));
+  EXPECT_TRUE(api::IsLoopbackListen("127.8.9.10:0"));
+  EXPECT_TRUE(api::IsLoopbackListen("[::1]:50051"));
+  EXPECT_TRUE(api::IsLoopbackListen("localhost:50051"));
+  EXPECT_TRUE(api::IsLoopbackListen("unix:/tmp/homevisit.sock"));
+  // Names that merely start like a loopback address resolve elsewhere (or nowhere): refused.
+  EXPECT_FALSE(api::IsLoopbackListen("127.x.example.com:50051"));
+  EXPECT_FALSE(api::IsLoopbackListen("127.0.0.1.example.invalid:50051"));
+  EXPECT_FALSE(api::IsLoopbackListen("0.0.0.0:50051"));
+  EXPECT_FALSE(api::IsLoopbackListen("[::]:50051"));
+  EXPECT_FALSE(api::IsLoopbackListen(":50051"));
+  EXPECT_FALSE(api::IsLoopbackListen("10.1.2.3:50051"));
+
+  TestDatabase db;
+  api::ServerOptions options;
+  options.listen = "127.x.example.com:0";
+  options.database.url = db.url();
+  try {
+    api::Server::Start(options);
+    ADD_FAILURE() << "a host name that only looks like loopback was accepted for plaintext";
+  } catch (const domain::DomainError& e) {
+    EXPECT_EQ(e.reason(), "PLAINTEXT_REFUSED");
+  }
 }
 
 TEST(TlsTest, IncompleteTlsSettingsAreRefused) {
