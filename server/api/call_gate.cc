@@ -4,6 +4,7 @@
 #include "api/authorization.h"
 #include "api/principal.h"
 #include "domain/credential_commands.h"
+#include "domain/errors.h"
 #include "domain/tokens.h"
 
 namespace homevisit::api {
@@ -11,17 +12,35 @@ namespace homevisit::api {
 domain::Actor CallGate::Admit(const grpc::CallbackServerContext* context, absl::string_view method) const {
   std::string token = BearerToken(context);
   domain::RequireToken(token);
-  std::string hash = domain::HashToken(token);
+  domain::Actor actor = Verify(domain::HashToken(token));
+  Authorize(method, actor);
+  return actor;
+}
+
+domain::Actor CallGate::Verify(const std::string& token_hash) const {
   uint64_t generation = credentials_.generation();
   absl::Time read_start = absl::Now();
-  std::optional<domain::Actor> actor = credentials_.Find(hash, read_start);
-  if (!actor) {
-    // One indexed lookup: no transaction needed around it.
-    actor = db_.Lookup([&](domain::UnitOfWork& work) { return domain::AuthenticateHash(work, hash); });
-    credentials_.Put(hash, *actor, read_start, generation);
+  if (std::optional<domain::Actor> cached = credentials_.Find(token_hash, read_start)) return *cached;
+  // One indexed lookup: no transaction needed around it.
+  domain::Actor actor = db_.Lookup([&](domain::UnitOfWork& work) { return domain::AuthenticateHash(work, token_hash); });
+  credentials_.Put(token_hash, actor, read_start, generation);
+  return actor;
+}
+
+std::string CallGate::TokenHashOf(const grpc::CallbackServerContext* context) {
+  std::string token = BearerToken(context);
+  return token.empty() ? "" : domain::HashToken(token);
+}
+
+bool CallGate::StillActive(const std::string& token_hash) const {
+  if (token_hash.empty()) return false;
+  try {
+    Verify(token_hash);
+    return true;
+  } catch (const domain::DomainError& e) {
+    if (e.kind() == domain::ErrorKind::kUnauthenticated) return false;
+    throw;  // the database is unreachable: that says nothing about the credential
   }
-  Authorize(method, *actor);
-  return *actor;
 }
 
 }  // namespace homevisit::api

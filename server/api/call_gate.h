@@ -18,9 +18,19 @@ class CallGate {
   // (Database::CallSession) when one is open, so it shares the handler's lease.
   domain::Actor Admit(const grpc::CallbackServerContext* context, absl::string_view method) const;
 
+  // The hash under which a call's bearer token is stored ("" without a token).
+  static std::string TokenHashOf(const grpc::CallbackServerContext* context);
+  // Whether the credential of `token_hash` is still active: the cache's answer while fresh, else
+  // the database's. Open watches ask this, so a revocation ends them within the same bound as
+  // it refuses unary calls.
+  bool StillActive(const std::string& token_hash) const;
+
   storage::Database& database() const { return db_; }
 
  private:
+  // The verified principal of `token_hash`, from the cache or the database.
+  domain::Actor Verify(const std::string& token_hash) const;
+
   storage::Database& db_;
   CredentialCache& credentials_;
 };

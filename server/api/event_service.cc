@@ -56,7 +56,7 @@ grpc::ServerWriteReactor<v1::WatchEventsResponse>* EventServiceImpl::WatchEvents
   } catch (...) {
     return watches_.Refuse(CurrentExceptionToStatus());
   }
-  return watches_.Open(actor.principal, *request);
+  return watches_.Open(actor.principal, CallGate::TokenHashOf(context), *request);
 }
 
 }  // namespace homevisit::api

@@ -3,6 +3,7 @@
 #include <deque>
 
 #include "absl/strings/numbers.h"
+#include "api/call_gate.h"
 #include "api/convert.h"
 #include "api/enum_filter.h"
 #include "api/status_mapping.h"
@@ -14,12 +15,16 @@ namespace homevisit::api {
 // write is in flight, so the ticker leaves it alone and OnDone defers deletion to that work.
 class Watch final : public grpc::ServerWriteReactor<v1::WatchEventsResponse> {
  public:
-  Watch(WatchHub& hub, std::string principal, domain::EventFilter filter, long long cursor)
-      : hub_(hub), principal_(std::move(principal)), filter_(std::move(filter)), cursor_(cursor) {}
+  Watch(WatchHub& hub, std::string principal, std::string token_hash, domain::EventFilter filter, long long cursor)
+      : hub_(hub),
+        principal_(std::move(principal)),
+        token_hash_(std::move(token_hash)),
+        filter_(std::move(filter)),
+        cursor_(cursor) {}
 
   // A watch that only reports an error.
   static Watch* Refused(WatchHub& hub, const grpc::Status& status) {
-    auto* watch = new Watch(hub, "", {}, 0);
+    auto* watch = new Watch(hub, "", "", {}, 0);
     watch->registered_ = false;
     watch->finished_ = true;
     watch->Finish(status);
@@ -46,7 +51,20 @@ class Watch final : public grpc::ServerWriteReactor<v1::WatchEventsResponse> {
     FinishLocked(grpc::Status::OK);
   }
 
+  // The credential that opened the watch was revoked: end it, dropping anything not yet sent.
+  void EndRevoked() {
+    std::lock_guard lock(mutex_);
+    batch_.erase(batch_.begin() + (writing_ && !batch_.empty() ? 1 : 0), batch_.end());
+    FinishLocked(Revoked());
+  }
+
+  static grpc::Status Revoked() {
+    return ToGrpcStatus(domain::DomainError(domain::ErrorKind::kUnauthenticated, "INVALID_TOKEN",
+                                            "the token is unknown or revoked"));
+  }
+
   const std::string& principal() const { return principal_; }
+  const std::string& token_hash() const { return token_hash_; }
 
   void OnWriteDone(bool ok) override {
     std::lock_guard lock(mutex_);
@@ -99,9 +117,14 @@ class Watch final : public grpc::ServerWriteReactor<v1::WatchEventsResponse> {
     }
     if (!finished_flag_.load()) {
       try {
-        events = hub_.db_.Read([&](domain::UnitOfWork& work) {
-          return work.events().List(filter_, after, hub_.options_.batch_size);
-        });
+        // Nothing is delivered on a revoked credential, even between two ticks.
+        if (!hub_.CredentialActive(token_hash_)) {
+          failure = Revoked();
+        } else {
+          events = hub_.db_.Read([&](domain::UnitOfWork& work) {
+            return work.events().List(filter_, after, hub_.options_.batch_size);
+          });
+        }
       } catch (...) {
         failure = CurrentExceptionToStatus();
       }
@@ -150,6 +173,7 @@ class Watch final : public grpc::ServerWriteReactor<v1::WatchEventsResponse> {
 
   WatchHub& hub_;
   std::string principal_;
+  std::string token_hash_;
   domain::EventFilter filter_;
   std::mutex mutex_;
   long long cursor_;
@@ -179,6 +203,7 @@ grpc::Status Invalid(const std::string& field, const std::string& description) {
 }  // namespace
 
 grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchHub::Open(const std::string& principal,
+                                                                   const std::string& token_hash,
                                                                    const v1::WatchEventsRequest& request) {
   domain::EventFilter filter;
   try {
@@ -214,7 +239,7 @@ grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchHub::Open(const std::str
                                        "too many concurrent watches for this principal")));
     }
     ++per_principal_[principal];
-    watch = new Watch(*this, principal, std::move(filter), cursor);
+    watch = new Watch(*this, principal, token_hash, std::move(filter), cursor);
     watches_.insert(watch);
   }
   watch->Begin();
@@ -253,8 +278,38 @@ void WatchHub::TickLoop() {
     } catch (...) {
       head = 0;  // database unavailable: try again next tick
     }
+    EndRevokedWatches();
     lock.lock();
     for (Watch* watch : watches_) watch->WakeIfBehind(head);
+  }
+}
+
+bool WatchHub::CredentialActive(const std::string& token_hash) {
+  const CallGate* gate = pool_.call_gate();
+  if (!gate) return true;
+  try {
+    return gate->StillActive(token_hash);
+  } catch (...) {
+    return true;  // the database is unreachable: ask again next time
+  }
+}
+
+void WatchHub::EndRevokedWatches() {
+  // Mostly cache hits: a credential costs one indexed read per cache period however many
+  // watches it holds open.
+  std::set<std::string> hashes;
+  {
+    std::lock_guard lock(mutex_);
+    for (Watch* watch : watches_) hashes.insert(watch->token_hash());
+  }
+  std::set<std::string> revoked;
+  for (const std::string& hash : hashes) {
+    if (!CredentialActive(hash)) revoked.insert(hash);
+  }
+  if (revoked.empty()) return;
+  std::lock_guard lock(mutex_);
+  for (Watch* watch : watches_) {
+    if (revoked.count(watch->token_hash())) watch->EndRevoked();
   }
 }
 

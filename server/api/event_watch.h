@@ -33,9 +33,10 @@ class WatchHub {
   WatchHub(storage::Database& db, WorkerPool& pool, WatchOptions options);
   ~WatchHub();
 
-  // Starts a watch for `principal`, or one that ends at once with RESOURCE_EXHAUSTED /
-  // INVALID_ARGUMENT.
-  grpc::ServerWriteReactor<v1::WatchEventsResponse>* Open(const std::string& principal,
+  // Starts a watch for `principal`, admitted with the token hashing to `token_hash`, or one that
+  // ends at once with RESOURCE_EXHAUSTED / INVALID_ARGUMENT. The watch ends UNAUTHENTICATED
+  // once that credential is revoked (CallGate::StillActive), and delivers nothing after.
+  grpc::ServerWriteReactor<v1::WatchEventsResponse>* Open(const std::string& principal, const std::string& token_hash,
                                                           const v1::WatchEventsRequest& request);
   // A watch that only reports `status` (e.g. the caller was not admitted).
   grpc::ServerWriteReactor<v1::WatchEventsResponse>* Refuse(const grpc::Status& status);
@@ -46,6 +47,10 @@ class WatchHub {
   friend class Watch;
   void Remove(Watch* watch);
   void TickLoop();
+  // Ends the watches whose credential is no longer active (ticker thread, hub lock not held).
+  void EndRevokedWatches();
+  // False once the credential of `token_hash` is revoked; true when that cannot be told now.
+  bool CredentialActive(const std::string& token_hash);
 
   storage::Database& db_;
   WorkerPool& pool_;

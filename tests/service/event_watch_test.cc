@@ -8,6 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "daemon.h"
+#include "domain/tokens.h"
+#include "homevisit/v1/credential.grpc.pb.h"
 #include "test_server.h"
 
 namespace homevisit::testing {
@@ -256,6 +258,67 @@ TEST_F(EventWatchTest, ShutdownEndsWatchersCleanlyAndPromptly) {
   stopper.join();
   EXPECT_TRUE(status.ok()) << status.error_message();
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+}
+
+// Revokes the credential whose token is `token` through the admin API of the server at `port`.
+void RevokeThrough(storage::Database& db, int port, const std::string& admin_token, const std::string& token) {
+  std::string id = db.Read([&](domain::UnitOfWork& work) {
+    for (const auto& c : work.credentials().List("", absl::InfinitePast(), 1000)) {
+      if (c.token_hash == domain::HashToken(token)) return c.id;
+    }
+    return std::string();
+  });
+  ASSERT_FALSE(id.empty());
+  auto admin = v1::CredentialService::NewStub(TokenChannel(absl::StrCat("127.0.0.1:", port), admin_token));
+  grpc::ClientContext context;
+  v1::RevokeCredentialRequest request;
+  request.set_name("credentials/" + id);
+  v1::Credential revoked;
+  ASSERT_TRUE(admin->RevokeCredential(&context, request, &revoked).ok());
+}
+
+TEST_F(EventWatchTest, ARevokedCredentialEndsItsWatchBeforeAnotherEventIsDelivered) {
+  v1::ServiceOrder order = CreateOk(ValidOrder(), "watch-revoked");
+  std::string admin_token = IssueToken(db_->url(), domain::Role::kAdmin);
+  std::string token = IssueToken(db_->url(), domain::Role::kDotSupervisor);
+  auto watcher = v1::EventService::NewStub(TokenChannel(absl::StrCat("127.0.0.1:", server_->port()), token));
+  v1::WatchEventsRequest request;
+  request.set_service_order(order.name());
+  request.set_from_beginning(true);
+  Stream stream = Open(*watcher, request, absl::Seconds(10));
+  ASSERT_EQ(Take(stream, 1).size(), 1u);  // the creation: the watch is live
+  RevokeThrough(server_->database(), server_->port(), admin_token, token);
+  UpdateCharge(order.name(), v1::ServiceOrder::CHARGE_CHARGED);  // an event the revoked watcher must not get
+  v1::WatchEventsResponse response;
+  std::vector<Event> delivered;
+  while (stream.reader->Read(&response)) delivered.push_back(response.event());
+  grpc::Status status = stream.reader->Finish();
+  EXPECT_TRUE(delivered.empty()) << "delivered after the revocation: " << delivered.front().DebugString();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
+  EXPECT_EQ(ErrorReason(status), "INVALID_TOKEN");
+}
+
+TEST_F(EventWatchTest, AnIdleWatchOnAnotherReplicaEndsWithinTheCacheBoundOfARevocation) {
+  api::ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.database.url = db_->url();
+  options.database.pool_size = 2;
+  auto other = api::Server::Start(options);
+  std::string admin_token = IssueToken(db_->url(), domain::Role::kAdmin);
+  std::string token = IssueToken(db_->url(), domain::Role::kDotSupervisor);
+  auto watcher = v1::EventService::NewStub(TokenChannel(absl::StrCat("127.0.0.1:", other->port()), token));
+  Stream stream = Open(*watcher, v1::WatchEventsRequest(), absl::Seconds(10));
+  absl::SleepFor(absl::Milliseconds(300));  // open and idle (nothing new to deliver)
+  RevokeThrough(server_->database(), server_->port(), admin_token, token);
+  absl::Time revoked = absl::Now();
+  v1::WatchEventsResponse response;
+  while (stream.reader->Read(&response)) {
+  }
+  grpc::Status status = stream.reader->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
+  // One second of cache, plus a watch poll interval, plus slack for a loaded machine.
+  EXPECT_LT(absl::Now() - revoked, absl::Seconds(1) + absl::Milliseconds(200) + absl::Milliseconds(800));
+  other->Shutdown(absl::Seconds(2));
 }
 
 TEST_F(EventWatchTest, BadCursorIsRefused) {

@@ -3,7 +3,9 @@
 // on this replica and on another, and repeated filters that cannot grow a query.
 #include <gmock/gmock.h>
 
+#include <atomic>
 #include <future>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -291,6 +293,57 @@ TEST_F(ReadPathTest, RepeatedFiltersAreCappedAndDeduplicated) {
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
     EXPECT_THAT(ViolatedFields(status), ::testing::ElementsAre("types"));
   }
+}
+
+TEST_F(ReadPathTest, AFloodOfHugeFiltersFromATechnicianDoesNotSlowADotRead) {
+  v1::ServiceOrder order = CreateOk(ValidOrder(), "flood-" + UniqueSuffix());
+  server_->database().Write([&](domain::UnitOfWork& work) {
+    domain::Technician t;
+    t.id = "flood-tech";
+    t.display_name = "Técnico de prueba";
+    t.employee_number = "EMP-flood";
+    t.official_id_type = 1;
+    t.mobile_phone = "5512345678";
+    t.postal_codes = {"03100"};
+    t.create_time = t.update_time = absl::Now();
+    work.technicians().Insert(t);
+  });
+  std::string technician = IssueToken(db_->url(), domain::Role::kTechnician, "flood-tech");
+  auto flooder = v1::ServiceOrderService::NewStub(
+      TokenChannel(absl::StrCat("127.0.0.1:", server_->port()), technician));
+  v1::ListServiceOrdersRequest huge;
+  for (int i = 0; i < 60000; ++i) huge.add_states(v1::ServiceOrder::STATE_REQUESTED);
+  std::atomic<bool> stop{false};
+  std::atomic<int> flood_calls{0};
+  std::vector<std::thread> flood;
+  for (int t = 0; t < 8; ++t) {
+    flood.emplace_back([&] {
+      while (!stop) {
+        grpc::ClientContext c;
+        v1::ListServiceOrdersResponse out;
+        flooder->ListServiceOrders(&c, huge, &out);
+        ++flood_calls;
+      }
+    });
+  }
+  absl::Duration slowest;
+  for (int i = 0; i < 20; ++i) {
+    grpc::ClientContext c;
+    c.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    v1::GetServiceOrderRequest r;
+    r.set_name(order.name());
+    v1::ServiceOrder got;
+    absl::Time start = absl::Now();
+    grpc::Status status = orders_->GetServiceOrder(&c, r, &got);
+    slowest = std::max(slowest, absl::Now() - start);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  stop = true;
+  for (auto& t : flood) t.join();
+  EXPECT_GT(flood_calls.load(), 8);
+  // Generous: an unloaded read takes well under a millisecond; the flood used to hold it for seconds.
+  EXPECT_LT(slowest, absl::Milliseconds(750)) << "a DOT read waited behind the flood";
 }
 
 }  // namespace
