@@ -25,6 +25,9 @@ class CallGate {
   // it refuses unary calls.
   bool StillActive(const std::string& token_hash) const;
 
+  // Forgets every verified credential on this replica: after a revocation made here.
+  void ForgetVerifiedCredentials() const { credentials_.Clear(); }
+
   storage::Database& database() const { return db_; }
 
  private:

@@ -117,6 +117,8 @@ grpc::ServerUnaryReactor* TechnicianServiceImpl::DeactivateTechnician(grpc::Call
               return domain::DeactivateTechnician(work, id, request->etag(), actor, absl::Now());
             }),
             response);
+    // Deactivation revoked the technician's credentials: refuse them here at once.
+    if (const CallGate* gate = pool_.call_gate()) gate->ForgetVerifiedCredentials();
   });
 }
 

@@ -31,6 +31,8 @@ class CredentialRepository {
   virtual std::vector<Credential> List(const std::string& after_id, absl::Time after_time, int limit) = 0;
   // Sets revoke_time unless already revoked; returns whether it changed.
   virtual bool Revoke(const std::string& id, absl::Time when) = 0;
+  // Revokes every active credential of the technician; returns how many.
+  virtual int RevokeAllOfTechnician(const std::string& technician_id, absl::Time when) = 0;
   virtual bool AnyActiveAdmin() = 0;
 };
 

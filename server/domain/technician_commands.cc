@@ -125,10 +125,23 @@ Technician DeactivateTechnician(UnitOfWork& work, const std::string& id, const s
   Technician t = GetTechnician(work, id);
   CheckEtag(t, etag);
   if (!t.active) return t;
+  // A visit under way is finished by the technician who is there (or escalated) first: their
+  // credential must keep working until it is.
+  OrderFilter in_progress;
+  in_progress.technician_id = id;
+  in_progress.states = {OrderState::kOnSite, OrderState::kEscalating, OrderState::kOutcomeRecorded,
+                        OrderState::kSigned};
+  if (!work.orders().List(in_progress, std::nullopt, 1).empty()) {
+    throw DomainError(ErrorKind::kFailedPrecondition, "VISIT_IN_PROGRESS",
+                      "the technician has a visit under way: deactivate them once it is completed");
+  }
   int expected = t.version;
   t.active = false;
   Touch(t, actor, now);
   work.technicians().Update(t, expected);
+  // Someone who no longer works for the provider loses access at once, with the same unit of
+  // work; their booked visits stay theirs until the dispatcher reassigns them.
+  work.credentials().RevokeAllOfTechnician(id, now);
   return t;
 }
 

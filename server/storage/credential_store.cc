@@ -76,6 +76,15 @@ bool SociCredentialRepository::Revoke(const std::string& id, absl::Time when) {
                  p) == 1;
 }
 
+int SociCredentialRepository::RevokeAllOfTechnician(const std::string& technician_id, absl::Time when) {
+  SqlParams p;
+  return static_cast<int>(Execute(sql_,
+                                  absl::StrCat("UPDATE credentials SET revoke_time = ", p.Time(when),
+                                               " WHERE technician_id = ", p.Text(technician_id),
+                                               " AND revoke_time IS NULL"),
+                                  p));
+}
+
 bool SociCredentialRepository::AnyActiveAdmin() {
   int count = 0;
   int admin = static_cast<int>(domain::Role::kAdmin);

@@ -13,6 +13,7 @@ class SociCredentialRepository final : public domain::CredentialRepository {
   std::optional<domain::Credential> FindActiveByTokenHash(const std::string& token_hash) override;
   std::vector<domain::Credential> List(const std::string& after_id, absl::Time after_time, int limit) override;
   bool Revoke(const std::string& id, absl::Time when) override;
+  int RevokeAllOfTechnician(const std::string& technician_id, absl::Time when) override;
   bool AnyActiveAdmin() override;
 
  private:

@@ -210,6 +210,10 @@ CREATE TABLE credentials (
 CREATE INDEX credentials_by_creation ON credentials (create_time, id);
 CREATE INDEX credentials_active_by_role ON credentials (role, revoke_time);
 )SQL"},
+      // Deactivating a technician revokes their credentials in the same unit of work.
+      {6, "credentials by technician", R"SQL(
+CREATE INDEX credentials_by_technician ON credentials (technician_id);
+)SQL"},
   };
   return migrations;
 }

@@ -10,7 +10,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "api/convert.h"
+#include "domain/errors.h"
 #include "domain/order_commands.h"
+#include "homevisit/v1/technician.grpc.pb.h"
 #include "homevisit/v1/visit_report.grpc.pb.h"
 #include "homevisit/v1/visit_service.grpc.pb.h"
 #include "test_server.h"
@@ -750,6 +752,69 @@ TEST_F(VisitTest, BackgroundSweepRaisesTheAlertByItself) {
   EXPECT_EQ(CountOf(late, Type::TYPE_TECHNICIAN_LATE), 1);
   absl::SleepFor(absl::Milliseconds(200));  // a few more sweeps
   EXPECT_EQ(CountOf(late, Type::TYPE_TECHNICIAN_LATE), 1);
+}
+
+// Deactivation revokes the technician's credentials at once (here; other replicas within the
+// credential cache's second), except while one of their visits is under way: that visit is
+// finished first, by the technician who is there.
+TEST_F(VisitTest, DeactivatingATechnicianRevokesTheirAccessButNeverMidVisit) {
+  std::string booked = Booked();
+  std::string on_site = Booked(ValidOrder(3));
+  std::string token = IssueToken(db_->url(), domain::Role::kTechnician, "tech-rosa");
+  auto phone = v1::VisitService::NewStub(TokenChannel(absl::StrCat("127.0.0.1:", server_->port()), token));
+  auto phone_orders =
+      v1::ServiceOrderService::NewStub(TokenChannel(absl::StrCat("127.0.0.1:", server_->port()), token));
+  auto technicians = v1::TechnicianService::NewStub(channel_);  // a dispatcher's (auto) credential
+  auto deactivate = [&] {
+    grpc::ClientContext context;
+    v1::DeactivateTechnicianRequest request;
+    request.set_name("technicians/tech-rosa");
+    v1::Technician out;
+    return technicians->DeactivateTechnician(&context, request, &out);
+  };
+  auto read = [&](const std::string& name) {
+    grpc::ClientContext context;
+    v1::GetServiceOrderRequest request;
+    request.set_name(name);
+    v1::ServiceOrder out;
+    return phone_orders->GetServiceOrder(&context, request, &out);
+  };
+  v1::ServiceOrder out;
+  ASSERT_TRUE(Confirm(on_site, v1::ConfirmationCall::RESULT_CONFIRMED, &out).ok());
+  {
+    grpc::ClientContext context;
+    v1::CheckInRequest request;
+    request.set_service_order(on_site);
+    request.set_greeting_given(true);
+    request.set_vest_worn(true);
+    request.set_official_id_type(v1::OFFICIAL_ID_TYPE_INE);
+    request.set_reason_explained(true);
+    ASSERT_TRUE(phone->CheckIn(&context, request, &out).ok());
+  }
+  grpc::Status refused = deactivate();
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ErrorReason(refused), "VISIT_IN_PROGRESS");
+  EXPECT_TRUE(read(booked).ok()) << "refused deactivation left the credential working";
+
+  // The visit ends (no internet problem: resolved, refused signature, completed)...
+  server_->database().Write([&](domain::UnitOfWork& work) {
+    domain::ServiceOrder order = domain::GetOrder(work, on_site.substr(on_site.find('/') + 1), domain::SystemActor());
+    int expected = order.version;
+    order.state = domain::OrderState::kCompleted;
+    ++order.version;
+    work.orders().Update(order, expected);
+  });
+  // ...then deactivation goes through and the phone's token stops working at once.
+  ASSERT_TRUE(deactivate().ok());
+  EXPECT_EQ(read(booked).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  {
+    grpc::ClientContext context;
+    v1::CheckInRequest request;
+    request.set_service_order(booked);
+    EXPECT_EQ(phone->CheckIn(&context, request, &out).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
+  // No new credential can be issued for them either.
+  EXPECT_THROW(IssueToken(db_->url(), domain::Role::kTechnician, "tech-rosa"), domain::DomainError);
 }
 
 }  // namespace

@@ -40,7 +40,11 @@ type TechnicianServiceClient interface {
 	ListTechnicians(ctx context.Context, in *ListTechniciansRequest, opts ...grpc.CallOption) (*ListTechniciansResponse, error)
 	// Changes a technician's data, zones, hours or time off.
 	UpdateTechnician(ctx context.Context, in *UpdateTechnicianRequest, opts ...grpc.CallOption) (*Technician, error)
-	// Takes a technician out of scheduling; existing appointments stay.
+	// Takes a technician out of scheduling and revokes their credentials at once (the replica that
+	// deactivates refuses their token immediately, others within one second); their booked
+	// appointments stay assigned until the dispatcher reassigns them. Refused with
+	// FAILED_PRECONDITION (VISIT_IN_PROGRESS) while one of their visits is under way (ON_SITE to
+	// SIGNED): that visit is finished first, by the technician who is there.
 	DeactivateTechnician(ctx context.Context, in *DeactivateTechnicianRequest, opts ...grpc.CallOption) (*Technician, error)
 }
 
@@ -116,7 +120,11 @@ type TechnicianServiceServer interface {
 	ListTechnicians(context.Context, *ListTechniciansRequest) (*ListTechniciansResponse, error)
 	// Changes a technician's data, zones, hours or time off.
 	UpdateTechnician(context.Context, *UpdateTechnicianRequest) (*Technician, error)
-	// Takes a technician out of scheduling; existing appointments stay.
+	// Takes a technician out of scheduling and revokes their credentials at once (the replica that
+	// deactivates refuses their token immediately, others within one second); their booked
+	// appointments stay assigned until the dispatcher reassigns them. Refused with
+	// FAILED_PRECONDITION (VISIT_IN_PROGRESS) while one of their visits is under way (ON_SITE to
+	// SIGNED): that visit is finished first, by the technician who is there.
 	DeactivateTechnician(context.Context, *DeactivateTechnicianRequest) (*Technician, error)
 	mustEmbedUnimplementedTechnicianServiceServer()
 }

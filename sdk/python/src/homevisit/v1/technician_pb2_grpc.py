@@ -95,7 +95,11 @@ class TechnicianServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def DeactivateTechnician(self, request, context):
-        """Takes a technician out of scheduling; existing appointments stay.
+        """Takes a technician out of scheduling and revokes their credentials at once (the replica that
+        deactivates refuses their token immediately, others within one second); their booked
+        appointments stay assigned until the dispatcher reassigns them. Refused with
+        FAILED_PRECONDITION (VISIT_IN_PROGRESS) while one of their visits is under way (ON_SITE to
+        SIGNED): that visit is finished first, by the technician who is there.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

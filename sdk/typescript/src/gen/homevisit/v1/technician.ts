@@ -1282,7 +1282,13 @@ export const TechnicianServiceService = {
     responseSerialize: (value: Technician): Buffer => Buffer.from(Technician.encode(value).finish()),
     responseDeserialize: (value: Buffer): Technician => Technician.decode(value),
   },
-  /** Takes a technician out of scheduling; existing appointments stay. */
+  /**
+   * Takes a technician out of scheduling and revokes their credentials at once (the replica that
+   * deactivates refuses their token immediately, others within one second); their booked
+   * appointments stay assigned until the dispatcher reassigns them. Refused with
+   * FAILED_PRECONDITION (VISIT_IN_PROGRESS) while one of their visits is under way (ON_SITE to
+   * SIGNED): that visit is finished first, by the technician who is there.
+   */
   deactivateTechnician: {
     path: "/homevisit.v1.TechnicianService/DeactivateTechnician" as const,
     requestStream: false as const,
@@ -1304,7 +1310,13 @@ export interface TechnicianServiceServer extends UntypedServiceImplementation {
   listTechnicians: handleUnaryCall<ListTechniciansRequest, ListTechniciansResponse>;
   /** Changes a technician's data, zones, hours or time off. */
   updateTechnician: handleUnaryCall<UpdateTechnicianRequest, Technician>;
-  /** Takes a technician out of scheduling; existing appointments stay. */
+  /**
+   * Takes a technician out of scheduling and revokes their credentials at once (the replica that
+   * deactivates refuses their token immediately, others within one second); their booked
+   * appointments stay assigned until the dispatcher reassigns them. Refused with
+   * FAILED_PRECONDITION (VISIT_IN_PROGRESS) while one of their visits is under way (ON_SITE to
+   * SIGNED): that visit is finished first, by the technician who is there.
+   */
   deactivateTechnician: handleUnaryCall<DeactivateTechnicianRequest, Technician>;
 }
 
@@ -1373,7 +1385,13 @@ export interface TechnicianServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Technician) => void,
   ): ClientUnaryCall;
-  /** Takes a technician out of scheduling; existing appointments stay. */
+  /**
+   * Takes a technician out of scheduling and revokes their credentials at once (the replica that
+   * deactivates refuses their token immediately, others within one second); their booked
+   * appointments stay assigned until the dispatcher reassigns them. Refused with
+   * FAILED_PRECONDITION (VISIT_IN_PROGRESS) while one of their visits is under way (ON_SITE to
+   * SIGNED): that visit is finished first, by the technician who is there.
+   */
   deactivateTechnician(
     request: DeactivateTechnicianRequest,
     callback: (error: ServiceError | null, response: Technician) => void,
