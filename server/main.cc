@@ -42,6 +42,9 @@ ABSL_FLAG(bool, allow_insecure, false,
 ABSL_FLAG(std::string, admin_token_file, "homevisit-admin.token",
           "at first start (no admin credential yet): the admin's token is read from this file, or a new one is "
           "written to it (mode 0600) for the operator to read once; empty: no bootstrap");
+ABSL_FLAG(std::string, reset_admin_token_file, "",
+          "recovery: revoke every admin credential, create one whose new token is written to this file "
+          "(it must not exist), and exit");
 ABSL_FLAG(int, watch_poll_ms, 200, "how often live event watches look for new events in the database");
 ABSL_FLAG(int, max_watches_per_principal, 256, "concurrent WatchEvents streams one principal may hold");
 
@@ -116,6 +119,17 @@ int main(int argc, char** argv) {
   if (!absl::LoadTimeZone(zone_name, &options.time_zone)) {
     std::cerr << "homevisitd: unknown time zone " << zone_name << "\n";
     return 2;
+  }
+
+  if (std::string reset = absl::GetFlag(FLAGS_reset_admin_token_file); !reset.empty()) {
+    try {
+      homevisit::api::ResetAdminToken(options.database, reset);
+    } catch (const homevisit::domain::DomainError& e) {
+      std::cerr << "homevisitd: " << e.what() << "\n";
+      return 1;
+    }
+    std::cout << "homevisitd: every admin credential revoked; the new admin's token is in " << reset << std::endl;
+    return 0;
   }
 
   std::unique_ptr<homevisit::api::Server> server;

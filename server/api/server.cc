@@ -27,6 +27,7 @@
 #include "api/worker_pool.h"
 #include "domain/credential_commands.h"
 #include "domain/errors.h"
+#include "domain/tokens.h"
 #include "storage/demo_data.h"
 
 namespace homevisit::api {
@@ -117,22 +118,43 @@ std::shared_ptr<grpc::ServerCredentials> TransportCredentials(const ServerOption
   return grpc::SslServerCredentials(ssl);
 }
 
+// Writes `token` to a new file at `path`, readable by its owner only; throws if the file exists.
+void WriteNewTokenFile(const std::string& path, const std::string& token) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  bool ok = fd >= 0 && ::write(fd, token.data(), token.size()) == static_cast<ssize_t>(token.size()) &&
+            ::fsync(fd) == 0;
+  if (fd >= 0) ::close(fd);
+  if (!ok) {
+    if (fd >= 0) std::filesystem::remove(path);
+    throw domain::DomainError(domain::ErrorKind::kUnavailable, "ADMIN_TOKEN_FILE",
+                              "cannot create the admin token file " + path + " (it must not exist yet)");
+  }
+}
+
 // The first admin credential, for the operator to read once (the token itself is never logged).
+// The file is written before the credential is stored, so no admin can exist whose token was
+// written nowhere.
 void BootstrapAdmin(storage::Database& db, const std::string& path) {
-  std::string token;
+  if (db.Read([](domain::UnitOfWork& work) { return work.credentials().AnyActiveAdmin(); })) return;
   bool from_operator = std::filesystem::exists(path);
-  if (from_operator) token = std::string(absl::StripAsciiWhitespace(ReadFile(path, "admin token")));
-  std::string created =
-      db.Write([&](domain::UnitOfWork& work) { return domain::BootstrapAdmin(work, token, absl::Now()); });
-  if (created.empty()) return;  // an admin exists already
-  if (!from_operator) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-    if (fd < 0 || ::write(fd, created.data(), created.size()) != static_cast<ssize_t>(created.size())) {
-      if (fd >= 0) ::close(fd);
-      throw domain::DomainError(domain::ErrorKind::kUnavailable, "ADMIN_TOKEN_FILE",
-                                "cannot write the admin token file " + path);
-    }
-    ::close(fd);
+  std::string token;
+  if (from_operator) {
+    token = std::string(absl::StripAsciiWhitespace(ReadFile(path, "admin token")));
+    domain::CheckOperatorAdminToken(token);
+  } else {
+    token = domain::NewToken();
+    WriteNewTokenFile(path, token);
+  }
+  std::string created;
+  try {
+    created = db.Write([&](domain::UnitOfWork& work) { return domain::BootstrapAdmin(work, token, absl::Now()); });
+  } catch (...) {
+    if (!from_operator) std::filesystem::remove(path);
+    throw;
+  }
+  if (created.empty()) {  // another replica created the first admin meanwhile
+    if (!from_operator) std::filesystem::remove(path);
+    return;
   }
   std::cout << "homevisitd: admin credential created; its token is in " << path
             << (from_operator ? "" : " (read it once, keep it safe, delete the file)") << std::endl;
@@ -168,6 +190,18 @@ std::unique_ptr<Server> Server::Start(const ServerOptions& options) {
                               "cannot listen on " + options.listen);
   }
   return server;
+}
+
+void ResetAdminToken(const storage::DatabaseOptions& database, const std::string& path) {
+  std::unique_ptr<storage::Database> db = storage::Database::Open(database);
+  std::string token = domain::NewToken();
+  WriteNewTokenFile(path, token);
+  try {
+    db->Write([&](domain::UnitOfWork& work) { domain::ResetAdmin(work, token, absl::Now()); });
+  } catch (...) {
+    std::filesystem::remove(path);
+    throw;
+  }
 }
 
 Server::~Server() { Shutdown(absl::Seconds(1)); }

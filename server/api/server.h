@@ -49,6 +49,12 @@ struct ServerOptions {
   std::string admin_token_file;
 };
 
+// The recovery path when no admin token is at hand (e.g. the file was lost): revokes every
+// active admin credential and creates one whose new token is written to `path` (mode 0600; the
+// file must not exist). For `homevisitd --reset_admin_token_file`, with the service stopped or
+// running (other replicas honour the old admin token for at most a second more).
+void ResetAdminToken(const storage::DatabaseOptions& database, const std::string& path);
+
 class Server {
  public:
   // Opens the database (migrating it), loads demo data if asked, and starts serving.

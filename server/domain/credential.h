@@ -34,6 +34,11 @@ class CredentialRepository {
   // Revokes every active credential of the technician; returns how many.
   virtual int RevokeAllOfTechnician(const std::string& technician_id, absl::Time when) = 0;
   virtual bool AnyActiveAdmin() = 0;
+  // Any credential (active or revoked) whose token hashes to `token_hash`.
+  virtual std::optional<Credential> FindByTokenHash(const std::string& token_hash) = 0;
+  // The ids of the active admin credentials, locked until the transaction ends where the
+  // database can (PostgreSQL), so two concurrent revocations cannot remove the last two admins.
+  virtual std::vector<std::string> LockActiveAdmins() = 0;
 };
 
 }  // namespace homevisit::domain

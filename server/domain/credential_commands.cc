@@ -1,5 +1,7 @@
 #include "domain/credential_commands.h"
 
+#include <set>
+
 #include "absl/strings/ascii.h"
 #include "domain/errors.h"
 #include "domain/ids.h"
@@ -55,8 +57,16 @@ IssuedCredential IssueCredential(UnitOfWork& work, const Credential& wanted, con
 }
 
 Credential RevokeCredential(UnitOfWork& work, const std::string& id, absl::Time now) {
-  if (!work.credentials().Find(id)) {
+  auto credential = work.credentials().Find(id);
+  if (!credential) {
     throw DomainError(ErrorKind::kNotFound, "CREDENTIAL_NOT_FOUND", "no such credential");
+  }
+  if (credential->role == Role::kAdmin && !credential->revoke_time) {
+    std::vector<std::string> admins = work.credentials().LockActiveAdmins();
+    if (admins.size() <= 1) {
+      throw DomainError(ErrorKind::kFailedPrecondition, "LAST_ADMIN",
+                        "the last active admin credential cannot be revoked: issue another admin credential first");
+    }
   }
   work.credentials().Revoke(id, now);  // revoking twice keeps the first time
   return *work.credentials().Find(id);
@@ -84,6 +94,11 @@ Actor AuthenticateHash(UnitOfWork& work, const std::string& token_hash) {
 
 std::string BootstrapAdmin(UnitOfWork& work, const std::string& token, absl::Time now) {
   if (work.credentials().AnyActiveAdmin()) return "";
+  if (!token.empty() && work.credentials().FindByTokenHash(HashToken(token))) {
+    throw DomainError(ErrorKind::kFailedPrecondition, "ADMIN_TOKEN_REVOKED",
+                      "the admin token file holds the token of a revoked credential: put a new token in it, or "
+                      "run homevisitd --reset_admin_token_file NEW_FILE");
+  }
   Credential admin;
   admin.id = NewId();
   admin.principal = "admin";
@@ -94,6 +109,36 @@ std::string BootstrapAdmin(UnitOfWork& work, const std::string& token, absl::Tim
   admin.create_actor = "bootstrap";
   work.credentials().Insert(admin);
   return chosen;
+}
+
+void CheckOperatorAdminToken(const std::string& token) {
+  constexpr size_t kMinChars = 22;
+  constexpr size_t kMinDistinct = 10;
+  bool printable = true;
+  std::set<char> distinct;
+  for (char c : token) {
+    if (c <= ' ' || c > '~') printable = false;
+    distinct.insert(c);
+  }
+  if (token.size() < kMinChars || !printable || distinct.size() < kMinDistinct) {
+    throw DomainError(ErrorKind::kInvalidArgument, "WEAK_ADMIN_TOKEN",
+                      "the admin token file must hold a token of at least 128 bits of entropy: 22 or more "
+                      "random printable characters (no spaces), at least 10 of them different. The admin "
+                      "may issue every credential, so a guessable token opens the whole service. Delete "
+                      "the file to have homevisitd write a new 256-bit token there");
+  }
+}
+
+void ResetAdmin(UnitOfWork& work, const std::string& token, absl::Time now) {
+  for (const std::string& id : work.credentials().LockActiveAdmins()) work.credentials().Revoke(id, now);
+  Credential admin;
+  admin.id = NewId();
+  admin.principal = "admin";
+  admin.role = Role::kAdmin;
+  admin.token_hash = HashToken(token);
+  admin.create_time = now;
+  admin.create_actor = "reset";
+  work.credentials().Insert(admin);
 }
 
 }  // namespace homevisit::domain

@@ -93,4 +93,20 @@ bool SociCredentialRepository::AnyActiveAdmin() {
   return count > 0;
 }
 
+std::optional<domain::Credential> SociCredentialRepository::FindByTokenHash(const std::string& token_hash) {
+  return FindWhere("token_hash = ", token_hash);
+}
+
+std::vector<std::string> SociCredentialRepository::LockActiveAdmins() {
+  SqlParams p;
+  std::string query = absl::StrCat("SELECT id FROM credentials WHERE role = ", p.Int(static_cast<int>(domain::Role::kAdmin)),
+                                   " AND revoke_time IS NULL ORDER BY id");
+  // SQLite has one writer at a time already; PostgreSQL takes the rows' locks (in id order, so
+  // two revokers cannot deadlock) and re-checks them after waiting.
+  if (dialect_ == Dialect::kPostgres) query += " FOR UPDATE";
+  std::vector<std::string> ids;
+  QueryRows(sql_, query, p, [&](const soci::row& r) { ids.push_back(GetText(r, "id")); });
+  return ids;
+}
+
 }  // namespace homevisit::storage

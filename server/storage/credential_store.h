@@ -2,12 +2,13 @@
 #include <soci/soci.h>
 
 #include "domain/credential.h"
+#include "storage/database.h"
 
 namespace homevisit::storage {
 
 class SociCredentialRepository final : public domain::CredentialRepository {
  public:
-  explicit SociCredentialRepository(soci::session& sql) : sql_(sql) {}
+  SociCredentialRepository(soci::session& sql, Dialect dialect) : sql_(sql), dialect_(dialect) {}
   void Insert(const domain::Credential& credential) override;
   std::optional<domain::Credential> Find(const std::string& id) override;
   std::optional<domain::Credential> FindActiveByTokenHash(const std::string& token_hash) override;
@@ -15,10 +16,13 @@ class SociCredentialRepository final : public domain::CredentialRepository {
   bool Revoke(const std::string& id, absl::Time when) override;
   int RevokeAllOfTechnician(const std::string& technician_id, absl::Time when) override;
   bool AnyActiveAdmin() override;
+  std::optional<domain::Credential> FindByTokenHash(const std::string& token_hash) override;
+  std::vector<std::string> LockActiveAdmins() override;
 
  private:
   std::optional<domain::Credential> FindWhere(const std::string& condition, const std::string& value);
   soci::session& sql_;
+  Dialect dialect_;
 };
 
 }  // namespace homevisit::storage

@@ -107,7 +107,7 @@ class SociUnitOfWork final : public domain::UnitOfWork {
  public:
   SociUnitOfWork(soci::session& sql, Dialect dialect)
       : orders_(sql), events_(sql, dialect), technicians_(sql), markers_(sql), scheduling_(sql), visits_(sql),
-        credentials_(sql) {}
+        credentials_(sql, dialect) {}
   domain::OrderRepository& orders() override { return orders_; }
   domain::EventRepository& events() override { return events_; }
   domain::TechnicianRepository& technicians() override { return technicians_; }
