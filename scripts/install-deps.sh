@@ -25,7 +25,7 @@ log() { echo "install-deps: $*" >&2; }
 APT_PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libsoci-dev libboost-dev libpq-dev libsqlite3-dev libgtest-dev libgmock-dev nlohmann-json3-dev libssl-dev
+  libsoci-dev libboost-dev libpq-dev libsqlite3-dev libgtest-dev libgmock-dev nlohmann-json3-dev libssl-dev libpng-dev
   postgresql postgresql-contrib openssl
   clang libclang-rt-14-dev sqlite3   # scripts/fuzz.sh (libFuzzer, sanitizers); the crash test's integrity_check
 )

@@ -6,11 +6,20 @@
 #include "api/visit_convert.h"
 #include "domain/errors.h"
 #include "domain/technician_commands.h"
+#include "domain/text_rules.h"
 
 namespace homevisit::api {
 
-absl::Time FromProto(const google::protobuf::Timestamp& ts, bool present) {
+absl::Time FromProto(const google::protobuf::Timestamp& ts, bool present, const std::string& field) {
   if (!present) return absl::InfinitePast();
+  // google/protobuf/timestamp.proto: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999999Z.
+  constexpr int64_t kMinSeconds = -62135596800;
+  constexpr int64_t kMaxSeconds = 253402300799;
+  if (ts.nanos() < 0 || ts.nanos() > 999999999 || ts.seconds() < kMinSeconds || ts.seconds() > kMaxSeconds) {
+    domain::Violations v;
+    v.Add(field, "must be a valid timestamp: nanos 0..999999999, a year from 1 to 9999");
+    v.ThrowIfAny();
+  }
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }
 
@@ -43,8 +52,10 @@ domain::OrderIntake IntakeFromProto(const v1::ServiceOrder& o) {
   auto micros = [](absl::Time t) {
     return t == absl::InfinitePast() ? t : absl::FromUnixMicros(absl::ToUnixMicros(t));
   };
-  in.requested_window.start = micros(FromProto(o.requested_window().start_time(), o.requested_window().has_start_time()));
-  in.requested_window.end = micros(FromProto(o.requested_window().end_time(), o.requested_window().has_end_time()));
+  in.requested_window.start = micros(FromProto(o.requested_window().start_time(), o.requested_window().has_start_time(),
+                                               "service_order.requested_window.start_time"));
+  in.requested_window.end = micros(FromProto(o.requested_window().end_time(), o.requested_window().has_end_time(),
+                                             "service_order.requested_window.end_time"));
   in.receiver_name = o.receiver().name();
   in.receiver_phone = o.receiver().phone();
   in.problem_description = o.problem_description();
@@ -129,8 +140,8 @@ int MinuteFromProto(const google::type::TimeOfDay& t, bool present) {
 }
 
 // Stored at microsecond precision, so retries and read-backs compare at that precision too.
-absl::Time MicrosFromProto(const google::protobuf::Timestamp& ts, bool present) {
-  absl::Time t = FromProto(ts, present);
+absl::Time MicrosFromProto(const google::protobuf::Timestamp& ts, bool present, const std::string& field) {
+  absl::Time t = FromProto(ts, present, field);
   return t == absl::InfinitePast() ? t : absl::FromUnixMicros(absl::ToUnixMicros(t));
 }
 
@@ -148,9 +159,11 @@ domain::Technician TechnicianFromProto(const v1::Technician& p) {
     t.working_hours.push_back({WeekdayFromProto(w.day_of_week()), MinuteFromProto(w.start_time(), w.has_start_time()),
                                MinuteFromProto(w.end_time(), w.has_end_time())});
   }
-  for (const auto& off : p.time_off()) {
-    t.time_off.push_back({MicrosFromProto(off.start_time(), off.has_start_time()),
-                          MicrosFromProto(off.end_time(), off.has_end_time()), off.reason()});
+  for (int i = 0; i < p.time_off_size(); ++i) {
+    const auto& off = p.time_off(i);
+    std::string field = absl::StrCat("technician.time_off[", i, "]");
+    t.time_off.push_back({MicrosFromProto(off.start_time(), off.has_start_time(), field + ".start_time"),
+                          MicrosFromProto(off.end_time(), off.has_end_time(), field + ".end_time"), off.reason()});
   }
   return t;
 }

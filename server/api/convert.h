@@ -13,7 +13,14 @@
 namespace homevisit::api {
 
 // An unset Timestamp becomes InfinitePast so the domain can tell "missing" from "epoch".
-absl::Time FromProto(const google::protobuf::Timestamp& ts, bool present);
+// A request's Timestamp, or InfinitePast when absent. INVALID_ARGUMENT naming `field` when it is
+// not a valid google.protobuf.Timestamp (nanos outside 0..999,999,999, or a year outside
+// 1..9999): the one check every timestamp of every request passes through.
+absl::Time FromProto(const google::protobuf::Timestamp& ts, bool present, const std::string& field);
+// The same for a Timestamp this service made (a response read back by a test or a tool).
+inline absl::Time FromProto(const google::protobuf::Timestamp& ts, bool present) {
+  return FromProto(ts, present, "timestamp");
+}
 void ToProto(absl::Time time, google::protobuf::Timestamp* out);
 
 domain::OrderIntake IntakeFromProto(const v1::ServiceOrder& order);

@@ -24,7 +24,8 @@ absl::Time Micros(absl::Time t) {
 domain::SlotChoice ChoiceFromProto(const v1::SlotOption& option, const std::string& field) {
   domain::SlotChoice choice;
   choice.technician_id = IdFromName(option.technician(), "technicians", field + ".technician");
-  choice.start = Micros(FromProto(option.window().start_time(), option.window().has_start_time()));
+  choice.start =
+      Micros(FromProto(option.window().start_time(), option.window().has_start_time(), field + ".window.start_time"));
   return choice;
 }
 
@@ -113,7 +114,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::CheckAvailability(grpc::Callbac
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     std::optional<absl::Time> start;
     if (request->has_window()) {
-      start = Micros(FromProto(request->window().start_time(), request->window().has_start_time()));
+      start = Micros(FromProto(request->window().start_time(), request->window().has_start_time(), "window.start_time"));
     }
     domain::Availability a = db_.Read([&](domain::UnitOfWork& work) {
       return domain::CheckOrderAvailability(work, id, start, settings_, absl::Now());

@@ -23,8 +23,10 @@ domain::OrderFilter FilterFromRequest(const v1::ListServiceOrdersRequest& r) {
   f.states = DistinctEnumFilter<domain::OrderState>(r.states(), "states",
                                                    static_cast<int>(domain::OrderState::kCancelled),
                                                    "ServiceOrder.State");
-  if (r.has_window_start_after()) f.schedule_start_after = FromProto(r.window_start_after(), true);
-  if (r.has_window_start_before()) f.schedule_start_before = FromProto(r.window_start_before(), true);
+  if (r.has_window_start_after()) f.schedule_start_after = FromProto(r.window_start_after(), true, "window_start_after");
+  if (r.has_window_start_before()) {
+    f.schedule_start_before = FromProto(r.window_start_before(), true, "window_start_before");
+  }
   v.ThrowIfAny();
   if (!r.technician().empty()) f.technician_id = IdFromName(r.technician(), "technicians", "technician");
   return f;

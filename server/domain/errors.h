@@ -46,12 +46,22 @@ class DomainError : public std::runtime_error {
 };
 
 // Throws INVALID_ARGUMENT when `violations` is not empty.
+// At most this many violations travel back (a request with hundreds of bad elements would
+// otherwise overflow the client's trailer limit and arrive as RESOURCE_EXHAUSTED instead).
+inline constexpr size_t kMaxReportedViolations = 20;
+
 inline void ThrowIfInvalid(std::vector<FieldViolation> violations) {
   if (violations.empty()) return;
+  const size_t total = violations.size();
+  if (total > kMaxReportedViolations) violations.resize(kMaxReportedViolations);
   std::string message = "invalid request: ";
   for (size_t i = 0; i < violations.size(); ++i) {
     if (i > 0) message += ", ";
     message += violations[i].field;
+  }
+  if (total > violations.size()) {
+    message += " and " + std::to_string(total - violations.size()) + " more (" + std::to_string(total) +
+               " invalid fields; the first " + std::to_string(violations.size()) + " are listed)";
   }
   throw DomainError(ErrorKind::kInvalidArgument, "INVALID_FIELDS", message, std::move(violations));
 }

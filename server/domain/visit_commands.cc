@@ -7,6 +7,7 @@
 #include "domain/errors.h"
 #include "domain/order_commands.h"
 #include "domain/order_validation.h"
+#include "domain/png_image.h"
 #include "domain/technician_validation.h"
 
 namespace homevisit::domain {
@@ -103,14 +104,6 @@ Punctuality PunctualityOf(absl::Time arrival, const TimeWindow& window) {
   if (arrival < window.start) return Punctuality::kEarly;
   if (arrival <= window.end) return Punctuality::kOnTime;
   return Punctuality::kLate;
-}
-
-bool LooksLikePng(absl::string_view bytes) {
-  static constexpr char kSignature[] = "\x89PNG\r\n\x1a\n";
-  static constexpr char kIhdr[] = "\0\0\0\x0dIHDR";  // length 13, then the chunk type
-  // signature (8) + IHDR length and type (8) + IHDR data (13) + CRC (4)
-  return bytes.size() >= 33 && bytes.substr(0, 8) == absl::string_view(kSignature, 8) &&
-         bytes.substr(8, 8) == absl::string_view(kIhdr, 8);
 }
 
 std::vector<std::string> FailedServiceItems(const std::vector<ChecklistAnswer>& answers) {
@@ -415,8 +408,8 @@ ServiceOrder CaptureSignature(UnitOfWork& work, const std::string& id, const Sig
       v.Add("image_png", "is required unless the signature is refused");
     } else if (signature.image_png.size() > policy.max_signature_bytes) {
       v.Add("image_png", absl::StrCat("must be at most ", policy.max_signature_bytes, " bytes"));
-    } else if (!LooksLikePng(signature.image_png)) {
-      v.Add("image_png", "must be a PNG image (PNG signature followed by an IHDR chunk)");
+    } else if (std::string problem = PngProblem(signature.image_png); !problem.empty()) {
+      v.Add("image_png", problem);
     }
     recorded.refusal_reason.clear();
   }

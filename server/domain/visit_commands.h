@@ -86,8 +86,6 @@ Punctuality PunctualityOf(absl::Time arrival, const TimeWindow& window);
 std::vector<ChecklistAnswer> CheckChecklist(const std::vector<ChecklistAnswer>& answers,
                                             const std::vector<ChecklistItem>& checklist, bool complete,
                                             Violations& violations);
-// The 8-byte PNG signature followed by an IHDR chunk.
-bool LooksLikePng(absl::string_view bytes);
 // Failed service/modem items of a checklist.
 std::vector<std::string> FailedServiceItems(const std::vector<ChecklistAnswer>& answers);
 

@@ -4,6 +4,7 @@
 
 #include "absl/time/clock.h"
 #include "domain/errors.h"
+#include "domain/png_image.h"
 #include "domain/visit_commands.h"
 #include "domain/visit_scripts.h"
 
@@ -94,24 +95,25 @@ TEST(ChecklistTest, FailedServiceItemsIgnoreOtherFailures) {
   EXPECT_THAT(FailedServiceItems(answers), ElementsAre("modem_signal_levels"));
 }
 
-std::string Png() {
-  std::string png("\x89PNG\r\n\x1a\n", 8);
-  png += std::string("\0\0\0\x0dIHDR", 8);
-  png += std::string(13, '\1');
-  png += std::string(4, '\0');
-  return png;
-}
-
-TEST(SignatureTest, RecognizesPngSignatureAndIhdr) {
-  EXPECT_TRUE(LooksLikePng(Png()));
-  EXPECT_FALSE(LooksLikePng(Png().substr(0, 20)));
-  std::string no_ihdr = Png();
-  no_ihdr[12] = 'X';
-  EXPECT_FALSE(LooksLikePng(no_ihdr));
-  std::string jpeg = Png();
+TEST(SignatureTest, OnlyAWholeDecodablePngWithinBoundsIsAccepted) {
+  std::string png = MakeGrayPng(300, 100);
+  ASSERT_FALSE(png.empty());
+  EXPECT_EQ(PngProblem(png), "");
+  EXPECT_NE(PngProblem(png.substr(0, 33)), "") << "header only";
+  EXPECT_NE(PngProblem(png.substr(0, png.size() - 20)), "") << "truncated";
+  std::string garbage = png.substr(0, 33) + std::string(500, 'x');
+  EXPECT_NE(PngProblem(garbage), "") << "a PNG header followed by garbage";
+  std::string bad_crc = png;
+  bad_crc[png.size() / 2] ^= 0x5a;  // inside the image data: the CRC (or zlib) no longer matches
+  EXPECT_NE(PngProblem(bad_crc), "");
+  std::string jpeg = png;
   jpeg[1] = 'J';
-  EXPECT_FALSE(LooksLikePng(jpeg));
-  EXPECT_FALSE(LooksLikePng(""));
+  EXPECT_EQ(PngProblem(jpeg), "must be a PNG image");
+  EXPECT_EQ(PngProblem(""), "must be a PNG image");
+  // Small files that declare big images are refused before any decoding.
+  EXPECT_THAT(PngProblem(MakeGrayPng(3000, 10)), ::testing::HasSubstr("at most 2048 x 2048"));
+  EXPECT_THAT(PngProblem(MakeGrayPng(1500, 1500)), ::testing::HasSubstr("pixels in all"));
+  EXPECT_EQ(PngProblem(MakeGrayPng(1, 1)), "");
 }
 
 ServiceOrder BookedOrder() {

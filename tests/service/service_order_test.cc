@@ -59,6 +59,26 @@ class ServiceOrderTest : public ServiceTest {
   }
 };
 
+TEST_F(ServiceOrderTest, TimestampsOutsideTheirRangeAreRefusedNamingTheField) {
+  v1::ServiceOrder order = ValidOrder();
+  order.mutable_requested_window()->mutable_start_time()->set_nanos(1500000000);
+  v1::ServiceOrder out;
+  grpc::Status status = Create(order, "bad-nanos-" + UniqueSuffix(), &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ::testing::ElementsAre("service_order.requested_window.start_time"));
+  order = ValidOrder();
+  order.mutable_requested_window()->mutable_end_time()->set_nanos(-1);
+  EXPECT_THAT(ViolatedFields(Create(order, "bad-nanos2-" + UniqueSuffix(), &out)),
+              ::testing::ElementsAre("service_order.requested_window.end_time"));
+  grpc::ClientContext context;
+  v1::ListServiceOrdersRequest list;
+  list.mutable_window_start_after()->set_seconds(400000000000LL);  // past year 9999
+  v1::ListServiceOrdersResponse page;
+  EXPECT_THAT(ViolatedFields(orders_->ListServiceOrders(&context, list, &page)),
+              ::testing::ElementsAre("window_start_after"));
+  EXPECT_TRUE(ListAll({}).empty()) << "nothing stored";
+}
+
 TEST_F(ServiceOrderTest, CreateStoresEveryIntakeFieldAndAppendsAnEvent) {
   v1::ServiceOrder input = ValidOrder();
   input.set_charge(v1::ServiceOrder::CHARGE_CHARGED);

@@ -115,6 +115,17 @@ class TechnicianTest : public ServiceTest {
   std::unique_ptr<v1::TechnicianService::Stub> technicians_;
 };
 
+TEST_F(TechnicianTest, HundredsOfBadElementsReturnTheFirstTwentyViolationsAndACount) {
+  v1::Technician t = ValidTechnician();
+  for (int i = 0; i < 400; ++i) t.add_postal_codes("x");  // 400 bad postal codes
+  v1::Technician out;
+  grpc::Status status = CreateTechnician(t, "", &out);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_EQ(ViolatedFields(status).size(), 20u);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("more ("));
+  EXPECT_LT(status.error_message().size() + status.error_details().size(), 8u * 1024u) << "the trailer stays small";
+}
+
 TEST_F(TechnicianTest, CreateStoresEveryFieldAndGetReadsItBackExactly) {
   v1::Technician input = ValidTechnician();
   input.set_official_id_type(v1::OFFICIAL_ID_TYPE_PASSPORT);

@@ -12,6 +12,7 @@
 #include "api/convert.h"
 #include "domain/errors.h"
 #include "domain/order_commands.h"
+#include "domain/png_image.h"
 #include "homevisit/v1/technician.grpc.pb.h"
 #include "homevisit/v1/visit_report.grpc.pb.h"
 #include "homevisit/v1/visit_service.grpc.pb.h"
@@ -26,15 +27,8 @@ using ::testing::StartsWith;
 
 using Type = v1::Event;
 
-std::string Png(size_t padding = 0) {
-  std::string png("\x89PNG\r\n\x1a\n", 8);
-  png += std::string("\0\0\0\x0dIHDR", 8);
-  png += std::string(13, '\1');
-  png += std::string(4, '\0');
-  png += std::string(padding, '\0');
-  png += std::string("\0\0\0\0IEND\xae\x42\x60\x82", 12);
-  return png;
-}
+// A real signature image (libpng decodes it), plus `padding` bytes to test the size cap.
+std::string Png(size_t padding = 0) { return domain::MakeGrayPng(320, 120) + std::string(padding, '\0'); }
 
 class VisitTest : public ServiceTest {
  protected:
@@ -587,6 +581,9 @@ TEST_F(VisitTest, SignatureMustBeASizeLimitedPng) {
   bytes.replace(12, 4, "IDAT");
   no_ihdr.set_image_png(bytes);
   EXPECT_THAT(ViolatedFields(Sign(name, no_ihdr, &out)), ElementsAre("signature.image_png"));
+  v1::Signature header_then_garbage = Signed();  // what a sniffing check used to accept
+  header_then_garbage.set_image_png(Png().substr(0, 33) + std::string(2000, 'x'));
+  EXPECT_THAT(ViolatedFields(Sign(name, header_then_garbage, &out)), ElementsAre("signature.image_png"));
   v1::Signature too_big = Signed();
   too_big.set_image_png(Png(256 * 1024));
   grpc::Status big = Sign(name, too_big, &out);
