@@ -23,6 +23,24 @@ absl::Time FromProto(const google::protobuf::Timestamp& ts, bool present, const 
   return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
 }
 
+domain::OrderView ViewFromProto(int view, domain::OrderView unspecified) {
+  switch (view) {
+    case v1::SERVICE_ORDER_VIEW_UNSPECIFIED: return unspecified;
+    case v1::SERVICE_ORDER_VIEW_BASIC: return domain::OrderView::kBasic;
+    case v1::SERVICE_ORDER_VIEW_FULL: return domain::OrderView::kFull;
+    default: {
+      domain::Violations v;
+      v.Add("view", "must be SERVICE_ORDER_VIEW_BASIC or SERVICE_ORDER_VIEW_FULL");
+      v.ThrowIfAny();
+      return unspecified;
+    }
+  }
+}
+
+void ApplyView(domain::OrderView view, domain::ServiceOrder& order) {
+  if (view == domain::OrderView::kBasic && order.visit.signature) order.visit.signature->image_png.clear();
+}
+
 void ToProto(absl::Time time, google::protobuf::Timestamp* out) {
   int64_t micros = absl::ToUnixMicros(time);
   int64_t seconds = micros / 1000000;

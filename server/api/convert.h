@@ -17,6 +17,12 @@ namespace homevisit::api {
 // not a valid google.protobuf.Timestamp (nanos outside 0..999,999,999, or a year outside
 // 1..9999): the one check every timestamp of every request passes through.
 absl::Time FromProto(const google::protobuf::Timestamp& ts, bool present, const std::string& field);
+// A request's ServiceOrderView as the domain's, `unspecified` standing for the method's default;
+// INVALID_ARGUMENT naming `view` for a value outside the enum.
+domain::OrderView ViewFromProto(int view, domain::OrderView unspecified);
+// Empties the signature image of `order` when `view` is kBasic (a single order read in full).
+void ApplyView(domain::OrderView view, domain::ServiceOrder& order);
+
 // The same for a Timestamp this service made (a response read back by a test or a tool).
 inline absl::Time FromProto(const google::protobuf::Timestamp& ts, bool present) {
   return FromProto(ts, present, "timestamp");

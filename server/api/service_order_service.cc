@@ -4,6 +4,7 @@
 #include "absl/time/clock.h"
 #include "api/convert.h"
 #include "api/enum_filter.h"
+#include "api/page_budget.h"
 #include "api/page_token.h"
 #include "api/principal.h"
 #include "api/unary.h"
@@ -52,9 +53,12 @@ grpc::ServerUnaryReactor* ServiceOrderServiceImpl::GetServiceOrder(grpc::Callbac
                                                                    v1::ServiceOrder* response) {
   return ServeShortRead(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->name(), "serviceOrders", "name");
+    domain::OrderView view = ViewFromProto(request->view(), domain::OrderView::kFull);
     domain::Actor actor = CurrentActor(context);
     // The order's row and its checklist change together: no transaction needed to read them.
-    ToProto(db_.Lookup([&](domain::UnitOfWork& work) { return domain::GetOrder(work, id, actor); }), response);
+    domain::ServiceOrder order = db_.Lookup([&](domain::UnitOfWork& work) { return domain::GetOrder(work, id, actor); });
+    ApplyView(view, order);
+    ToProto(order, response);
   });
 }
 
@@ -63,6 +67,7 @@ grpc::ServerUnaryReactor* ServiceOrderServiceImpl::ListServiceOrders(grpc::Callb
                                                                      v1::ListServiceOrdersResponse* response) {
   return ServeShortRead(context, pool_, __func__, [=, this] {
     domain::OrderFilter filter = FilterFromRequest(*request);
+    domain::OrderView view = ViewFromProto(request->view(), domain::OrderView::kBasic);
     domain::Actor actor = CurrentActor(context);
     if (actor.role == domain::Role::kTechnician) {
       // A technician's list shows only their own orders, whatever technician the request names.
@@ -83,12 +88,16 @@ grpc::ServerUnaryReactor* ServiceOrderServiceImpl::ListServiceOrders(grpc::Callb
     }
     // One extra row tells whether another page exists without a COUNT query.
     // One page is one SELECT (plus one for the checklists of diagnosed orders): no transaction.
-    auto orders = db_.Lookup([&](domain::UnitOfWork& work) { return work.orders().List(filter, after, page_size + 1); });
+    auto orders = db_.Lookup(
+        [&](domain::UnitOfWork& work) { return work.orders().List(filter, after, page_size + 1, view); });
     bool more = static_cast<int>(orders.size()) > page_size;
     if (more) orders.pop_back();
-    for (const auto& order : orders) ToProto(order, response->add_service_orders());
+    size_t added = FillPage<v1::ServiceOrder>(
+        orders, [&] { return response->add_service_orders(); },
+        [](const domain::ServiceOrder& order, v1::ServiceOrder* out) { ToProto(order, out); });
+    if (added < orders.size()) more = true;  // the page reached its byte budget
     if (more) {
-      const auto& last = orders.back();
+      const auto& last = orders[added - 1];
       response->set_next_page_token(
           EncodePageToken(fingerprint, {std::to_string(absl::ToUnixMicros(last.create_time)), last.id}));
     }

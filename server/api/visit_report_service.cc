@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "api/convert.h"
+#include "api/page_budget.h"
 #include "api/page_token.h"
 #include "api/unary.h"
 #include "domain/text_rules.h"
@@ -31,8 +32,11 @@ grpc::ServerUnaryReactor* VisitReportServiceImpl::GetVisitReport(grpc::CallbackS
     absl::string_view order_name = request->name();
     if (!absl::ConsumeSuffix(&order_name, kReportSuffix)) order_name = "";  // refused below, naming `name`
     std::string id = IdFromName(std::string(order_name), "serviceOrders", "name");
+    domain::OrderView view = ViewFromProto(request->view(), domain::OrderView::kFull);
     domain::Actor actor = CurrentActor(context);
-    ToReport(db_.Read([&](domain::UnitOfWork& work) { return domain::GetReport(work, id, actor); }), response);
+    domain::ServiceOrder order = db_.Read([&](domain::UnitOfWork& work) { return domain::GetReport(work, id, actor); });
+    ApplyView(view, order);
+    ToReport(order, response);
   });
 }
 
@@ -44,7 +48,8 @@ grpc::ServerUnaryReactor* VisitReportServiceImpl::ListVisitReports(grpc::Callbac
     v.RequireText("file_number", request->file_number(), 64);
     v.ThrowIfAny();
     int page_size = PageSize(request->page_size(), kDefaultPageSize, kMaxPageSize);
-    std::string fingerprint = Fingerprint(request->file_number());
+    domain::OrderView view = ViewFromProto(request->view(), domain::OrderView::kBasic);
+    std::string fingerprint = Fingerprint(absl::StrCat(request->file_number(), "|", request->view()));
     std::optional<domain::ReportPosition> after;
     if (!request->page_token().empty()) {
       auto fields = DecodePageToken(request->page_token(), fingerprint, 2);
@@ -55,13 +60,15 @@ grpc::ServerUnaryReactor* VisitReportServiceImpl::ListVisitReports(grpc::Callbac
     domain::Actor actor = CurrentActor(context);  // a technician lists only their own visits
     // One extra row tells whether another page exists without a COUNT query.
     auto orders = db_.Read([&](domain::UnitOfWork& work) {
-      return work.visits().ListReports(request->file_number(), actor.technician_id, after, page_size + 1);
+      return work.visits().ListReports(request->file_number(), actor.technician_id, after, page_size + 1, view);
     });
     bool more = static_cast<int>(orders.size()) > page_size;
     if (more) orders.pop_back();
-    for (const auto& order : orders) ToReport(order, response->add_visit_reports());
+    size_t added = FillPage<v1::VisitReport>(
+        orders, [&] { return response->add_visit_reports(); }, ToReport);
+    if (added < orders.size()) more = true;  // the page reached its byte budget
     if (more) {
-      const auto& last = orders.back();
+      const auto& last = orders[added - 1];
       response->set_next_page_token(EncodePageToken(
           fingerprint, {std::to_string(absl::ToUnixMicros(last.visit.completion->complete_time)), last.id}));
     }

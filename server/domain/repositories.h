@@ -38,7 +38,7 @@ class OrderRepository {
   virtual std::optional<ServiceOrder> Find(const std::string& id) = 0;
   // Newest first, strictly after `after` when given.
   virtual std::vector<ServiceOrder> List(const OrderFilter& filter, const std::optional<OrderPosition>& after,
-                                         int limit) = 0;
+                                         int limit, OrderView view = OrderView::kBasic) = 0;
   // Writes `order` (whose version is already bumped) if the stored version is still
   // `expected_version`; throws ABORTED otherwise.
   virtual void Update(const ServiceOrder& order, int expected_version) = 0;

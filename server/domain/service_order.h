@@ -22,6 +22,10 @@ enum class OrderState {
   kCancelled = 9,
 };
 const char* StateName(OrderState state);
+
+// How much of each order a read returns (AIP-157): kBasic leaves out the signature image (up to
+// 256 KiB per order), so that a page of orders stays small; kFull has everything.
+enum class OrderView { kFull, kBasic };
 bool IsValidState(int value);
 
 // Whether the visit is charged [G4]; numbering matches the proto.

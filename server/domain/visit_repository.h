@@ -34,7 +34,8 @@ class VisitRepository {
   // Completed orders of one file, newest report first, strictly after `after` when given.
   // `technician_id`, when not empty, keeps only that technician's visits.
   virtual std::vector<ServiceOrder> ListReports(const std::string& file_number, const std::string& technician_id,
-                                                const std::optional<ReportPosition>& after, int limit) = 0;
+                                                const std::optional<ReportPosition>& after, int limit,
+                                                OrderView view = OrderView::kBasic) = 0;
 };
 
 }  // namespace homevisit::domain

@@ -22,6 +22,7 @@ void LoadChecklists(soci::session& sql, std::vector<domain::ServiceOrder>& order
 
 // Orders selected with the usual columns and `tail` ("WHERE ... ORDER BY ... LIMIT ..."), with
 // their visits and checklists.
-std::vector<domain::ServiceOrder> SelectOrders(soci::session& sql, const std::string& tail, SqlParams& params);
+std::vector<domain::ServiceOrder> SelectOrders(soci::session& sql, const std::string& tail, SqlParams& params,
+                                               domain::OrderView view = domain::OrderView::kFull);
 
 }  // namespace homevisit::storage

@@ -1,5 +1,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "domain/errors.h"
 #include "storage/order_rows.h"
 #include "storage/sql.h"
@@ -11,15 +12,25 @@ using domain::ServiceOrder;
 
 namespace {
 
-const std::string& SelectOrderSql() {
-  static const std::string sql = absl::StrCat(
+std::string SelectOrderSql(domain::OrderView view) {
+  std::string sql = absl::StrCat(
       "SELECT o.id, o.file_number, o.given_name, o.family_name, o.email, o.street, o.exterior_number, "
       "o.interior_number, o.colonia, o.delegacion, o.postal_code, o.address_references, o.requested_start, "
       "o.requested_end, o.receiver_name, o.receiver_phone, o.problem_description, o.charge, o.state, "
       "o.technician_id, t.display_name AS technician_name, o.window_start, o.window_end, o.book_time, "
       "o.cancel_reason, o.cancel_time, o.cancel_actor, o.create_time, o.update_time, o.version, ",
       kVisitColumns, "FROM service_orders o LEFT JOIN technicians t ON t.id = o.technician_id", kVisitJoin);
+  // The basic view never reads the image out of the database, not only out of the response.
+  if (view == domain::OrderView::kBasic) {
+    sql = absl::StrReplaceAll(sql, {{"v.signature_png_base64", "'' AS signature_png_base64"}});
+  }
   return sql;
+}
+
+const std::string& SelectOrderSqlOf(domain::OrderView view) {
+  static const std::string full = SelectOrderSql(domain::OrderView::kFull);
+  static const std::string basic = SelectOrderSql(domain::OrderView::kBasic);
+  return view == domain::OrderView::kBasic ? basic : full;
 }
 
 ServiceOrder OrderFromRow(const soci::row& r) {
@@ -88,9 +99,10 @@ std::vector<std::pair<std::string, std::string>> MutableColumns(const ServiceOrd
 
 }  // namespace
 
-std::vector<ServiceOrder> SelectOrders(soci::session& sql, const std::string& tail, SqlParams& params) {
+std::vector<ServiceOrder> SelectOrders(soci::session& sql, const std::string& tail, SqlParams& params,
+                                       domain::OrderView view) {
   std::vector<ServiceOrder> orders;
-  QueryRows(sql, absl::StrCat(SelectOrderSql(), " ", tail), params,
+  QueryRows(sql, absl::StrCat(SelectOrderSqlOf(view), " ", tail), params,
             [&](const soci::row& r) { orders.push_back(OrderFromRow(r)); });
   LoadChecklists(sql, orders);  // one more query per call, not per row
   return orders;
@@ -144,7 +156,8 @@ std::optional<ServiceOrder> SociOrderRepository::FindByRequestId(const std::stri
 std::optional<ServiceOrder> SociOrderRepository::Find(const std::string& id) { return FindWhere("id", id); }
 
 std::vector<ServiceOrder> SociOrderRepository::List(const domain::OrderFilter& f,
-                                                    const std::optional<domain::OrderPosition>& after, int limit) {
+                                                    const std::optional<domain::OrderPosition>& after, int limit,
+                                                    domain::OrderView view) {
   SqlParams p;
   std::vector<std::string> where;
   if (!f.file_number.empty()) where.push_back(absl::StrCat("o.file_number = ", p.Text(f.file_number)));
@@ -165,7 +178,7 @@ std::vector<ServiceOrder> SociOrderRepository::List(const domain::OrderFilter& f
   std::string tail;
   if (!where.empty()) absl::StrAppend(&tail, "WHERE ", absl::StrJoin(where, " AND "), " ");
   absl::StrAppend(&tail, "ORDER BY o.create_time DESC, o.id DESC LIMIT ", p.Int(limit));
-  return SelectOrders(sql_, tail, p);
+  return SelectOrders(sql_, tail, p, view);
 }
 
 void SociOrderRepository::Update(const ServiceOrder& o, int expected_version) {

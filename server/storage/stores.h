@@ -16,7 +16,8 @@ class SociOrderRepository final : public domain::OrderRepository {
   std::optional<domain::ServiceOrder> FindByRequestId(const std::string& request_id) override;
   std::optional<domain::ServiceOrder> Find(const std::string& id) override;
   std::vector<domain::ServiceOrder> List(const domain::OrderFilter& filter,
-                                         const std::optional<domain::OrderPosition>& after, int limit) override;
+                                         const std::optional<domain::OrderPosition>& after, int limit,
+                                         domain::OrderView view) override;
   void Update(const domain::ServiceOrder& order, int expected_version) override;
 
  private:
@@ -96,8 +97,8 @@ class SociVisitRepository final : public domain::VisitRepository {
   std::vector<std::string> LateCandidates(absl::Time window_start_before, int limit) override;
   bool MarkLate(const std::string& order_id, absl::Time now) override;
   std::vector<domain::ServiceOrder> ListReports(const std::string& file_number, const std::string& technician_id,
-                                                const std::optional<domain::ReportPosition>& after,
-                                                int limit) override;
+                                                const std::optional<domain::ReportPosition>& after, int limit,
+                                                domain::OrderView view) override;
 
  private:
   soci::session& sql_;

@@ -227,7 +227,7 @@ bool SociVisitRepository::MarkLate(const std::string& order_id, absl::Time now) 
 std::vector<domain::ServiceOrder> SociVisitRepository::ListReports(const std::string& file_number,
                                                                    const std::string& technician_id,
                                                                    const std::optional<domain::ReportPosition>& after,
-                                                                   int limit) {
+                                                                   int limit, domain::OrderView view) {
   SqlParams p;
   std::string tail = absl::StrCat("WHERE o.file_number = ", p.Text(file_number),
                                   " AND o.state = ", p.Int(static_cast<int>(domain::OrderState::kCompleted)),
@@ -238,7 +238,7 @@ std::vector<domain::ServiceOrder> SociVisitRepository::ListReports(const std::st
                     p.Time(after->file_time), " AND o.id < ", p.Text(after->id), "))");
   }
   absl::StrAppend(&tail, " ORDER BY v.complete_time DESC, o.id DESC LIMIT ", p.Int(limit));
-  return SelectOrders(sql_, tail, p);
+  return SelectOrders(sql_, tail, p, view);
 }
 
 }  // namespace homevisit::storage

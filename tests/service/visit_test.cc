@@ -814,5 +814,105 @@ TEST_F(VisitTest, DeactivatingATechnicianRevokesTheirAccessButNeverMidVisit) {
   EXPECT_THROW(IssueToken(db_->url(), domain::Role::kTechnician, "tech-rosa"), domain::DomainError);
 }
 
+// Lists leave signature images out unless asked (AIP-157) and end a page early rather than pass
+// the message limit: 17 signed visits with 256 KiB images used to break a default page.
+TEST_F(VisitTest, ListsOfSignedVisitsStayWithinTheMessageLimitInEveryView) {
+  v1::ServiceOrder intake = ValidOrder();
+  intake.set_file_number("EXP-SIGNED");
+  const std::string image = Png(256 * 1024 - Png().size());
+  std::vector<std::string> names;
+  for (int i = 0; i < 17; ++i) {
+    names.push_back(Booked(intake));
+    std::string id = names.back().substr(names.back().find('/') + 1);
+    server_->database().Write([&](domain::UnitOfWork& work) {
+      domain::ServiceOrder order = domain::GetOrder(work, id, domain::SystemActor());
+      order.visit.signature = domain::Signature{"Ana López", image, absl::Now(), false, ""};
+      order.visit.completion = domain::Completion{absl::Now(), "Trabajos concluidos"};
+      work.visits().Save(id, order.visit);
+      int expected = order.version;
+      order.state = domain::OrderState::kCompleted;
+      ++order.version;
+      work.orders().Update(order, expected);
+    });
+  }
+  auto list = [&](v1::ServiceOrderView view, int page_size) {
+    std::vector<v1::ServiceOrder> all;
+    int pages = 0;
+    v1::ListServiceOrdersRequest request;
+    request.set_file_number("EXP-SIGNED");
+    request.set_view(view);
+    request.set_page_size(page_size);
+    do {
+      grpc::ClientContext context;
+      v1::ListServiceOrdersResponse page;
+      grpc::Status status = orders_->ListServiceOrders(&context, request, &page);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      if (!status.ok()) break;
+      ++pages;
+      for (const auto& o : page.service_orders()) all.push_back(o);
+      request.set_page_token(page.next_page_token());
+    } while (!request.page_token().empty());
+    return std::make_pair(all, pages);
+  };
+  auto [basic, basic_pages] = list(v1::SERVICE_ORDER_VIEW_UNSPECIFIED, 0);
+  ASSERT_EQ(basic.size(), 17u);
+  EXPECT_EQ(basic_pages, 1);
+  for (const auto& o : basic) {
+    EXPECT_TRUE(o.visit().signature().image_png().empty());
+    EXPECT_EQ(o.visit().signature().signer_name(), "Ana López");
+  }
+  auto [full, full_pages] = list(v1::SERVICE_ORDER_VIEW_FULL, 500);
+  ASSERT_EQ(full.size(), 17u) << "every order, across pages";
+  EXPECT_GT(full_pages, 1) << "17 x 256 KiB cannot fit one page";
+  for (const auto& o : full) EXPECT_EQ(o.visit().signature().image_png(), image);
+
+  // One order: FULL by default, BASIC on request.
+  {
+    grpc::ClientContext context;
+    v1::GetServiceOrderRequest request;
+    request.set_name(names[0]);
+    v1::ServiceOrder out;
+    ASSERT_TRUE(orders_->GetServiceOrder(&context, request, &out).ok());
+    EXPECT_EQ(out.visit().signature().image_png(), image);
+  }
+  {
+    grpc::ClientContext context;
+    v1::GetServiceOrderRequest request;
+    request.set_name(names[0]);
+    request.set_view(v1::SERVICE_ORDER_VIEW_BASIC);
+    v1::ServiceOrder out;
+    ASSERT_TRUE(orders_->GetServiceOrder(&context, request, &out).ok());
+    EXPECT_TRUE(out.visit().signature().image_png().empty());
+  }
+  {
+    grpc::ClientContext context;
+    v1::GetServiceOrderRequest request;
+    request.set_name(names[0]);
+    request.set_view(static_cast<v1::ServiceOrderView>(7));
+    v1::ServiceOrder out;
+    EXPECT_THAT(ViolatedFields(orders_->GetServiceOrder(&context, request, &out)), ElementsAre("view"));
+  }
+  // The file's reports: the same rules.
+  for (v1::ServiceOrderView view : {v1::SERVICE_ORDER_VIEW_UNSPECIFIED, v1::SERVICE_ORDER_VIEW_FULL}) {
+    size_t reports = 0;
+    v1::ListVisitReportsRequest request;
+    request.set_file_number("EXP-SIGNED");
+    request.set_page_size(200);
+    request.set_view(view);
+    do {
+      grpc::ClientContext context;
+      v1::ListVisitReportsResponse page;
+      grpc::Status status = Reports().ListVisitReports(&context, request, &page);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      for (const auto& r : page.visit_reports()) {
+        EXPECT_EQ(r.service_order().visit().signature().image_png().empty(), view != v1::SERVICE_ORDER_VIEW_FULL);
+        ++reports;
+      }
+      request.set_page_token(page.next_page_token());
+    } while (!request.page_token().empty());
+    EXPECT_EQ(reports, 17u);
+  }
+}
+
 }  // namespace
 }  // namespace homevisit::testing

@@ -23,6 +23,60 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
+// How much of each order a read returns (AIP-157).
+type ServiceOrderView int32
+
+const (
+	// The method's default: FULL for GetServiceOrder and GetVisitReport, BASIC for the lists.
+	ServiceOrderView_SERVICE_ORDER_VIEW_UNSPECIFIED ServiceOrderView = 0
+	// Everything but the signature image: `visit.signature.image_png` is empty (a signature that
+	// was not refused has one; read it with a FULL get). Lists use this unless asked otherwise.
+	ServiceOrderView_SERVICE_ORDER_VIEW_BASIC ServiceOrderView = 1
+	// Everything, the signature image included.
+	ServiceOrderView_SERVICE_ORDER_VIEW_FULL ServiceOrderView = 2
+)
+
+// Enum value maps for ServiceOrderView.
+var (
+	ServiceOrderView_name = map[int32]string{
+		0: "SERVICE_ORDER_VIEW_UNSPECIFIED",
+		1: "SERVICE_ORDER_VIEW_BASIC",
+		2: "SERVICE_ORDER_VIEW_FULL",
+	}
+	ServiceOrderView_value = map[string]int32{
+		"SERVICE_ORDER_VIEW_UNSPECIFIED": 0,
+		"SERVICE_ORDER_VIEW_BASIC":       1,
+		"SERVICE_ORDER_VIEW_FULL":        2,
+	}
+)
+
+func (x ServiceOrderView) Enum() *ServiceOrderView {
+	p := new(ServiceOrderView)
+	*p = x
+	return p
+}
+
+func (x ServiceOrderView) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ServiceOrderView) Descriptor() protoreflect.EnumDescriptor {
+	return file_homevisit_v1_service_order_proto_enumTypes[0].Descriptor()
+}
+
+func (ServiceOrderView) Type() protoreflect.EnumType {
+	return &file_homevisit_v1_service_order_proto_enumTypes[0]
+}
+
+func (x ServiceOrderView) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ServiceOrderView.Descriptor instead.
+func (ServiceOrderView) EnumDescriptor() ([]byte, []int) {
+	return file_homevisit_v1_service_order_proto_rawDescGZIP(), []int{0}
+}
+
 // The lifecycle of SPEC §5.
 type ServiceOrder_State int32
 
@@ -88,11 +142,11 @@ func (x ServiceOrder_State) String() string {
 }
 
 func (ServiceOrder_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_homevisit_v1_service_order_proto_enumTypes[0].Descriptor()
+	return file_homevisit_v1_service_order_proto_enumTypes[1].Descriptor()
 }
 
 func (ServiceOrder_State) Type() protoreflect.EnumType {
-	return &file_homevisit_v1_service_order_proto_enumTypes[0]
+	return &file_homevisit_v1_service_order_proto_enumTypes[1]
 }
 
 func (x ServiceOrder_State) Number() protoreflect.EnumNumber {
@@ -141,11 +195,11 @@ func (x ServiceOrder_Charge) String() string {
 }
 
 func (ServiceOrder_Charge) Descriptor() protoreflect.EnumDescriptor {
-	return file_homevisit_v1_service_order_proto_enumTypes[1].Descriptor()
+	return file_homevisit_v1_service_order_proto_enumTypes[2].Descriptor()
 }
 
 func (ServiceOrder_Charge) Type() protoreflect.EnumType {
-	return &file_homevisit_v1_service_order_proto_enumTypes[1]
+	return &file_homevisit_v1_service_order_proto_enumTypes[2]
 }
 
 func (x ServiceOrder_Charge) Number() protoreflect.EnumNumber {
@@ -763,7 +817,11 @@ const file_homevisit_v1_service_order_proto_rawDesc = "" +
 	"\x06reason\x18\x01 \x01(\tR\x06reason\x12;\n" +
 	"\vcancel_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"cancelTime\x12\x14\n" +
-	"\x05actor\x18\x03 \x01(\tR\x05actorb\x06proto3"
+	"\x05actor\x18\x03 \x01(\tR\x05actor*q\n" +
+	"\x10ServiceOrderView\x12\"\n" +
+	"\x1eSERVICE_ORDER_VIEW_UNSPECIFIED\x10\x00\x12\x1c\n" +
+	"\x18SERVICE_ORDER_VIEW_BASIC\x10\x01\x12\x1b\n" +
+	"\x17SERVICE_ORDER_VIEW_FULL\x10\x02b\x06proto3"
 
 var (
 	file_homevisit_v1_service_order_proto_rawDescOnce sync.Once
@@ -777,36 +835,37 @@ func file_homevisit_v1_service_order_proto_rawDescGZIP() []byte {
 	return file_homevisit_v1_service_order_proto_rawDescData
 }
 
-var file_homevisit_v1_service_order_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_homevisit_v1_service_order_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_homevisit_v1_service_order_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
 var file_homevisit_v1_service_order_proto_goTypes = []any{
-	(ServiceOrder_State)(0),       // 0: homevisit.v1.ServiceOrder.State
-	(ServiceOrder_Charge)(0),      // 1: homevisit.v1.ServiceOrder.Charge
-	(*ServiceOrder)(nil),          // 2: homevisit.v1.ServiceOrder
-	(*Subscriber)(nil),            // 3: homevisit.v1.Subscriber
-	(*Address)(nil),               // 4: homevisit.v1.Address
-	(*Receiver)(nil),              // 5: homevisit.v1.Receiver
-	(*Appointment)(nil),           // 6: homevisit.v1.Appointment
-	(*Cancellation)(nil),          // 7: homevisit.v1.Cancellation
-	(*TimeWindow)(nil),            // 8: homevisit.v1.TimeWindow
-	(*Visit)(nil),                 // 9: homevisit.v1.Visit
-	(*timestamppb.Timestamp)(nil), // 10: google.protobuf.Timestamp
+	(ServiceOrderView)(0),         // 0: homevisit.v1.ServiceOrderView
+	(ServiceOrder_State)(0),       // 1: homevisit.v1.ServiceOrder.State
+	(ServiceOrder_Charge)(0),      // 2: homevisit.v1.ServiceOrder.Charge
+	(*ServiceOrder)(nil),          // 3: homevisit.v1.ServiceOrder
+	(*Subscriber)(nil),            // 4: homevisit.v1.Subscriber
+	(*Address)(nil),               // 5: homevisit.v1.Address
+	(*Receiver)(nil),              // 6: homevisit.v1.Receiver
+	(*Appointment)(nil),           // 7: homevisit.v1.Appointment
+	(*Cancellation)(nil),          // 8: homevisit.v1.Cancellation
+	(*TimeWindow)(nil),            // 9: homevisit.v1.TimeWindow
+	(*Visit)(nil),                 // 10: homevisit.v1.Visit
+	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
 }
 var file_homevisit_v1_service_order_proto_depIdxs = []int32{
-	3,  // 0: homevisit.v1.ServiceOrder.subscriber:type_name -> homevisit.v1.Subscriber
-	4,  // 1: homevisit.v1.ServiceOrder.address:type_name -> homevisit.v1.Address
-	8,  // 2: homevisit.v1.ServiceOrder.requested_window:type_name -> homevisit.v1.TimeWindow
-	5,  // 3: homevisit.v1.ServiceOrder.receiver:type_name -> homevisit.v1.Receiver
-	1,  // 4: homevisit.v1.ServiceOrder.charge:type_name -> homevisit.v1.ServiceOrder.Charge
-	0,  // 5: homevisit.v1.ServiceOrder.state:type_name -> homevisit.v1.ServiceOrder.State
-	6,  // 6: homevisit.v1.ServiceOrder.appointment:type_name -> homevisit.v1.Appointment
-	9,  // 7: homevisit.v1.ServiceOrder.visit:type_name -> homevisit.v1.Visit
-	7,  // 8: homevisit.v1.ServiceOrder.cancellation:type_name -> homevisit.v1.Cancellation
-	10, // 9: homevisit.v1.ServiceOrder.create_time:type_name -> google.protobuf.Timestamp
-	10, // 10: homevisit.v1.ServiceOrder.update_time:type_name -> google.protobuf.Timestamp
-	8,  // 11: homevisit.v1.Appointment.window:type_name -> homevisit.v1.TimeWindow
-	10, // 12: homevisit.v1.Appointment.book_time:type_name -> google.protobuf.Timestamp
-	10, // 13: homevisit.v1.Cancellation.cancel_time:type_name -> google.protobuf.Timestamp
+	4,  // 0: homevisit.v1.ServiceOrder.subscriber:type_name -> homevisit.v1.Subscriber
+	5,  // 1: homevisit.v1.ServiceOrder.address:type_name -> homevisit.v1.Address
+	9,  // 2: homevisit.v1.ServiceOrder.requested_window:type_name -> homevisit.v1.TimeWindow
+	6,  // 3: homevisit.v1.ServiceOrder.receiver:type_name -> homevisit.v1.Receiver
+	2,  // 4: homevisit.v1.ServiceOrder.charge:type_name -> homevisit.v1.ServiceOrder.Charge
+	1,  // 5: homevisit.v1.ServiceOrder.state:type_name -> homevisit.v1.ServiceOrder.State
+	7,  // 6: homevisit.v1.ServiceOrder.appointment:type_name -> homevisit.v1.Appointment
+	10, // 7: homevisit.v1.ServiceOrder.visit:type_name -> homevisit.v1.Visit
+	8,  // 8: homevisit.v1.ServiceOrder.cancellation:type_name -> homevisit.v1.Cancellation
+	11, // 9: homevisit.v1.ServiceOrder.create_time:type_name -> google.protobuf.Timestamp
+	11, // 10: homevisit.v1.ServiceOrder.update_time:type_name -> google.protobuf.Timestamp
+	9,  // 11: homevisit.v1.Appointment.window:type_name -> homevisit.v1.TimeWindow
+	11, // 12: homevisit.v1.Appointment.book_time:type_name -> google.protobuf.Timestamp
+	11, // 13: homevisit.v1.Cancellation.cancel_time:type_name -> google.protobuf.Timestamp
 	14, // [14:14] is the sub-list for method output_type
 	14, // [14:14] is the sub-list for method input_type
 	14, // [14:14] is the sub-list for extension type_name
@@ -826,7 +885,7 @@ func file_homevisit_v1_service_order_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_homevisit_v1_service_order_proto_rawDesc), len(file_homevisit_v1_service_order_proto_rawDesc)),
-			NumEnums:      2,
+			NumEnums:      3,
 			NumMessages:   6,
 			NumExtensions: 0,
 			NumServices:   0,

@@ -84,7 +84,9 @@ func (x *CreateServiceOrderRequest) GetRequestId() string {
 type GetServiceOrderRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// `serviceOrders/{service_order}`.
-	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Default FULL (with the signature image).
+	View          ServiceOrderView `protobuf:"varint,2,opt,name=view,proto3,enum=homevisit.v1.ServiceOrderView" json:"view,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -126,10 +128,17 @@ func (x *GetServiceOrderRequest) GetName() string {
 	return ""
 }
 
+func (x *GetServiceOrderRequest) GetView() ServiceOrderView {
+	if x != nil {
+		return x.View
+	}
+	return ServiceOrderView_SERVICE_ORDER_VIEW_UNSPECIFIED
+}
+
 // Request of ListServiceOrders. Every filter is optional; they combine with AND.
 type ListServiceOrdersRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// At most this many orders (default 50, at most 500).
+	// At most this many orders (default 50, at most 500); a page may hold fewer (see `view`).
 	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// From a previous response; the other fields must not change between pages.
 	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
@@ -142,7 +151,10 @@ type ListServiceOrdersRequest struct {
 	// Only orders whose visit window starts before this.
 	WindowStartBefore *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=window_start_before,json=windowStartBefore,proto3" json:"window_start_before,omitempty"`
 	// Only orders assigned to this technician, `technicians/{technician}`.
-	Technician    string `protobuf:"bytes,7,opt,name=technician,proto3" json:"technician,omitempty"`
+	Technician string `protobuf:"bytes,7,opt,name=technician,proto3" json:"technician,omitempty"`
+	// Default BASIC (no signature images). With FULL a page also ends early when it reaches
+	// about 3 MiB, so that no page can exceed the 4 MiB message limit: follow next_page_token.
+	View          ServiceOrderView `protobuf:"varint,8,opt,name=view,proto3,enum=homevisit.v1.ServiceOrderView" json:"view,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -224,6 +236,13 @@ func (x *ListServiceOrdersRequest) GetTechnician() string {
 		return x.Technician
 	}
 	return ""
+}
+
+func (x *ListServiceOrdersRequest) GetView() ServiceOrderView {
+	if x != nil {
+		return x.View
+	}
+	return ServiceOrderView_SERVICE_ORDER_VIEW_UNSPECIFIED
 }
 
 // Response of ListServiceOrders.
@@ -408,10 +427,11 @@ const file_homevisit_v1_service_order_service_proto_rawDesc = "" +
 	"\x19CreateServiceOrderRequest\x12E\n" +
 	"\rservice_order\x18\x01 \x01(\v2\x1a.homevisit.v1.ServiceOrderB\x04\xe2A\x01\x02R\fserviceOrder\x12#\n" +
 	"\n" +
-	"request_id\x18\x02 \x01(\tB\x04\xe2A\x01\x02R\trequestId\"U\n" +
+	"request_id\x18\x02 \x01(\tB\x04\xe2A\x01\x02R\trequestId\"\x8f\x01\n" +
 	"\x16GetServiceOrderRequest\x12;\n" +
 	"\x04name\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
-	"\x1ehomevisit.izzi.mx/ServiceOrderR\x04name\"\xb2\x03\n" +
+	"\x1ehomevisit.izzi.mx/ServiceOrderR\x04name\x128\n" +
+	"\x04view\x18\x02 \x01(\x0e2\x1e.homevisit.v1.ServiceOrderViewB\x04\xe2A\x01\x01R\x04view\"\xec\x03\n" +
 	"\x18ListServiceOrdersRequest\x12!\n" +
 	"\tpage_size\x18\x01 \x01(\x05B\x04\xe2A\x01\x01R\bpageSize\x12#\n" +
 	"\n" +
@@ -424,7 +444,8 @@ const file_homevisit_v1_service_order_service_proto_rawDesc = "" +
 	"\n" +
 	"technician\x18\a \x01(\tB%\xe2A\x01\x01\xfaA\x1e\n" +
 	"\x1chomevisit.izzi.mx/TechnicianR\n" +
-	"technician\"\x86\x01\n" +
+	"technician\x128\n" +
+	"\x04view\x18\b \x01(\x0e2\x1e.homevisit.v1.ServiceOrderViewB\x04\xe2A\x01\x01R\x04view\"\x86\x01\n" +
 	"\x19ListServiceOrdersResponse\x12A\n" +
 	"\x0eservice_orders\x18\x01 \x03(\v2\x1a.homevisit.v1.ServiceOrderR\rserviceOrders\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa5\x01\n" +
@@ -465,33 +486,36 @@ var file_homevisit_v1_service_order_service_proto_goTypes = []any{
 	(*UpdateServiceOrderRequest)(nil), // 4: homevisit.v1.UpdateServiceOrderRequest
 	(*CancelServiceOrderRequest)(nil), // 5: homevisit.v1.CancelServiceOrderRequest
 	(*ServiceOrder)(nil),              // 6: homevisit.v1.ServiceOrder
-	(ServiceOrder_State)(0),           // 7: homevisit.v1.ServiceOrder.State
-	(*timestamppb.Timestamp)(nil),     // 8: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),     // 9: google.protobuf.FieldMask
+	(ServiceOrderView)(0),             // 7: homevisit.v1.ServiceOrderView
+	(ServiceOrder_State)(0),           // 8: homevisit.v1.ServiceOrder.State
+	(*timestamppb.Timestamp)(nil),     // 9: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),     // 10: google.protobuf.FieldMask
 }
 var file_homevisit_v1_service_order_service_proto_depIdxs = []int32{
 	6,  // 0: homevisit.v1.CreateServiceOrderRequest.service_order:type_name -> homevisit.v1.ServiceOrder
-	7,  // 1: homevisit.v1.ListServiceOrdersRequest.states:type_name -> homevisit.v1.ServiceOrder.State
-	8,  // 2: homevisit.v1.ListServiceOrdersRequest.window_start_after:type_name -> google.protobuf.Timestamp
-	8,  // 3: homevisit.v1.ListServiceOrdersRequest.window_start_before:type_name -> google.protobuf.Timestamp
-	6,  // 4: homevisit.v1.ListServiceOrdersResponse.service_orders:type_name -> homevisit.v1.ServiceOrder
-	6,  // 5: homevisit.v1.UpdateServiceOrderRequest.service_order:type_name -> homevisit.v1.ServiceOrder
-	9,  // 6: homevisit.v1.UpdateServiceOrderRequest.update_mask:type_name -> google.protobuf.FieldMask
-	0,  // 7: homevisit.v1.ServiceOrderService.CreateServiceOrder:input_type -> homevisit.v1.CreateServiceOrderRequest
-	1,  // 8: homevisit.v1.ServiceOrderService.GetServiceOrder:input_type -> homevisit.v1.GetServiceOrderRequest
-	2,  // 9: homevisit.v1.ServiceOrderService.ListServiceOrders:input_type -> homevisit.v1.ListServiceOrdersRequest
-	4,  // 10: homevisit.v1.ServiceOrderService.UpdateServiceOrder:input_type -> homevisit.v1.UpdateServiceOrderRequest
-	5,  // 11: homevisit.v1.ServiceOrderService.CancelServiceOrder:input_type -> homevisit.v1.CancelServiceOrderRequest
-	6,  // 12: homevisit.v1.ServiceOrderService.CreateServiceOrder:output_type -> homevisit.v1.ServiceOrder
-	6,  // 13: homevisit.v1.ServiceOrderService.GetServiceOrder:output_type -> homevisit.v1.ServiceOrder
-	3,  // 14: homevisit.v1.ServiceOrderService.ListServiceOrders:output_type -> homevisit.v1.ListServiceOrdersResponse
-	6,  // 15: homevisit.v1.ServiceOrderService.UpdateServiceOrder:output_type -> homevisit.v1.ServiceOrder
-	6,  // 16: homevisit.v1.ServiceOrderService.CancelServiceOrder:output_type -> homevisit.v1.ServiceOrder
-	12, // [12:17] is the sub-list for method output_type
-	7,  // [7:12] is the sub-list for method input_type
-	7,  // [7:7] is the sub-list for extension type_name
-	7,  // [7:7] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	7,  // 1: homevisit.v1.GetServiceOrderRequest.view:type_name -> homevisit.v1.ServiceOrderView
+	8,  // 2: homevisit.v1.ListServiceOrdersRequest.states:type_name -> homevisit.v1.ServiceOrder.State
+	9,  // 3: homevisit.v1.ListServiceOrdersRequest.window_start_after:type_name -> google.protobuf.Timestamp
+	9,  // 4: homevisit.v1.ListServiceOrdersRequest.window_start_before:type_name -> google.protobuf.Timestamp
+	7,  // 5: homevisit.v1.ListServiceOrdersRequest.view:type_name -> homevisit.v1.ServiceOrderView
+	6,  // 6: homevisit.v1.ListServiceOrdersResponse.service_orders:type_name -> homevisit.v1.ServiceOrder
+	6,  // 7: homevisit.v1.UpdateServiceOrderRequest.service_order:type_name -> homevisit.v1.ServiceOrder
+	10, // 8: homevisit.v1.UpdateServiceOrderRequest.update_mask:type_name -> google.protobuf.FieldMask
+	0,  // 9: homevisit.v1.ServiceOrderService.CreateServiceOrder:input_type -> homevisit.v1.CreateServiceOrderRequest
+	1,  // 10: homevisit.v1.ServiceOrderService.GetServiceOrder:input_type -> homevisit.v1.GetServiceOrderRequest
+	2,  // 11: homevisit.v1.ServiceOrderService.ListServiceOrders:input_type -> homevisit.v1.ListServiceOrdersRequest
+	4,  // 12: homevisit.v1.ServiceOrderService.UpdateServiceOrder:input_type -> homevisit.v1.UpdateServiceOrderRequest
+	5,  // 13: homevisit.v1.ServiceOrderService.CancelServiceOrder:input_type -> homevisit.v1.CancelServiceOrderRequest
+	6,  // 14: homevisit.v1.ServiceOrderService.CreateServiceOrder:output_type -> homevisit.v1.ServiceOrder
+	6,  // 15: homevisit.v1.ServiceOrderService.GetServiceOrder:output_type -> homevisit.v1.ServiceOrder
+	3,  // 16: homevisit.v1.ServiceOrderService.ListServiceOrders:output_type -> homevisit.v1.ListServiceOrdersResponse
+	6,  // 17: homevisit.v1.ServiceOrderService.UpdateServiceOrder:output_type -> homevisit.v1.ServiceOrder
+	6,  // 18: homevisit.v1.ServiceOrderService.CancelServiceOrder:output_type -> homevisit.v1.ServiceOrder
+	14, // [14:19] is the sub-list for method output_type
+	9,  // [9:14] is the sub-list for method input_type
+	9,  // [9:9] is the sub-list for extension type_name
+	9,  // [9:9] is the sub-list for extension extendee
+	0,  // [0:9] is the sub-list for field type_name
 }
 
 func init() { file_homevisit_v1_service_order_service_proto_init() }

@@ -1087,7 +1087,7 @@ type Signature struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Who signed.
 	SignerName string `protobuf:"bytes,1,opt,name=signer_name,json=signerName,proto3" json:"signer_name,omitempty"`
-	// PNG image of the signature.
+	// PNG image of the signature (at most 256 KiB, 2048 x 2048 pixels). Empty in the BASIC view.
 	ImagePng []byte `protobuf:"bytes,2,opt,name=image_png,json=imagePng,proto3" json:"image_png,omitempty"`
 	// When it was signed or refused.
 	SignTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=sign_time,json=signTime,proto3" json:"sign_time,omitempty"`

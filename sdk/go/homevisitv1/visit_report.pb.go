@@ -91,7 +91,9 @@ func (x *VisitReport) GetFileTime() *timestamppb.Timestamp {
 type GetVisitReportRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// `serviceOrders/{service_order}/visitReport`.
-	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Default FULL (with the signature image).
+	View          ServiceOrderView `protobuf:"varint,2,opt,name=view,proto3,enum=homevisit.v1.ServiceOrderView" json:"view,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -133,15 +135,25 @@ func (x *GetVisitReportRequest) GetName() string {
 	return ""
 }
 
+func (x *GetVisitReportRequest) GetView() ServiceOrderView {
+	if x != nil {
+		return x.View
+	}
+	return ServiceOrderView_SERVICE_ORDER_VIEW_UNSPECIFIED
+}
+
 // Request of ListVisitReports.
 type ListVisitReportsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The subscriber's file number.
 	FileNumber string `protobuf:"bytes,1,opt,name=file_number,json=fileNumber,proto3" json:"file_number,omitempty"`
-	// Default 20, at most 200.
+	// Default 20, at most 200; a page may hold fewer (see `view`).
 	PageSize int32 `protobuf:"varint,2,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
 	// From a previous response.
-	PageToken     string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	PageToken string `protobuf:"bytes,3,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Default BASIC (no signature images). With FULL a page also ends early when it reaches
+	// about 3 MiB, so that no page can exceed the 4 MiB message limit: follow next_page_token.
+	View          ServiceOrderView `protobuf:"varint,4,opt,name=view,proto3,enum=homevisit.v1.ServiceOrderView" json:"view,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -195,6 +207,13 @@ func (x *ListVisitReportsRequest) GetPageToken() string {
 		return x.PageToken
 	}
 	return ""
+}
+
+func (x *ListVisitReportsRequest) GetView() ServiceOrderView {
+	if x != nil {
+		return x.View
+	}
+	return ServiceOrderView_SERVICE_ORDER_VIEW_UNSPECIFIED
 }
 
 // Response of ListVisitReports.
@@ -261,16 +280,18 @@ const file_homevisit_v1_visit_report_proto_rawDesc = "" +
 	"\x04name\x18\x01 \x01(\tB\x04\xe2A\x01\bR\x04name\x12?\n" +
 	"\rservice_order\x18\x02 \x01(\v2\x1a.homevisit.v1.ServiceOrderR\fserviceOrder\x127\n" +
 	"\tfile_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\bfileTime:M\xeaAJ\n" +
-	"\x1dhomevisit.izzi.mx/VisitReport\x12)serviceOrders/{service_order}/visitReport\"S\n" +
+	"\x1dhomevisit.izzi.mx/VisitReport\x12)serviceOrders/{service_order}/visitReport\"\x8d\x01\n" +
 	"\x15GetVisitReportRequest\x12:\n" +
 	"\x04name\x18\x01 \x01(\tB&\xe2A\x01\x02\xfaA\x1f\n" +
-	"\x1dhomevisit.izzi.mx/VisitReportR\x04name\"|\n" +
+	"\x1dhomevisit.izzi.mx/VisitReportR\x04name\x128\n" +
+	"\x04view\x18\x02 \x01(\x0e2\x1e.homevisit.v1.ServiceOrderViewB\x04\xe2A\x01\x01R\x04view\"\xb6\x01\n" +
 	"\x17ListVisitReportsRequest\x12%\n" +
 	"\vfile_number\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\n" +
 	"fileNumber\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
-	"page_token\x18\x03 \x01(\tR\tpageToken\"\x82\x01\n" +
+	"page_token\x18\x03 \x01(\tR\tpageToken\x128\n" +
+	"\x04view\x18\x04 \x01(\x0e2\x1e.homevisit.v1.ServiceOrderViewB\x04\xe2A\x01\x01R\x04view\"\x82\x01\n" +
 	"\x18ListVisitReportsResponse\x12>\n" +
 	"\rvisit_reports\x18\x01 \x03(\v2\x19.homevisit.v1.VisitReportR\fvisitReports\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xc9\x01\n" +
@@ -298,20 +319,23 @@ var file_homevisit_v1_visit_report_proto_goTypes = []any{
 	(*ListVisitReportsResponse)(nil), // 3: homevisit.v1.ListVisitReportsResponse
 	(*ServiceOrder)(nil),             // 4: homevisit.v1.ServiceOrder
 	(*timestamppb.Timestamp)(nil),    // 5: google.protobuf.Timestamp
+	(ServiceOrderView)(0),            // 6: homevisit.v1.ServiceOrderView
 }
 var file_homevisit_v1_visit_report_proto_depIdxs = []int32{
 	4, // 0: homevisit.v1.VisitReport.service_order:type_name -> homevisit.v1.ServiceOrder
 	5, // 1: homevisit.v1.VisitReport.file_time:type_name -> google.protobuf.Timestamp
-	0, // 2: homevisit.v1.ListVisitReportsResponse.visit_reports:type_name -> homevisit.v1.VisitReport
-	1, // 3: homevisit.v1.VisitReportService.GetVisitReport:input_type -> homevisit.v1.GetVisitReportRequest
-	2, // 4: homevisit.v1.VisitReportService.ListVisitReports:input_type -> homevisit.v1.ListVisitReportsRequest
-	0, // 5: homevisit.v1.VisitReportService.GetVisitReport:output_type -> homevisit.v1.VisitReport
-	3, // 6: homevisit.v1.VisitReportService.ListVisitReports:output_type -> homevisit.v1.ListVisitReportsResponse
-	5, // [5:7] is the sub-list for method output_type
-	3, // [3:5] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	6, // 2: homevisit.v1.GetVisitReportRequest.view:type_name -> homevisit.v1.ServiceOrderView
+	6, // 3: homevisit.v1.ListVisitReportsRequest.view:type_name -> homevisit.v1.ServiceOrderView
+	0, // 4: homevisit.v1.ListVisitReportsResponse.visit_reports:type_name -> homevisit.v1.VisitReport
+	1, // 5: homevisit.v1.VisitReportService.GetVisitReport:input_type -> homevisit.v1.GetVisitReportRequest
+	2, // 6: homevisit.v1.VisitReportService.ListVisitReports:input_type -> homevisit.v1.ListVisitReportsRequest
+	0, // 7: homevisit.v1.VisitReportService.GetVisitReport:output_type -> homevisit.v1.VisitReport
+	3, // 8: homevisit.v1.VisitReportService.ListVisitReports:output_type -> homevisit.v1.ListVisitReportsResponse
+	7, // [7:9] is the sub-list for method output_type
+	5, // [5:7] is the sub-list for method input_type
+	5, // [5:5] is the sub-list for extension type_name
+	5, // [5:5] is the sub-list for extension extendee
+	0, // [0:5] is the sub-list for field type_name
 }
 
 func init() { file_homevisit_v1_visit_report_proto_init() }

@@ -13,6 +13,15 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
 
+class ServiceOrderView(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SERVICE_ORDER_VIEW_UNSPECIFIED: _ClassVar[ServiceOrderView]
+    SERVICE_ORDER_VIEW_BASIC: _ClassVar[ServiceOrderView]
+    SERVICE_ORDER_VIEW_FULL: _ClassVar[ServiceOrderView]
+SERVICE_ORDER_VIEW_UNSPECIFIED: ServiceOrderView
+SERVICE_ORDER_VIEW_BASIC: ServiceOrderView
+SERVICE_ORDER_VIEW_FULL: ServiceOrderView
+
 class ServiceOrder(_message.Message):
     __slots__ = ("name", "file_number", "subscriber", "address", "requested_window", "receiver", "problem_description", "charge", "state", "appointment", "visit", "cancellation", "create_time", "update_time", "etag")
     class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):

@@ -29,7 +29,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from homevisit.v1 import service_order_pb2 as homevisit_dot_v1_dot_service__order__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(homevisit/v1/service_order_service.proto\x12\x0chomevisit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a homevisit/v1/service_order.proto\"n\n\x19\x43reateServiceOrderRequest\x12\x37\n\rservice_order\x18\x01 \x01(\x0b\x32\x1a.homevisit.v1.ServiceOrderB\x04\xe2\x41\x01\x02\x12\x18\n\nrequest_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\"O\n\x16GetServiceOrderRequest\x12\x35\n\x04name\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\"\xd8\x02\n\x18ListServiceOrdersRequest\x12\x17\n\tpage_size\x18\x01 \x01(\x05\x42\x04\xe2\x41\x01\x01\x12\x18\n\npage_token\x18\x02 \x01(\tB\x04\xe2\x41\x01\x01\x12\x19\n\x0b\x66ile_number\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\x12\x36\n\x06states\x18\x04 \x03(\x0e\x32 .homevisit.v1.ServiceOrder.StateB\x04\xe2\x41\x01\x01\x12<\n\x12window_start_after\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x01\x12=\n\x13window_start_before\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x01\x12\x39\n\ntechnician\x18\x07 \x01(\tB%\xe2\x41\x01\x01\xfa\x41\x1e\n\x1chomevisit.izzi.mx/Technician\"h\n\x19ListServiceOrdersResponse\x12\x32\n\x0eservice_orders\x18\x01 \x03(\x0b\x32\x1a.homevisit.v1.ServiceOrder\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x8b\x01\n\x19UpdateServiceOrderRequest\x12\x37\n\rservice_order\x18\x01 \x01(\x0b\x32\x1a.homevisit.v1.ServiceOrderB\x04\xe2\x41\x01\x02\x12\x35\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x04\xe2\x41\x01\x02\"|\n\x19\x43\x61ncelServiceOrderRequest\x12\x35\n\x04name\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x14\n\x06reason\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x12\n\x04\x65tag\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\x32\xe1\x03\n\x13ServiceOrderService\x12Y\n\x12\x43reateServiceOrder\x12\'.homevisit.v1.CreateServiceOrderRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12S\n\x0fGetServiceOrder\x12$.homevisit.v1.GetServiceOrderRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12\x64\n\x11ListServiceOrders\x12&.homevisit.v1.ListServiceOrdersRequest\x1a\'.homevisit.v1.ListServiceOrdersResponse\x12Y\n\x12UpdateServiceOrder\x12\'.homevisit.v1.UpdateServiceOrderRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12Y\n\x12\x43\x61ncelServiceOrder\x12\'.homevisit.v1.CancelServiceOrderRequest\x1a\x1a.homevisit.v1.ServiceOrderb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n(homevisit/v1/service_order_service.proto\x12\x0chomevisit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a homevisit/v1/service_order.proto\"n\n\x19\x43reateServiceOrderRequest\x12\x37\n\rservice_order\x18\x01 \x01(\x0b\x32\x1a.homevisit.v1.ServiceOrderB\x04\xe2\x41\x01\x02\x12\x18\n\nrequest_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\"\x83\x01\n\x16GetServiceOrderRequest\x12\x35\n\x04name\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x32\n\x04view\x18\x02 \x01(\x0e\x32\x1e.homevisit.v1.ServiceOrderViewB\x04\xe2\x41\x01\x01\"\x8c\x03\n\x18ListServiceOrdersRequest\x12\x17\n\tpage_size\x18\x01 \x01(\x05\x42\x04\xe2\x41\x01\x01\x12\x18\n\npage_token\x18\x02 \x01(\tB\x04\xe2\x41\x01\x01\x12\x19\n\x0b\x66ile_number\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\x12\x36\n\x06states\x18\x04 \x03(\x0e\x32 .homevisit.v1.ServiceOrder.StateB\x04\xe2\x41\x01\x01\x12<\n\x12window_start_after\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x01\x12=\n\x13window_start_before\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x01\x12\x39\n\ntechnician\x18\x07 \x01(\tB%\xe2\x41\x01\x01\xfa\x41\x1e\n\x1chomevisit.izzi.mx/Technician\x12\x32\n\x04view\x18\x08 \x01(\x0e\x32\x1e.homevisit.v1.ServiceOrderViewB\x04\xe2\x41\x01\x01\"h\n\x19ListServiceOrdersResponse\x12\x32\n\x0eservice_orders\x18\x01 \x03(\x0b\x32\x1a.homevisit.v1.ServiceOrder\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x8b\x01\n\x19UpdateServiceOrderRequest\x12\x37\n\rservice_order\x18\x01 \x01(\x0b\x32\x1a.homevisit.v1.ServiceOrderB\x04\xe2\x41\x01\x02\x12\x35\n\x0bupdate_mask\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.FieldMaskB\x04\xe2\x41\x01\x02\"|\n\x19\x43\x61ncelServiceOrderRequest\x12\x35\n\x04name\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x14\n\x06reason\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x12\n\x04\x65tag\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\x32\xe1\x03\n\x13ServiceOrderService\x12Y\n\x12\x43reateServiceOrder\x12\'.homevisit.v1.CreateServiceOrderRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12S\n\x0fGetServiceOrder\x12$.homevisit.v1.GetServiceOrderRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12\x64\n\x11ListServiceOrders\x12&.homevisit.v1.ListServiceOrdersRequest\x1a\'.homevisit.v1.ListServiceOrdersResponse\x12Y\n\x12UpdateServiceOrder\x12\'.homevisit.v1.UpdateServiceOrderRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12Y\n\x12\x43\x61ncelServiceOrder\x12\'.homevisit.v1.CancelServiceOrderRequest\x1a\x1a.homevisit.v1.ServiceOrderb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -42,6 +42,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREATESERVICEORDERREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\002'
   _globals['_GETSERVICEORDERREQUEST'].fields_by_name['name']._loaded_options = None
   _globals['_GETSERVICEORDERREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A \n\036homevisit.izzi.mx/ServiceOrder'
+  _globals['_GETSERVICEORDERREQUEST'].fields_by_name['view']._loaded_options = None
+  _globals['_GETSERVICEORDERREQUEST'].fields_by_name['view']._serialized_options = b'\342A\001\001'
   _globals['_LISTSERVICEORDERSREQUEST'].fields_by_name['page_size']._loaded_options = None
   _globals['_LISTSERVICEORDERSREQUEST'].fields_by_name['page_size']._serialized_options = b'\342A\001\001'
   _globals['_LISTSERVICEORDERSREQUEST'].fields_by_name['page_token']._loaded_options = None
@@ -56,6 +58,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTSERVICEORDERSREQUEST'].fields_by_name['window_start_before']._serialized_options = b'\342A\001\001'
   _globals['_LISTSERVICEORDERSREQUEST'].fields_by_name['technician']._loaded_options = None
   _globals['_LISTSERVICEORDERSREQUEST'].fields_by_name['technician']._serialized_options = b'\342A\001\001\372A\036\n\034homevisit.izzi.mx/Technician'
+  _globals['_LISTSERVICEORDERSREQUEST'].fields_by_name['view']._loaded_options = None
+  _globals['_LISTSERVICEORDERSREQUEST'].fields_by_name['view']._serialized_options = b'\342A\001\001'
   _globals['_UPDATESERVICEORDERREQUEST'].fields_by_name['service_order']._loaded_options = None
   _globals['_UPDATESERVICEORDERREQUEST'].fields_by_name['service_order']._serialized_options = b'\342A\001\002'
   _globals['_UPDATESERVICEORDERREQUEST'].fields_by_name['update_mask']._loaded_options = None
@@ -68,16 +72,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CANCELSERVICEORDERREQUEST'].fields_by_name['etag']._serialized_options = b'\342A\001\001'
   _globals['_CREATESERVICEORDERREQUEST']._serialized_start=219
   _globals['_CREATESERVICEORDERREQUEST']._serialized_end=329
-  _globals['_GETSERVICEORDERREQUEST']._serialized_start=331
-  _globals['_GETSERVICEORDERREQUEST']._serialized_end=410
-  _globals['_LISTSERVICEORDERSREQUEST']._serialized_start=413
-  _globals['_LISTSERVICEORDERSREQUEST']._serialized_end=757
-  _globals['_LISTSERVICEORDERSRESPONSE']._serialized_start=759
-  _globals['_LISTSERVICEORDERSRESPONSE']._serialized_end=863
-  _globals['_UPDATESERVICEORDERREQUEST']._serialized_start=866
-  _globals['_UPDATESERVICEORDERREQUEST']._serialized_end=1005
-  _globals['_CANCELSERVICEORDERREQUEST']._serialized_start=1007
-  _globals['_CANCELSERVICEORDERREQUEST']._serialized_end=1131
-  _globals['_SERVICEORDERSERVICE']._serialized_start=1134
-  _globals['_SERVICEORDERSERVICE']._serialized_end=1615
+  _globals['_GETSERVICEORDERREQUEST']._serialized_start=332
+  _globals['_GETSERVICEORDERREQUEST']._serialized_end=463
+  _globals['_LISTSERVICEORDERSREQUEST']._serialized_start=466
+  _globals['_LISTSERVICEORDERSREQUEST']._serialized_end=862
+  _globals['_LISTSERVICEORDERSRESPONSE']._serialized_start=864
+  _globals['_LISTSERVICEORDERSRESPONSE']._serialized_end=968
+  _globals['_UPDATESERVICEORDERREQUEST']._serialized_start=971
+  _globals['_UPDATESERVICEORDERREQUEST']._serialized_end=1110
+  _globals['_CANCELSERVICEORDERREQUEST']._serialized_start=1112
+  _globals['_CANCELSERVICEORDERREQUEST']._serialized_end=1236
+  _globals['_SERVICEORDERSERVICE']._serialized_start=1239
+  _globals['_SERVICEORDERSERVICE']._serialized_end=1720
 # @@protoc_insertion_point(module_scope)

@@ -22,13 +22,15 @@ class CreateServiceOrderRequest(_message.Message):
     def __init__(self, service_order: _Optional[_Union[_service_order_pb2.ServiceOrder, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class GetServiceOrderRequest(_message.Message):
-    __slots__ = ("name",)
+    __slots__ = ("name", "view")
     NAME_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
     name: str
-    def __init__(self, name: _Optional[str] = ...) -> None: ...
+    view: _service_order_pb2.ServiceOrderView
+    def __init__(self, name: _Optional[str] = ..., view: _Optional[_Union[_service_order_pb2.ServiceOrderView, str]] = ...) -> None: ...
 
 class ListServiceOrdersRequest(_message.Message):
-    __slots__ = ("page_size", "page_token", "file_number", "states", "window_start_after", "window_start_before", "technician")
+    __slots__ = ("page_size", "page_token", "file_number", "states", "window_start_after", "window_start_before", "technician", "view")
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
     FILE_NUMBER_FIELD_NUMBER: _ClassVar[int]
@@ -36,6 +38,7 @@ class ListServiceOrdersRequest(_message.Message):
     WINDOW_START_AFTER_FIELD_NUMBER: _ClassVar[int]
     WINDOW_START_BEFORE_FIELD_NUMBER: _ClassVar[int]
     TECHNICIAN_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
     page_size: int
     page_token: str
     file_number: str
@@ -43,7 +46,8 @@ class ListServiceOrdersRequest(_message.Message):
     window_start_after: _timestamp_pb2.Timestamp
     window_start_before: _timestamp_pb2.Timestamp
     technician: str
-    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., file_number: _Optional[str] = ..., states: _Optional[_Iterable[_Union[_service_order_pb2.ServiceOrder.State, str]]] = ..., window_start_after: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_start_before: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., technician: _Optional[str] = ...) -> None: ...
+    view: _service_order_pb2.ServiceOrderView
+    def __init__(self, page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., file_number: _Optional[str] = ..., states: _Optional[_Iterable[_Union[_service_order_pb2.ServiceOrder.State, str]]] = ..., window_start_after: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., window_start_before: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., technician: _Optional[str] = ..., view: _Optional[_Union[_service_order_pb2.ServiceOrderView, str]] = ...) -> None: ...
 
 class ListServiceOrdersResponse(_message.Message):
     __slots__ = ("service_orders", "next_page_token")

@@ -28,7 +28,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from homevisit.v1 import service_order_pb2 as homevisit_dot_v1_dot_service__order__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fhomevisit/v1/visit_report.proto\x12\x0chomevisit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a homevisit/v1/service_order.proto\"\xd2\x01\n\x0bVisitReport\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x31\n\rservice_order\x18\x02 \x01(\x0b\x32\x1a.homevisit.v1.ServiceOrder\x12-\n\tfile_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp:M\xea\x41J\n\x1dhomevisit.izzi.mx/VisitReport\x12)serviceOrders/{service_order}/visitReport\"M\n\x15GetVisitReportRequest\x12\x34\n\x04name\x18\x01 \x01(\tB&\xe2\x41\x01\x02\xfa\x41\x1f\n\x1dhomevisit.izzi.mx/VisitReport\"[\n\x17ListVisitReportsRequest\x12\x19\n\x0b\x66ile_number\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\"e\n\x18ListVisitReportsResponse\x12\x30\n\rvisit_reports\x18\x01 \x03(\x0b\x32\x19.homevisit.v1.VisitReport\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xc9\x01\n\x12VisitReportService\x12P\n\x0eGetVisitReport\x12#.homevisit.v1.GetVisitReportRequest\x1a\x19.homevisit.v1.VisitReport\x12\x61\n\x10ListVisitReports\x12%.homevisit.v1.ListVisitReportsRequest\x1a&.homevisit.v1.ListVisitReportsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fhomevisit/v1/visit_report.proto\x12\x0chomevisit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a homevisit/v1/service_order.proto\"\xd2\x01\n\x0bVisitReport\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x31\n\rservice_order\x18\x02 \x01(\x0b\x32\x1a.homevisit.v1.ServiceOrder\x12-\n\tfile_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp:M\xea\x41J\n\x1dhomevisit.izzi.mx/VisitReport\x12)serviceOrders/{service_order}/visitReport\"\x81\x01\n\x15GetVisitReportRequest\x12\x34\n\x04name\x18\x01 \x01(\tB&\xe2\x41\x01\x02\xfa\x41\x1f\n\x1dhomevisit.izzi.mx/VisitReport\x12\x32\n\x04view\x18\x02 \x01(\x0e\x32\x1e.homevisit.v1.ServiceOrderViewB\x04\xe2\x41\x01\x01\"\x8f\x01\n\x17ListVisitReportsRequest\x12\x19\n\x0b\x66ile_number\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x32\n\x04view\x18\x04 \x01(\x0e\x32\x1e.homevisit.v1.ServiceOrderViewB\x04\xe2\x41\x01\x01\"e\n\x18ListVisitReportsResponse\x12\x30\n\rvisit_reports\x18\x01 \x03(\x0b\x32\x19.homevisit.v1.VisitReport\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xc9\x01\n\x12VisitReportService\x12P\n\x0eGetVisitReport\x12#.homevisit.v1.GetVisitReportRequest\x1a\x19.homevisit.v1.VisitReport\x12\x61\n\x10ListVisitReports\x12%.homevisit.v1.ListVisitReportsRequest\x1a&.homevisit.v1.ListVisitReportsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -41,16 +41,20 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_VISITREPORT']._serialized_options = b'\352AJ\n\035homevisit.izzi.mx/VisitReport\022)serviceOrders/{service_order}/visitReport'
   _globals['_GETVISITREPORTREQUEST'].fields_by_name['name']._loaded_options = None
   _globals['_GETVISITREPORTREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\037\n\035homevisit.izzi.mx/VisitReport'
+  _globals['_GETVISITREPORTREQUEST'].fields_by_name['view']._loaded_options = None
+  _globals['_GETVISITREPORTREQUEST'].fields_by_name['view']._serialized_options = b'\342A\001\001'
   _globals['_LISTVISITREPORTSREQUEST'].fields_by_name['file_number']._loaded_options = None
   _globals['_LISTVISITREPORTSREQUEST'].fields_by_name['file_number']._serialized_options = b'\342A\001\002'
+  _globals['_LISTVISITREPORTSREQUEST'].fields_by_name['view']._loaded_options = None
+  _globals['_LISTVISITREPORTSREQUEST'].fields_by_name['view']._serialized_options = b'\342A\001\001'
   _globals['_VISITREPORT']._serialized_start=177
   _globals['_VISITREPORT']._serialized_end=387
-  _globals['_GETVISITREPORTREQUEST']._serialized_start=389
-  _globals['_GETVISITREPORTREQUEST']._serialized_end=466
-  _globals['_LISTVISITREPORTSREQUEST']._serialized_start=468
-  _globals['_LISTVISITREPORTSREQUEST']._serialized_end=559
-  _globals['_LISTVISITREPORTSRESPONSE']._serialized_start=561
-  _globals['_LISTVISITREPORTSRESPONSE']._serialized_end=662
-  _globals['_VISITREPORTSERVICE']._serialized_start=665
-  _globals['_VISITREPORTSERVICE']._serialized_end=866
+  _globals['_GETVISITREPORTREQUEST']._serialized_start=390
+  _globals['_GETVISITREPORTREQUEST']._serialized_end=519
+  _globals['_LISTVISITREPORTSREQUEST']._serialized_start=522
+  _globals['_LISTVISITREPORTSREQUEST']._serialized_end=665
+  _globals['_LISTVISITREPORTSRESPONSE']._serialized_start=667
+  _globals['_LISTVISITREPORTSRESPONSE']._serialized_end=768
+  _globals['_VISITREPORTSERVICE']._serialized_start=771
+  _globals['_VISITREPORTSERVICE']._serialized_end=972
 # @@protoc_insertion_point(module_scope)

@@ -23,20 +23,24 @@ class VisitReport(_message.Message):
     def __init__(self, name: _Optional[str] = ..., service_order: _Optional[_Union[_service_order_pb2.ServiceOrder, _Mapping]] = ..., file_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class GetVisitReportRequest(_message.Message):
-    __slots__ = ("name",)
+    __slots__ = ("name", "view")
     NAME_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
     name: str
-    def __init__(self, name: _Optional[str] = ...) -> None: ...
+    view: _service_order_pb2.ServiceOrderView
+    def __init__(self, name: _Optional[str] = ..., view: _Optional[_Union[_service_order_pb2.ServiceOrderView, str]] = ...) -> None: ...
 
 class ListVisitReportsRequest(_message.Message):
-    __slots__ = ("file_number", "page_size", "page_token")
+    __slots__ = ("file_number", "page_size", "page_token", "view")
     FILE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    VIEW_FIELD_NUMBER: _ClassVar[int]
     file_number: str
     page_size: int
     page_token: str
-    def __init__(self, file_number: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+    view: _service_order_pb2.ServiceOrderView
+    def __init__(self, file_number: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ..., view: _Optional[_Union[_service_order_pb2.ServiceOrderView, str]] = ...) -> None: ...
 
 class ListVisitReportsResponse(_message.Message):
     __slots__ = ("visit_reports", "next_page_token")

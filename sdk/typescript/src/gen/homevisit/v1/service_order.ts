@@ -10,6 +10,52 @@ import { Timestamp } from "../../google/protobuf/timestamp";
 import { TimeWindow } from "./common";
 import { Visit } from "./visit";
 
+/** How much of each order a read returns (AIP-157). */
+export enum ServiceOrderView {
+  /** SERVICE_ORDER_VIEW_UNSPECIFIED - The method's default: FULL for GetServiceOrder and GetVisitReport, BASIC for the lists. */
+  SERVICE_ORDER_VIEW_UNSPECIFIED = 0,
+  /**
+   * SERVICE_ORDER_VIEW_BASIC - Everything but the signature image: `visit.signature.image_png` is empty (a signature that
+   * was not refused has one; read it with a FULL get). Lists use this unless asked otherwise.
+   */
+  SERVICE_ORDER_VIEW_BASIC = 1,
+  /** SERVICE_ORDER_VIEW_FULL - Everything, the signature image included. */
+  SERVICE_ORDER_VIEW_FULL = 2,
+  UNRECOGNIZED = -1,
+}
+
+export function serviceOrderViewFromJSON(object: any): ServiceOrderView {
+  switch (object) {
+    case 0:
+    case "SERVICE_ORDER_VIEW_UNSPECIFIED":
+      return ServiceOrderView.SERVICE_ORDER_VIEW_UNSPECIFIED;
+    case 1:
+    case "SERVICE_ORDER_VIEW_BASIC":
+      return ServiceOrderView.SERVICE_ORDER_VIEW_BASIC;
+    case 2:
+    case "SERVICE_ORDER_VIEW_FULL":
+      return ServiceOrderView.SERVICE_ORDER_VIEW_FULL;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return ServiceOrderView.UNRECOGNIZED;
+  }
+}
+
+export function serviceOrderViewToJSON(object: ServiceOrderView): string {
+  switch (object) {
+    case ServiceOrderView.SERVICE_ORDER_VIEW_UNSPECIFIED:
+      return "SERVICE_ORDER_VIEW_UNSPECIFIED";
+    case ServiceOrderView.SERVICE_ORDER_VIEW_BASIC:
+      return "SERVICE_ORDER_VIEW_BASIC";
+    case ServiceOrderView.SERVICE_ORDER_VIEW_FULL:
+      return "SERVICE_ORDER_VIEW_FULL";
+    case ServiceOrderView.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** A request for a home visit [S1] and everything that happens to it. */
 export interface ServiceOrder {
   /** Resource name, `serviceOrders/{service_order}`. */

@@ -25,6 +25,9 @@ import {
   ServiceOrder_State,
   serviceOrder_StateFromJSON,
   serviceOrder_StateToJSON,
+  ServiceOrderView,
+  serviceOrderViewFromJSON,
+  serviceOrderViewToJSON,
 } from "./service_order";
 
 /** Request of CreateServiceOrder. */
@@ -44,11 +47,13 @@ export interface CreateServiceOrderRequest {
 export interface GetServiceOrderRequest {
   /** `serviceOrders/{service_order}`. */
   name: string;
+  /** Default FULL (with the signature image). */
+  view: ServiceOrderView;
 }
 
 /** Request of ListServiceOrders. Every filter is optional; they combine with AND. */
 export interface ListServiceOrdersRequest {
-  /** At most this many orders (default 50, at most 500). */
+  /** At most this many orders (default 50, at most 500); a page may hold fewer (see `view`). */
   pageSize: number;
   /** From a previous response; the other fields must not change between pages. */
   pageToken: string;
@@ -66,6 +71,11 @@ export interface ListServiceOrdersRequest {
     | undefined;
   /** Only orders assigned to this technician, `technicians/{technician}`. */
   technician: string;
+  /**
+   * Default BASIC (no signature images). With FULL a page also ends early when it reaches
+   * about 3 MiB, so that no page can exceed the 4 MiB message limit: follow next_page_token.
+   */
+  view: ServiceOrderView;
 }
 
 /** Response of ListServiceOrders. */
@@ -192,13 +202,16 @@ export const CreateServiceOrderRequest: MessageFns<CreateServiceOrderRequest> = 
 };
 
 function createBaseGetServiceOrderRequest(): GetServiceOrderRequest {
-  return { name: "" };
+  return { name: "", view: 0 };
 }
 
 export const GetServiceOrderRequest: MessageFns<GetServiceOrderRequest> = {
   encode(message: GetServiceOrderRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
+    }
+    if (message.view !== 0) {
+      writer.uint32(16).int32(message.view);
     }
     return writer;
   },
@@ -224,6 +237,14 @@ export const GetServiceOrderRequest: MessageFns<GetServiceOrderRequest> = {
             message.name = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.view = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -237,13 +258,19 @@ export const GetServiceOrderRequest: MessageFns<GetServiceOrderRequest> = {
   },
 
   fromJSON(object: any): GetServiceOrderRequest {
-    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      view: isSet(object.view) ? serviceOrderViewFromJSON(object.view) : 0,
+    };
   },
 
   toJSON(message: GetServiceOrderRequest): unknown {
     const obj: any = {};
     if (message.name !== "") {
       obj.name = message.name;
+    }
+    if (message.view !== 0) {
+      obj.view = serviceOrderViewToJSON(message.view);
     }
     return obj;
   },
@@ -254,6 +281,7 @@ export const GetServiceOrderRequest: MessageFns<GetServiceOrderRequest> = {
   fromPartial<I extends Exact<DeepPartial<GetServiceOrderRequest>, I>>(object: I): GetServiceOrderRequest {
     const message = createBaseGetServiceOrderRequest();
     message.name = object.name ?? "";
+    message.view = object.view ?? 0;
     return message;
   },
 };
@@ -267,6 +295,7 @@ function createBaseListServiceOrdersRequest(): ListServiceOrdersRequest {
     windowStartAfter: undefined,
     windowStartBefore: undefined,
     technician: "",
+    view: 0,
   };
 }
 
@@ -292,6 +321,9 @@ export const ListServiceOrdersRequest: MessageFns<ListServiceOrdersRequest> = {
     }
     if (message.technician !== "") {
       writer.uint32(58).string(message.technician);
+    }
+    if (message.view !== 0) {
+      writer.uint32(64).int32(message.view);
     }
     return writer;
   },
@@ -375,6 +407,14 @@ export const ListServiceOrdersRequest: MessageFns<ListServiceOrdersRequest> = {
             message.technician = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.view = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -418,6 +458,7 @@ export const ListServiceOrdersRequest: MessageFns<ListServiceOrdersRequest> = {
         ? fromJsonTimestamp(object.window_start_before)
         : undefined,
       technician: isSet(object.technician) ? globalThis.String(object.technician) : "",
+      view: isSet(object.view) ? serviceOrderViewFromJSON(object.view) : 0,
     };
   },
 
@@ -444,6 +485,9 @@ export const ListServiceOrdersRequest: MessageFns<ListServiceOrdersRequest> = {
     if (message.technician !== "") {
       obj.technician = message.technician;
     }
+    if (message.view !== 0) {
+      obj.view = serviceOrderViewToJSON(message.view);
+    }
     return obj;
   },
 
@@ -459,6 +503,7 @@ export const ListServiceOrdersRequest: MessageFns<ListServiceOrdersRequest> = {
     message.windowStartAfter = object.windowStartAfter ?? undefined;
     message.windowStartBefore = object.windowStartBefore ?? undefined;
     message.technician = object.technician ?? "";
+    message.view = object.view ?? 0;
     return message;
   },
 };

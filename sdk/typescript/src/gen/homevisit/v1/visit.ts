@@ -479,7 +479,7 @@ export function outcome_ReasonCategoryToJSON(object: Outcome_ReasonCategory): st
 export interface Signature {
   /** Who signed. */
   signerName: string;
-  /** PNG image of the signature. */
+  /** PNG image of the signature (at most 256 KiB, 2048 x 2048 pixels). Empty in the BASIC view. */
   imagePng: Buffer;
   /** When it was signed or refused. */
   signTime:

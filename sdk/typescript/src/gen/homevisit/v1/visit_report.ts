@@ -19,7 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp";
-import { ServiceOrder } from "./service_order";
+import { ServiceOrder, ServiceOrderView, serviceOrderViewFromJSON, serviceOrderViewToJSON } from "./service_order";
 
 /** Everything about one visit in one message. */
 export interface VisitReport {
@@ -37,16 +37,23 @@ export interface VisitReport {
 export interface GetVisitReportRequest {
   /** `serviceOrders/{service_order}/visitReport`. */
   name: string;
+  /** Default FULL (with the signature image). */
+  view: ServiceOrderView;
 }
 
 /** Request of ListVisitReports. */
 export interface ListVisitReportsRequest {
   /** The subscriber's file number. */
   fileNumber: string;
-  /** Default 20, at most 200. */
+  /** Default 20, at most 200; a page may hold fewer (see `view`). */
   pageSize: number;
   /** From a previous response. */
   pageToken: string;
+  /**
+   * Default BASIC (no signature images). With FULL a page also ends early when it reaches
+   * about 3 MiB, so that no page can exceed the 4 MiB message limit: follow next_page_token.
+   */
+  view: ServiceOrderView;
 }
 
 /** Response of ListVisitReports. */
@@ -169,13 +176,16 @@ export const VisitReport: MessageFns<VisitReport> = {
 };
 
 function createBaseGetVisitReportRequest(): GetVisitReportRequest {
-  return { name: "" };
+  return { name: "", view: 0 };
 }
 
 export const GetVisitReportRequest: MessageFns<GetVisitReportRequest> = {
   encode(message: GetVisitReportRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
+    }
+    if (message.view !== 0) {
+      writer.uint32(16).int32(message.view);
     }
     return writer;
   },
@@ -201,6 +211,14 @@ export const GetVisitReportRequest: MessageFns<GetVisitReportRequest> = {
             message.name = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.view = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -214,13 +232,19 @@ export const GetVisitReportRequest: MessageFns<GetVisitReportRequest> = {
   },
 
   fromJSON(object: any): GetVisitReportRequest {
-    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      view: isSet(object.view) ? serviceOrderViewFromJSON(object.view) : 0,
+    };
   },
 
   toJSON(message: GetVisitReportRequest): unknown {
     const obj: any = {};
     if (message.name !== "") {
       obj.name = message.name;
+    }
+    if (message.view !== 0) {
+      obj.view = serviceOrderViewToJSON(message.view);
     }
     return obj;
   },
@@ -231,12 +255,13 @@ export const GetVisitReportRequest: MessageFns<GetVisitReportRequest> = {
   fromPartial<I extends Exact<DeepPartial<GetVisitReportRequest>, I>>(object: I): GetVisitReportRequest {
     const message = createBaseGetVisitReportRequest();
     message.name = object.name ?? "";
+    message.view = object.view ?? 0;
     return message;
   },
 };
 
 function createBaseListVisitReportsRequest(): ListVisitReportsRequest {
-  return { fileNumber: "", pageSize: 0, pageToken: "" };
+  return { fileNumber: "", pageSize: 0, pageToken: "", view: 0 };
 }
 
 export const ListVisitReportsRequest: MessageFns<ListVisitReportsRequest> = {
@@ -249,6 +274,9 @@ export const ListVisitReportsRequest: MessageFns<ListVisitReportsRequest> = {
     }
     if (message.pageToken !== "") {
       writer.uint32(26).string(message.pageToken);
+    }
+    if (message.view !== 0) {
+      writer.uint32(32).int32(message.view);
     }
     return writer;
   },
@@ -290,6 +318,14 @@ export const ListVisitReportsRequest: MessageFns<ListVisitReportsRequest> = {
             message.pageToken = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.view = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -319,6 +355,7 @@ export const ListVisitReportsRequest: MessageFns<ListVisitReportsRequest> = {
         : isSet(object.page_token)
         ? globalThis.String(object.page_token)
         : "",
+      view: isSet(object.view) ? serviceOrderViewFromJSON(object.view) : 0,
     };
   },
 
@@ -333,6 +370,9 @@ export const ListVisitReportsRequest: MessageFns<ListVisitReportsRequest> = {
     if (message.pageToken !== "") {
       obj.pageToken = message.pageToken;
     }
+    if (message.view !== 0) {
+      obj.view = serviceOrderViewToJSON(message.view);
+    }
     return obj;
   },
 
@@ -344,6 +384,7 @@ export const ListVisitReportsRequest: MessageFns<ListVisitReportsRequest> = {
     message.fileNumber = object.fileNumber ?? "";
     message.pageSize = object.pageSize ?? 0;
     message.pageToken = object.pageToken ?? "";
+    message.view = object.view ?? 0;
     return message;
   },
 };
