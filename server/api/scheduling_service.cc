@@ -67,6 +67,7 @@ v1::UnavailableReason ReasonToProto(domain::UnavailableReason reason) {
     case R::kNoTechnicianCoversZone: return v1::UNAVAILABLE_REASON_NO_COVERAGE;
     case R::kOutsideWorkingHours: return v1::UNAVAILABLE_REASON_OUTSIDE_WORKING_HOURS;
     case R::kAllBooked: return v1::UNAVAILABLE_REASON_ALL_BOOKED;
+    case R::kTimeOff: return v1::UNAVAILABLE_REASON_TIME_OFF;
     case R::kInvalidWindow: break;
   }
   throw DomainError(ErrorKind::kInvalidArgument, "INVALID_FIELDS", "invalid request: window",

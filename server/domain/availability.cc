@@ -59,6 +59,7 @@ struct PreparedTechnician {
   const TechnicianCalendar* calendar = nullptr;
   std::vector<Interval> on_shift;  // absolute shift stretches over the prepared dates
   std::vector<Interval> blocked;   // busy and time off
+  std::vector<Interval> time_off;  // to tell a day off from a full calendar
   std::vector<Interval> busy;      // for the load-balancing measure
   std::vector<absl::Duration> busy_prefix;  // busy_prefix[i] = total length of busy[0, i)
 
@@ -101,6 +102,7 @@ PreparedTechnician Prepare(const TechnicianCalendar& calendar, absl::CivilDay fi
   blocked.insert(blocked.end(), calendar.busy.begin(), calendar.busy.end());
   blocked.insert(blocked.end(), calendar.time_off.begin(), calendar.time_off.end());
   p.blocked = Merged(std::move(blocked));
+  p.time_off = Merged(calendar.time_off);
 
   p.busy = Merged(calendar.busy);
   p.busy_prefix.reserve(p.busy.size() + 1);
@@ -109,12 +111,15 @@ PreparedTechnician Prepare(const TechnicianCalendar& calendar, absl::CivilDay fi
   return p;
 }
 
-enum class Fit { kOffShift, kBlocked, kFree };
+enum class Fit { kOffShift, kTimeOff, kBlocked, kFree };
 
 Fit FitAt(const PreparedTechnician& t, absl::Time start, const SchedulingPolicy& policy) {
   const absl::Time work_end = start + policy.window_length + policy.visit_length;
   if (!Contains(t.on_shift, start, work_end)) return Fit::kOffShift;
-  if (Intersects(t.blocked, start, work_end + policy.travel_buffer)) return Fit::kBlocked;
+  const absl::Time occupied_end = work_end + policy.travel_buffer;
+  if (Intersects(t.blocked, start, occupied_end)) {
+    return Intersects(t.time_off, start, occupied_end) ? Fit::kTimeOff : Fit::kBlocked;
+  }
   return Fit::kFree;
 }
 
@@ -202,7 +207,8 @@ std::vector<const PreparedTechnician*> Roster(const std::vector<PreparedTechnici
 
 struct Pick {
   const PreparedTechnician* technician = nullptr;  // null: nobody free
-  bool anyone_on_shift = false;
+  bool anyone_booked = false;    // someone on shift and working then, but busy
+  bool anyone_off = false;       // someone on shift then, but on time off
 };
 
 Pick PickTechnician(const std::vector<const PreparedTechnician*>& roster, absl::Time start,
@@ -210,8 +216,9 @@ Pick PickTechnician(const std::vector<const PreparedTechnician*>& roster, absl::
   Pick pick;
   for (const PreparedTechnician* t : roster) {
     const Fit fit = FitAt(*t, start, policy);
-    if (fit == Fit::kFree) return {t, true};
-    if (fit == Fit::kBlocked) pick.anyone_on_shift = true;
+    if (fit == Fit::kFree) return {t, false, false};
+    if (fit == Fit::kBlocked) pick.anyone_booked = true;
+    if (fit == Fit::kTimeOff) pick.anyone_off = true;
   }
   return pick;
 }
@@ -286,6 +293,7 @@ UnavailableReason CheckTechnicianWindow(const TechnicianCalendar& technician,
   const absl::CivilDay day = absl::ToCivilDay(start, policy.time_zone);
   switch (FitAt(Prepare(technician, day, day, policy.time_zone), start, policy)) {
     case Fit::kOffShift: return UnavailableReason::kOutsideWorkingHours;
+    case Fit::kTimeOff: return UnavailableReason::kTimeOff;
     case Fit::kBlocked: return UnavailableReason::kAllBooked;
     case Fit::kFree: break;
   }
@@ -330,8 +338,9 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
         result.requested_available = true;
         result.requested = OptionOf(*pick.technician, start, policy);
       } else {
-        result.reason = pick.anyone_on_shift ? UnavailableReason::kAllBooked
-                                             : UnavailableReason::kOutsideWorkingHours;
+        result.reason = pick.anyone_booked ? UnavailableReason::kAllBooked
+                        : pick.anyone_off  ? UnavailableReason::kTimeOff
+                                           : UnavailableReason::kOutsideWorkingHours;
       }
     }
     std::vector<absl::Time> starts = GridStarts(requested_day, policy);

@@ -88,7 +88,8 @@ enum class UnavailableReason {
   kBeyondHorizon,
   kNoTechnicianCoversZone,  // nobody active covers the postal code or the delegación
   kOutsideWorkingHours,     // covering technicians exist, none on shift for the whole visit
-  kAllBooked,               // someone is on shift, but busy or on time off
+  kAllBooked,               // someone is on shift and not on time off, but busy
+  kTimeOff,                 // those on shift then are all on time off (a day off, leave)
 };
 
 struct AvailabilityRequest {

@@ -47,6 +47,8 @@ void ThrowIfUnavailable(UnavailableReason reason) {
     case UnavailableReason::kOutsideWorkingHours:
       throw DomainError(ErrorKind::kFailedPrecondition, "OUTSIDE_WORKING_HOURS",
                         "the visit is outside the technician's working hours");
+    case UnavailableReason::kTimeOff:
+      throw DomainError(ErrorKind::kFailedPrecondition, "TIME_OFF", "the technician is on time off then");
   }
 }
 

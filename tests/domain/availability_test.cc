@@ -127,8 +127,14 @@ TEST_F(AvailabilityTest, TimeOffBlocks) {
   t.time_off = {{Cdmx(3, 3, 8), Cdmx(3, 3, 13)}};
   const Availability a = ComputeAvailability(At(Cdmx(3, 3, 10)), {t}, policy_, now_);
   EXPECT_FALSE(a.requested_available);
-  EXPECT_EQ(a.reason, UnavailableReason::kAllBooked);
+  // A day off is not a full calendar: the reason says which.
+  EXPECT_EQ(a.reason, UnavailableReason::kTimeOff);
   EXPECT_EQ(Describe(a.same_day), (V{"03-03 13:00 t1", "03-03 13:30 t1", "03-03 14:00 t1"}));
+  EXPECT_EQ(CheckTechnicianWindow(t, At(Cdmx(3, 3, 10)), policy_, now_), UnavailableReason::kTimeOff);
+  // One technician off and another booked: booked wins (the calendar is full for those at work).
+  TechnicianCalendar busy = Tech("t2");
+  busy.busy = {{Cdmx(3, 3, 8), Cdmx(3, 3, 15)}};
+  EXPECT_EQ(ComputeAvailability(At(Cdmx(3, 3, 10)), {t, busy}, policy_, now_).reason, UnavailableReason::kAllBooked);
 }
 
 TEST_F(AvailabilityTest, TravelBufferBlocksUntilItPasses) {

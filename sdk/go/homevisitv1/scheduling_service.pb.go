@@ -31,7 +31,7 @@ const (
 	UnavailableReason_UNAVAILABLE_REASON_UNSPECIFIED UnavailableReason = 0
 	// Nobody covers the order's zone.
 	UnavailableReason_UNAVAILABLE_REASON_NO_COVERAGE UnavailableReason = 1
-	// Everyone who covers the zone is booked.
+	// Everyone who covers the zone and works then is booked.
 	UnavailableReason_UNAVAILABLE_REASON_ALL_BOOKED UnavailableReason = 2
 	// Outside everyone's working hours.
 	UnavailableReason_UNAVAILABLE_REASON_OUTSIDE_WORKING_HOURS UnavailableReason = 3
@@ -39,6 +39,8 @@ const (
 	UnavailableReason_UNAVAILABLE_REASON_IN_THE_PAST UnavailableReason = 4
 	// Beyond the booking horizon.
 	UnavailableReason_UNAVAILABLE_REASON_BEYOND_HORIZON UnavailableReason = 5
+	// Those who would work then are on time off (a day off, leave); nobody is merely booked.
+	UnavailableReason_UNAVAILABLE_REASON_TIME_OFF UnavailableReason = 6
 )
 
 // Enum value maps for UnavailableReason.
@@ -50,6 +52,7 @@ var (
 		3: "UNAVAILABLE_REASON_OUTSIDE_WORKING_HOURS",
 		4: "UNAVAILABLE_REASON_IN_THE_PAST",
 		5: "UNAVAILABLE_REASON_BEYOND_HORIZON",
+		6: "UNAVAILABLE_REASON_TIME_OFF",
 	}
 	UnavailableReason_value = map[string]int32{
 		"UNAVAILABLE_REASON_UNSPECIFIED":           0,
@@ -58,6 +61,7 @@ var (
 		"UNAVAILABLE_REASON_OUTSIDE_WORKING_HOURS": 3,
 		"UNAVAILABLE_REASON_IN_THE_PAST":           4,
 		"UNAVAILABLE_REASON_BEYOND_HORIZON":        5,
+		"UNAVAILABLE_REASON_TIME_OFF":              6,
 	}
 )
 
@@ -300,7 +304,8 @@ type CheckAvailabilityResponse struct {
 	UnavailableReason UnavailableReason `protobuf:"varint,3,opt,name=unavailable_reason,json=unavailableReason,proto3,enum=homevisit.v1.UnavailableReason" json:"unavailable_reason,omitempty"`
 	// Alternatives the same day, nearest to the requested time first.
 	SameDay []*SlotOption `protobuf:"bytes,4,rep,name=same_day,json=sameDay,proto3" json:"same_day,omitempty"`
-	// Alternatives on the nearest other dates, earliest first.
+	// Alternatives on other dates: the dates nearest the requested one first (the later date
+	// first when two are as near), earliest start first within a date.
 	OtherDays     []*SlotOption `protobuf:"bytes,5,rep,name=other_days,json=otherDays,proto3" json:"other_days,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -828,14 +833,15 @@ const file_homevisit_v1_scheduling_service_proto_rawDesc = "" +
 	"\x1chomevisit.izzi.mx/TechnicianR\n" +
 	"technician\x12\x12\n" +
 	"\x04etag\x18\x03 \x01(\tR\x04etag\x12\x16\n" +
-	"\x06reason\x18\x04 \x01(\tR\x06reason*\xf7\x01\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason*\x98\x02\n" +
 	"\x11UnavailableReason\x12\"\n" +
 	"\x1eUNAVAILABLE_REASON_UNSPECIFIED\x10\x00\x12\"\n" +
 	"\x1eUNAVAILABLE_REASON_NO_COVERAGE\x10\x01\x12!\n" +
 	"\x1dUNAVAILABLE_REASON_ALL_BOOKED\x10\x02\x12,\n" +
 	"(UNAVAILABLE_REASON_OUTSIDE_WORKING_HOURS\x10\x03\x12\"\n" +
 	"\x1eUNAVAILABLE_REASON_IN_THE_PAST\x10\x04\x12%\n" +
-	"!UNAVAILABLE_REASON_BEYOND_HORIZON\x10\x052\x94\x04\n" +
+	"!UNAVAILABLE_REASON_BEYOND_HORIZON\x10\x05\x12\x1f\n" +
+	"\x1bUNAVAILABLE_REASON_TIME_OFF\x10\x062\x94\x04\n" +
 	"\x11SchedulingService\x12d\n" +
 	"\x11CheckAvailability\x12&.homevisit.v1.CheckAvailabilityRequest\x1a'.homevisit.v1.CheckAvailabilityResponse\x12A\n" +
 	"\n" +

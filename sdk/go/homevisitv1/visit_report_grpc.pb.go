@@ -29,7 +29,9 @@ const (
 //
 // The subscriber's file: filed visit reports [G1, G5].
 type VisitReportServiceClient interface {
-	// One order's report.
+	// One order's report. Before the visit is completed there is none: NOT_FOUND with
+	// ErrorInfo.reason REPORT_NOT_FILED (an order that does not exist, or that a technician may
+	// not see, is NOT_FOUND ORDER_NOT_FOUND).
 	GetVisitReport(ctx context.Context, in *GetVisitReportRequest, opts ...grpc.CallOption) (*VisitReport, error)
 	// A file's reports, newest first.
 	ListVisitReports(ctx context.Context, in *ListVisitReportsRequest, opts ...grpc.CallOption) (*ListVisitReportsResponse, error)
@@ -69,7 +71,9 @@ func (c *visitReportServiceClient) ListVisitReports(ctx context.Context, in *Lis
 //
 // The subscriber's file: filed visit reports [G1, G5].
 type VisitReportServiceServer interface {
-	// One order's report.
+	// One order's report. Before the visit is completed there is none: NOT_FOUND with
+	// ErrorInfo.reason REPORT_NOT_FILED (an order that does not exist, or that a technician may
+	// not see, is NOT_FOUND ORDER_NOT_FOUND).
 	GetVisitReport(context.Context, *GetVisitReportRequest) (*VisitReport, error)
 	// A file's reports, newest first.
 	ListVisitReports(context.Context, *ListVisitReportsRequest) (*ListVisitReportsResponse, error)

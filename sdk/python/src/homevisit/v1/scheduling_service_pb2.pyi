@@ -22,12 +22,14 @@ class UnavailableReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     UNAVAILABLE_REASON_OUTSIDE_WORKING_HOURS: _ClassVar[UnavailableReason]
     UNAVAILABLE_REASON_IN_THE_PAST: _ClassVar[UnavailableReason]
     UNAVAILABLE_REASON_BEYOND_HORIZON: _ClassVar[UnavailableReason]
+    UNAVAILABLE_REASON_TIME_OFF: _ClassVar[UnavailableReason]
 UNAVAILABLE_REASON_UNSPECIFIED: UnavailableReason
 UNAVAILABLE_REASON_NO_COVERAGE: UnavailableReason
 UNAVAILABLE_REASON_ALL_BOOKED: UnavailableReason
 UNAVAILABLE_REASON_OUTSIDE_WORKING_HOURS: UnavailableReason
 UNAVAILABLE_REASON_IN_THE_PAST: UnavailableReason
 UNAVAILABLE_REASON_BEYOND_HORIZON: UnavailableReason
+UNAVAILABLE_REASON_TIME_OFF: UnavailableReason
 
 class SlotOption(_message.Message):
     __slots__ = ("window", "technician", "technician_display_name")

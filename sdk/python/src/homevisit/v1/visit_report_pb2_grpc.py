@@ -52,7 +52,9 @@ class VisitReportServiceServicer:
     """
 
     def GetVisitReport(self, request, context):
-        """One order's report.
+        """One order's report. Before the visit is completed there is none: NOT_FOUND with
+        ErrorInfo.reason REPORT_NOT_FILED (an order that does not exist, or that a technician may
+        not see, is NOT_FOUND ORDER_NOT_FOUND).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

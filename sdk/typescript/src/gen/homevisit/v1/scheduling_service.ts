@@ -28,7 +28,7 @@ export enum UnavailableReason {
   UNAVAILABLE_REASON_UNSPECIFIED = 0,
   /** UNAVAILABLE_REASON_NO_COVERAGE - Nobody covers the order's zone. */
   UNAVAILABLE_REASON_NO_COVERAGE = 1,
-  /** UNAVAILABLE_REASON_ALL_BOOKED - Everyone who covers the zone is booked. */
+  /** UNAVAILABLE_REASON_ALL_BOOKED - Everyone who covers the zone and works then is booked. */
   UNAVAILABLE_REASON_ALL_BOOKED = 2,
   /** UNAVAILABLE_REASON_OUTSIDE_WORKING_HOURS - Outside everyone's working hours. */
   UNAVAILABLE_REASON_OUTSIDE_WORKING_HOURS = 3,
@@ -36,6 +36,8 @@ export enum UnavailableReason {
   UNAVAILABLE_REASON_IN_THE_PAST = 4,
   /** UNAVAILABLE_REASON_BEYOND_HORIZON - Beyond the booking horizon. */
   UNAVAILABLE_REASON_BEYOND_HORIZON = 5,
+  /** UNAVAILABLE_REASON_TIME_OFF - Those who would work then are on time off (a day off, leave); nobody is merely booked. */
+  UNAVAILABLE_REASON_TIME_OFF = 6,
   UNRECOGNIZED = -1,
 }
 
@@ -59,6 +61,9 @@ export function unavailableReasonFromJSON(object: any): UnavailableReason {
     case 5:
     case "UNAVAILABLE_REASON_BEYOND_HORIZON":
       return UnavailableReason.UNAVAILABLE_REASON_BEYOND_HORIZON;
+    case 6:
+    case "UNAVAILABLE_REASON_TIME_OFF":
+      return UnavailableReason.UNAVAILABLE_REASON_TIME_OFF;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -80,6 +85,8 @@ export function unavailableReasonToJSON(object: UnavailableReason): string {
       return "UNAVAILABLE_REASON_IN_THE_PAST";
     case UnavailableReason.UNAVAILABLE_REASON_BEYOND_HORIZON:
       return "UNAVAILABLE_REASON_BEYOND_HORIZON";
+    case UnavailableReason.UNAVAILABLE_REASON_TIME_OFF:
+      return "UNAVAILABLE_REASON_TIME_OFF";
     case UnavailableReason.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -136,7 +143,10 @@ export interface CheckAvailabilityResponse {
   unavailableReason: UnavailableReason;
   /** Alternatives the same day, nearest to the requested time first. */
   sameDay: SlotOption[];
-  /** Alternatives on the nearest other dates, earliest first. */
+  /**
+   * Alternatives on other dates: the dates nearest the requested one first (the later date
+   * first when two are as near), earliest start first within a date.
+   */
   otherDays: SlotOption[];
 }
 

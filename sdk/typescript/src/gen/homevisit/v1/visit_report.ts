@@ -485,7 +485,11 @@ export const ListVisitReportsResponse: MessageFns<ListVisitReportsResponse> = {
 /** The subscriber's file: filed visit reports [G1, G5]. */
 export type VisitReportServiceService = typeof VisitReportServiceService;
 export const VisitReportServiceService = {
-  /** One order's report. */
+  /**
+   * One order's report. Before the visit is completed there is none: NOT_FOUND with
+   * ErrorInfo.reason REPORT_NOT_FILED (an order that does not exist, or that a technician may
+   * not see, is NOT_FOUND ORDER_NOT_FOUND).
+   */
   getVisitReport: {
     path: "/homevisit.v1.VisitReportService/GetVisitReport" as const,
     requestStream: false as const,
@@ -511,14 +515,22 @@ export const VisitReportServiceService = {
 } as const;
 
 export interface VisitReportServiceServer extends UntypedServiceImplementation {
-  /** One order's report. */
+  /**
+   * One order's report. Before the visit is completed there is none: NOT_FOUND with
+   * ErrorInfo.reason REPORT_NOT_FILED (an order that does not exist, or that a technician may
+   * not see, is NOT_FOUND ORDER_NOT_FOUND).
+   */
   getVisitReport: handleUnaryCall<GetVisitReportRequest, VisitReport>;
   /** A file's reports, newest first. */
   listVisitReports: handleUnaryCall<ListVisitReportsRequest, ListVisitReportsResponse>;
 }
 
 export interface VisitReportServiceClient extends Client {
-  /** One order's report. */
+  /**
+   * One order's report. Before the visit is completed there is none: NOT_FOUND with
+   * ErrorInfo.reason REPORT_NOT_FILED (an order that does not exist, or that a technician may
+   * not see, is NOT_FOUND ORDER_NOT_FOUND).
+   */
   getVisitReport(
     request: GetVisitReportRequest,
     callback: (error: ServiceError | null, response: VisitReport) => void,
