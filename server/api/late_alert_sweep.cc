@@ -4,6 +4,7 @@
 
 #include "absl/time/clock.h"
 #include "domain/errors.h"
+#include "domain/scheduling.h"
 #include "domain/visit_commands.h"
 
 namespace homevisit::api {
@@ -43,6 +44,16 @@ int LateAlertSweep::SweepOnce() {
   });
 }
 
+int LateAlertSweep::SweepLapsedHolds() {
+  constexpr int kBatch = 100;
+  absl::Time now = absl::Now();
+  bool any = db_.Read([&](domain::UnitOfWork& work) { return !work.scheduling().LapsedHolds(now, 1).empty(); });
+  if (!any) return 0;
+  return db_.Write([&](domain::UnitOfWork& work) {
+    return domain::ExpireLapsedHolds(work, kSweepActor, absl::Now(), kBatch);
+  });
+}
+
 void LateAlertSweep::Loop() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!stopping_) {
@@ -50,6 +61,7 @@ void LateAlertSweep::Loop() {
     lock.unlock();
     try {
       SweepOnce();
+      SweepLapsedHolds();
     } catch (const domain::DomainError& e) {
       // A lost race or a database hiccup: the next sweep tries again.
       std::cerr << "homevisitd: late alert sweep: " << e.reason() << "\n";

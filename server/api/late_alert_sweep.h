@@ -21,6 +21,9 @@ class LateAlertSweep {
 
   // Runs one sweep now, on the calling thread; returns how many alerts it raised.
   int SweepOnce();
+  // Expires the holds that lapsed (each gets its TYPE_HOLD_RELEASED event); returns how many.
+  // The same thread runs it after each late-alert sweep.
+  int SweepLapsedHolds();
   void Stop();
 
  private:

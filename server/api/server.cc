@@ -208,6 +208,8 @@ Server::~Server() { Shutdown(absl::Seconds(1)); }
 
 int Server::SweepLateAlerts() { return services_->late_sweep.SweepOnce(); }
 
+int Server::SweepLapsedHolds() { return services_->late_sweep.SweepLapsedHolds(); }
+
 void Server::Shutdown(absl::Duration grace) {
   if (stopped_) return;
   stopped_ = true;

@@ -66,6 +66,8 @@ class Server {
   // Runs one late-technician sweep now (the background one runs every late_sweep_interval);
   // returns how many alerts it raised.
   int SweepLateAlerts();
+  // Runs one sweep of lapsed holds now; returns how many it expired.
+  int SweepLapsedHolds();
   // Stops accepting calls, lets in-flight ones finish (up to `grace`), then returns.
   void Shutdown(absl::Duration grace = absl::Seconds(10));
   void Wait();

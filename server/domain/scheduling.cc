@@ -202,6 +202,22 @@ Hold ReleaseHold(UnitOfWork& work, const std::string& hold_id, const Actor& acto
   return std::move(*hold);
 }
 
+int ExpireLapsedHolds(UnitOfWork& work, const Actor& actor, absl::Time now, int limit) {
+  int expired = 0;
+  for (const Hold& hold : work.scheduling().LapsedHolds(now, limit)) {
+    if (!work.scheduling().ExpireHold(hold.id)) continue;  // another replica swept it
+    work.scheduling().ReleaseHoldClaims(hold.id);
+    Event event = MakeEvent(GetOrder(work, hold.order_id, SystemActor()), EventType::kHoldReleased, actor, now);
+    event.attributes["hold"] = hold.id;
+    event.attributes["technician"] = hold.technician_id;
+    event.attributes["window_start"] = TimeText(hold.window.start);
+    event.attributes["why"] = "expired";
+    work.events().Append(event);
+    ++expired;
+  }
+  return expired;
+}
+
 ServiceOrder BookAppointment(UnitOfWork& work, const std::string& order_id, const BookingSource& source,
                              const std::string& request_id, const SchedulingSettings& settings, const Actor& actor,
                              absl::Time now) {

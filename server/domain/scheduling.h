@@ -41,6 +41,9 @@ Hold CreateHold(UnitOfWork& work, const std::string& order_id, const SlotChoice&
 
 // Releases a live hold; a hold released, booked or expired already is returned as it is.
 Hold ReleaseHold(UnitOfWork& work, const std::string& hold_id, const Actor& actor, absl::Time now);
+// Marks up to `limit` lapsed holds expired, frees their time and appends one TYPE_HOLD_RELEASED
+// event each (attribute why=expired), exactly once across replicas. Returns how many.
+int ExpireLapsedHolds(UnitOfWork& work, const Actor& actor, absl::Time now, int limit);
 
 // REQUESTED -> SCHEDULED with the technician. With a request_id, a retry on an order already
 // booked with the same option returns the order unchanged. Throws ABORTED "SLOT_TAKEN" when the

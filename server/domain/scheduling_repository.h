@@ -29,7 +29,9 @@ inline constexpr absl::Duration kClaimGranule = absl::Minutes(15);
 // The granule starts `occupancy` touches, ascending.
 std::vector<absl::Time> GranulesOf(const Interval& occupancy);
 
-enum class HoldStatus { kLive = 1, kReleased = 2, kBooked = 3 };
+// kExpired: lapsed and swept (its event emitted). A kLive hold past its expire_time has lapsed
+// too; the sweep turns it kExpired.
+enum class HoldStatus { kLive = 1, kReleased = 2, kBooked = 3, kExpired = 4 };
 
 struct Hold {
   std::string id;
@@ -80,6 +82,11 @@ class SchedulingRepository {
   // Holds of the order with status kLive (some may have expired by time).
   virtual std::vector<Hold> LiveHoldsOf(const std::string& order_id) = 0;
   virtual void SetHoldStatus(const std::string& id, HoldStatus status) = 0;
+  // Live holds whose expire_time is at or before `now`, oldest expiry first.
+  virtual std::vector<Hold> LapsedHolds(absl::Time now, int limit) = 0;
+  // kLive -> kExpired if still live; returns whether this call changed it (exactly one sweeper,
+  // across replicas, wins).
+  virtual bool ExpireHold(const std::string& id) = 0;
 };
 
 }  // namespace homevisit::domain

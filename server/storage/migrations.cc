@@ -214,6 +214,10 @@ CREATE INDEX credentials_active_by_role ON credentials (role, revoke_time);
       {6, "credentials by technician", R"SQL(
 CREATE INDEX credentials_by_technician ON credentials (technician_id);
 )SQL"},
+      // The sweep that turns lapsed holds into TYPE_HOLD_RELEASED events looks them up by expiry.
+      {7, "holds by expiry", R"SQL(
+CREATE INDEX holds_lapsing ON holds (status, expire_time);
+)SQL"},
   };
   return migrations;
 }

@@ -243,4 +243,22 @@ void SociSchedulingRepository::SetHoldStatus(const std::string& id, HoldStatus s
           absl::StrCat("UPDATE holds SET status = ", p.Int(static_cast<int>(status)), " WHERE id = ", p.Text(id)), p);
 }
 
+std::vector<Hold> SociSchedulingRepository::LapsedHolds(absl::Time now, int limit) {
+  SqlParams p;
+  std::vector<Hold> holds;
+  QueryRows(sql_,
+            absl::StrCat(kSelectHold, "WHERE h.status = ", p.Int(static_cast<int>(HoldStatus::kLive)),
+                         " AND h.expire_time <= ", p.Time(now), " ORDER BY h.expire_time, h.id LIMIT ", p.Int(limit)),
+            p, [&](const soci::row& r) { holds.push_back(HoldFromRow(r)); });
+  return holds;
+}
+
+bool SociSchedulingRepository::ExpireHold(const std::string& id) {
+  SqlParams p;
+  return Execute(sql_,
+                 absl::StrCat("UPDATE holds SET status = ", p.Int(static_cast<int>(HoldStatus::kExpired)),
+                              " WHERE id = ", p.Text(id), " AND status = ", p.Int(static_cast<int>(HoldStatus::kLive))),
+                 p) == 1;
+}
+
 }  // namespace homevisit::storage

@@ -62,6 +62,7 @@ class SchedulingTest : public ServiceTest {
     options.time_zone = kZone;
     options.worker_threads = 4;
     options.hold_ttl = ttl;
+    options.late_sweep_interval = absl::ZeroDuration();  // sweeps run when a test says so
     server_ = api::Server::Start(options);
     channel_ = AutoTokenChannel(absl::StrCat("127.0.0.1:", server_->port()), db_->url());
     orders_ = v1::ServiceOrderService::NewStub(channel_);
@@ -345,6 +346,37 @@ TEST_F(SchedulingTest, ExpiredHoldCannotBeBookedAndItsSlotIsFreeAgain) {
   v1::Hold after;
   ASSERT_TRUE(Release(hold.name(), &after).ok());
   EXPECT_TRUE(after.released());
+}
+
+TEST_F(SchedulingTest, ALapsedHoldLeavesOneReleasedEventAcrossReplicas) {
+  RestartWithHoldTtl(absl::Milliseconds(300));
+  AddTechnician("ana", {"03100"});
+  std::string mine = NewOrder(Local(2, 10));
+  v1::Hold hold;
+  ASSERT_TRUE(Hold(mine, "ana", Local(2, 10), &hold).ok());
+  EXPECT_EQ(server_->SweepLapsedHolds(), 0) << "still live";
+  absl::SleepFor(absl::Milliseconds(400));
+  api::ServerOptions options;  // a second replica sweeping the same database
+  options.listen = "127.0.0.1:0";
+  options.database.url = db_->url();
+  options.database.pool_size = 2;
+  options.late_sweep_interval = absl::ZeroDuration();
+  auto other = api::Server::Start(options);
+  EXPECT_EQ(server_->SweepLapsedHolds() + other->SweepLapsedHolds(), 1);
+  EXPECT_EQ(server_->SweepLapsedHolds() + other->SweepLapsedHolds(), 0) << "swept once";
+  int released = 0;
+  for (const auto& event : EventsOf(mine)) {
+    if (event.type() != v1::Event::TYPE_HOLD_RELEASED) continue;
+    ++released;
+    EXPECT_EQ(event.attributes().at("why"), "expired");
+    EXPECT_EQ(event.attributes().at("hold"), hold.name().substr(hold.name().find('/') + 1));
+  }
+  EXPECT_EQ(released, 1);
+  // The swept hold still answers as it did: expired, not bookable.
+  v1::ServiceOrder out;
+  grpc::Status status = BookHold(mine, hold.name(), &out);
+  EXPECT_EQ(ErrorReason(status), "HOLD_EXPIRED");
+  other->Shutdown(absl::Seconds(2));
 }
 
 TEST_F(SchedulingTest, RescheduleMovesTheAppointmentAndFreesTheOldTime) {

@@ -35,7 +35,9 @@ const (
 	Event_TYPE_ORDER_UPDATED Event_Type = 2
 	// A slot was held for an order.
 	Event_TYPE_SLOT_HELD Event_Type = 3
-	// A hold was released or expired.
+	// A hold was released or expired. Attribute `why`: absent for a release, "replaced" when a
+	// new hold or a booking of the order took its place, "expired" when it lapsed (raised by
+	// the sweep every replica runs, within a few seconds of the expiry, exactly once).
 	Event_TYPE_HOLD_RELEASED Event_Type = 4
 	// An appointment was booked.
 	Event_TYPE_BOOKED Event_Type = 5

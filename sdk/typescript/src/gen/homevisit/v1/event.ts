@@ -57,7 +57,11 @@ export enum Event_Type {
   TYPE_ORDER_UPDATED = 2,
   /** TYPE_SLOT_HELD - A slot was held for an order. */
   TYPE_SLOT_HELD = 3,
-  /** TYPE_HOLD_RELEASED - A hold was released or expired. */
+  /**
+   * TYPE_HOLD_RELEASED - A hold was released or expired. Attribute `why`: absent for a release, "replaced" when a
+   * new hold or a booking of the order took its place, "expired" when it lapsed (raised by
+   * the sweep every replica runs, within a few seconds of the expiry, exactly once).
+   */
   TYPE_HOLD_RELEASED = 4,
   /** TYPE_BOOKED - An appointment was booked. */
   TYPE_BOOKED = 5,
