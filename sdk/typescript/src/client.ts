@@ -21,10 +21,11 @@ import {
   type Hold,
   SchedulingServiceClient,
 } from "./gen/homevisit/v1/scheduling_service";
-import { ServiceOrder } from "./gen/homevisit/v1/service_order";
+import { ServiceOrder, ServiceOrderView } from "./gen/homevisit/v1/service_order";
 import {
   CancelServiceOrderRequest,
   CreateServiceOrderRequest,
+  GetServiceOrderRequest,
   ListServiceOrdersRequest,
   type ListServiceOrdersResponse,
   ServiceOrderServiceClient,
@@ -37,6 +38,7 @@ import {
   TechnicianServiceClient,
 } from "./gen/homevisit/v1/technician";
 import {
+  GetVisitReportRequest,
   ListVisitReportsRequest,
   type ListVisitReportsResponse,
   type VisitReport,
@@ -200,8 +202,10 @@ export class HomevisitClient {
     return this.unary(this.orders.createServiceOrder.bind(this.orders), request, true, call);
   }
 
-  getServiceOrder(name: string, call?: CallOptions): Promise<ServiceOrder> {
-    return this.unary(this.orders.getServiceOrder.bind(this.orders), { name }, true, call);
+  /** The whole order, signature image included (`view` BASIC leaves the image out). */
+  getServiceOrder(name: string, call?: CallOptions, view: ServiceOrderView = ServiceOrderView.SERVICE_ORDER_VIEW_UNSPECIFIED): Promise<ServiceOrder> {
+    const request = GetServiceOrderRequest.fromPartial({ name, view });
+    return this.unary(this.orders.getServiceOrder.bind(this.orders), request, true, call);
   }
 
   listServiceOrders(request: DeepPartial<ListServiceOrdersRequest> = {}, call?: CallOptions): Promise<ListServiceOrdersResponse> {
@@ -257,7 +261,8 @@ export class HomevisitClient {
   /** `name` is `serviceOrders/{id}/visitReport`, or an order name (the suffix is added). */
   getVisitReport(name: string, call?: CallOptions): Promise<VisitReport> {
     const reportName = name.endsWith("/visitReport") ? name : `${name}/visitReport`;
-    return this.unary(this.reports.getVisitReport.bind(this.reports), { name: reportName }, true, call);
+    const request = GetVisitReportRequest.fromPartial({ name: reportName });
+    return this.unary(this.reports.getVisitReport.bind(this.reports), request, true, call);
   }
 
   listVisitReports(request: DeepPartial<ListVisitReportsRequest>, call?: CallOptions): Promise<ListVisitReportsResponse> {
