@@ -228,7 +228,12 @@ ServiceOrder BookAppointment(UnitOfWork& work, const std::string& order_id, cons
   }
   ServiceOrder order = GetOrder(work, order_id, actor);
   if (order.state != OrderState::kRequested) {
-    // A retry of a booking that went through: same option (or the hold it came from).
+    // A retry of the booking that went through answers it again; any other request is refused.
+    if (!request_id.empty() && !order.book_request_id.empty()) {
+      if (order.book_request_id == request_id && order.appointment) return order;
+      ThrowWrongState(order, "book");
+    }
+    // Booked before request ids were stored: a retry is recognised by its option (or hold).
     if (!request_id.empty() && IsBookedState(order.state) && order.appointment) {
       SlotChoice wanted = source.choice;
       if (!source.hold_id.empty()) {
@@ -256,6 +261,7 @@ ServiceOrder BookAppointment(UnitOfWork& work, const std::string& order_id, cons
   order.state = OrderState::kScheduled;
   order.appointment = Appointment{choice.technician_id, technician.display_name,
                                   {choice.start, choice.start + policy.window_length}, now};
+  order.book_request_id = request_id;
   Touch(order, now);
   work.orders().Update(order, expected);
   Event booked = SchedulingEvent(order, EventType::kBooked, actor, now);

@@ -92,6 +92,9 @@ struct ServiceOrder {
   OrderState state = OrderState::kRequested;
   std::optional<Appointment> appointment;
   std::optional<Cancellation> cancellation;
+  // The request id of the BookAppointment that booked the order ("" for none): a repeat of it
+  // answers the booking again; any other booking of a booked order is refused.
+  std::string book_request_id;
   Visit visit;  // what was recorded during the visit procedure [B1-B11]
   absl::Time create_time;
   absl::Time update_time;

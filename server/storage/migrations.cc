@@ -218,6 +218,10 @@ CREATE INDEX credentials_by_technician ON credentials (technician_id);
       {7, "holds by expiry", R"SQL(
 CREATE INDEX holds_lapsing ON holds (status, expire_time);
 )SQL"},
+      // A booking's request id, so a retry is told from a second booking.
+      {8, "booking request ids", R"SQL(
+ALTER TABLE service_orders ADD COLUMN book_request_id TEXT;
+)SQL"},
   };
   return migrations;
 }

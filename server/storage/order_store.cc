@@ -18,7 +18,7 @@ std::string SelectOrderSql(domain::OrderView view) {
       "o.interior_number, o.colonia, o.delegacion, o.postal_code, o.address_references, o.requested_start, "
       "o.requested_end, o.receiver_name, o.receiver_phone, o.problem_description, o.charge, o.state, "
       "o.technician_id, t.display_name AS technician_name, o.window_start, o.window_end, o.book_time, "
-      "o.cancel_reason, o.cancel_time, o.cancel_actor, o.create_time, o.update_time, o.version, ",
+      "o.cancel_reason, o.cancel_time, o.cancel_actor, o.book_request_id, o.create_time, o.update_time, o.version, ",
       kVisitColumns, "FROM service_orders o LEFT JOIN technicians t ON t.id = o.technician_id", kVisitJoin);
   // The basic view never reads the image out of the database, not only out of the response.
   if (view == domain::OrderView::kBasic) {
@@ -63,6 +63,7 @@ ServiceOrder OrderFromRow(const soci::row& r) {
     o.cancellation = domain::Cancellation{GetText(r, "cancel_reason"), GetTime(r, "cancel_time"),
                                           GetText(r, "cancel_actor")};
   }
+  o.book_request_id = GetText(r, "book_request_id");
   o.create_time = GetTime(r, "create_time");
   o.update_time = GetTime(r, "update_time");
   o.version = GetInt(r, "version");
@@ -89,6 +90,7 @@ std::vector<std::pair<std::string, std::string>> MutableColumns(const ServiceOrd
       {"cancel_reason", p.TextOrNull(c ? c->reason : "")},
       {"cancel_time", p.TimeOrNull(c ? &c->time : nullptr)},
       {"cancel_actor", p.TextOrNull(c ? c->actor : "")},
+      {"book_request_id", p.TextOrNull(o.book_request_id)},
       {"schedule_start", p.Time(o.ScheduleStart())},
       // Cleared by a reschedule so the new window can raise its own late alert.
       {"late_alert_time", p.TimeOrNull(o.visit.late_alert_time ? &*o.visit.late_alert_time : nullptr)},

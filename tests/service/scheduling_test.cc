@@ -259,6 +259,11 @@ TEST_F(SchedulingTest, BookDirectlySchedulesWithTheTechniciansNameAndAppendsEven
   ASSERT_TRUE(Book(order, "ana", Local(2, 10), &again, "book-1").ok());
   EXPECT_EQ(again.etag(), out.etag());
   EXPECT_EQ(Book(order, "ana", Local(2, 14), &again).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  // Another request id is another booking, even for the very same option: refused, not OK.
+  grpc::Status second = Book(order, "ana", Local(2, 10), &again, "book-2");
+  EXPECT_EQ(second.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ErrorReason(second), "WRONG_STATE");
+  ASSERT_TRUE(Book(order, "ana", Local(2, 10), &again, "book-1").ok()) << "the first id still replays";
 
   // Not covering, off shift: refused with the reason.
   AddTechnician("far", {"99999"});

@@ -489,7 +489,9 @@ type BookAppointmentRequest struct {
 	//	*BookAppointmentRequest_Hold
 	//	*BookAppointmentRequest_Option
 	Source isBookAppointmentRequest_Source `protobuf_oneof:"source"`
-	// Makes retries safe.
+	// Makes retries safe: a repeat with the request id of the booking that booked the order
+	// answers that booking again (the order as it is now); booking an order that is booked already
+	// with any other request id, or none, is FAILED_PRECONDITION (WRONG_STATE).
 	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

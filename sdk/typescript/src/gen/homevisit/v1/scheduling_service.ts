@@ -176,7 +176,11 @@ export interface BookAppointmentRequest {
   option?:
     | SlotOption
     | undefined;
-  /** Makes retries safe. */
+  /**
+   * Makes retries safe: a repeat with the request id of the booking that booked the order
+   * answers that booking again (the order as it is now); booking an order that is booked already
+   * with any other request id, or none, is FAILED_PRECONDITION (WRONG_STATE).
+   */
   requestId: string;
 }
 
