@@ -74,10 +74,6 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context, Worke
   return reactor;
 }
 
-}  // namespace homevisit::api
-
-namespace homevisit::api {
-
 // ServeUnary for a short read: inline when a database session is free (see Dispatch::kInline).
 template <typename Body>
 grpc::ServerUnaryReactor* ServeShortRead(grpc::CallbackServerContext* context, WorkerPool& pool, const char* method,

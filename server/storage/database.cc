@@ -165,6 +165,15 @@ void Database::OpenSession(soci::session& session, const std::string& target) {
   }
 }
 
+void Database::RunControl(soci::session& sql, const char* statement) {
+  if (dialect_ == Dialect::kSqlite) {
+    SqlParams none;
+    Execute(sql, statement, none);  // through the session's cache: not prepared per call
+  } else {
+    sql << statement;  // one simple-protocol round trip, as a prepared one would be
+  }
+}
+
 void Database::RunTransaction(Mode mode, const std::function<void(domain::UnitOfWork&)>& work) {
   const bool write = mode == Mode::kWrite;
   // A unit of work nested in another on the same thread gets a session of its own, as before.
@@ -188,24 +197,10 @@ void Database::RunTransaction(Mode mode, const std::function<void(domain::UnitOf
       ~Busy() { if (s) s->busy_ = false; }
     } busy(pinned);
     try {
-      if (mode != Mode::kNone) {
-        SqlParams none;
-        if (dialect_ == Dialect::kSqlite) {
-          Execute(sql, BeginStatement(dialect_, write), none);  // cached: no prepare per call
-        } else {
-          sql << BeginStatement(dialect_, write);
-        }
-      }
+      if (mode != Mode::kNone) RunControl(sql, BeginStatement(dialect_, write));
       SociUnitOfWork uow(sql, dialect_);
       work(uow);
-      if (mode != Mode::kNone) {
-        SqlParams none;
-        if (dialect_ == Dialect::kSqlite) {
-          Execute(sql, "COMMIT", none);
-        } else {
-          sql << "COMMIT";
-        }
-      }
+      if (mode != Mode::kNone) RunControl(sql, "COMMIT");
       return;
     } catch (const DomainError&) {
       if (mode != Mode::kNone) RollbackQuietly(sql);

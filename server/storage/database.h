@@ -101,6 +101,8 @@ class Database {
     }
   }
   void RunTransaction(Mode mode, const std::function<void(domain::UnitOfWork&)>& work);
+  // BEGIN or COMMIT on `sql`.
+  void RunControl(soci::session& sql, const char* statement);
   void OpenSession(soci::session& session, const std::string& target);
   // This thread's CallSession on this database, or null.
   CallSession* PinnedSession();
