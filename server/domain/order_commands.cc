@@ -58,10 +58,14 @@ CreateOrderResult CreateOrder(UnitOfWork& work, const OrderIntake& intake, const
     return {std::move(*existing), false};
   };
 
-  // A retry is answered before validation: its window may have started since the first attempt,
-  // and the first order must come back all the same.
-  if (auto existing = work.orders().FindByRequestId(request_id)) return first_with_same_id(std::move(existing));
-  validate(Violations());
+  // A retry is answered even when the request no longer validates (its window may have started
+  // since the first attempt): an invalid request first looks for the order its id made.
+  try {
+    validate(Violations());
+  } catch (const DomainError&) {
+    if (auto existing = work.orders().FindByRequestId(request_id)) return first_with_same_id(std::move(existing));
+    throw;
+  }
 
   ServiceOrder order;
   order.id = NewId();
@@ -70,8 +74,9 @@ CreateOrderResult CreateOrder(UnitOfWork& work, const OrderIntake& intake, const
   order.create_time = now;
   order.update_time = now;
   order.version = 1;
+  // The insert is the request-id check (ON CONFLICT DO NOTHING): a new request costs no lookup.
   if (!work.orders().InsertIfNewRequest(order, request_id)) {
-    // Another replica inserted the same request id between our read and our insert.
+    // A retry, or another replica inserted the same request id first.
     return first_with_same_id(work.orders().FindByRequestId(request_id));
   }
   Event event = MakeEvent(order, EventType::kOrderCreated, actor, now);
