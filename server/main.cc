@@ -25,6 +25,8 @@ ABSL_FLAG(bool, demo, false, "load demo technicians and orders once (a restart d
 ABSL_FLAG(int, workers, 0, "threads running handlers that may wait (writes, availability); 0: 4 per core");
 ABSL_FLAG(int, db_sessions, 0,
           "pooled database sessions; 0: workers + 2 per core on SQLite, min(workers, 2 per core + 2) on PostgreSQL");
+ABSL_FLAG(int, write_batch, 32,
+          "SQLite: the most writes committed together in one transaction (group commit; 1 turns it off)");
 ABSL_FLAG(int, window_minutes, 120, "length of the arrival window offered to the subscriber");
 ABSL_FLAG(int, visit_minutes, 60, "work time after arrival at the latest");
 ABSL_FLAG(int, travel_buffer_minutes, 30, "travel time kept free after each visit");
@@ -88,6 +90,7 @@ int main(int argc, char** argv) {
   options.worker_threads = absl::GetFlag(FLAGS_workers) > 0 ? static_cast<size_t>(absl::GetFlag(FLAGS_workers))
                                                             : std::max<size_t>(4, 4 * cores);
   options.database.pool_size = static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_db_sessions)));
+  options.database.max_write_batch = static_cast<size_t>(std::max(1, absl::GetFlag(FLAGS_write_batch)));
   options.scheduling.window_length = absl::Minutes(absl::GetFlag(FLAGS_window_minutes));
   options.scheduling.visit_length = absl::Minutes(absl::GetFlag(FLAGS_visit_minutes));
   options.scheduling.travel_buffer = absl::Minutes(absl::GetFlag(FLAGS_travel_buffer_minutes));

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "domain/errors.h"
 #include "storage/dialect.h"
+#include "storage/group_commit.h"
 #include "storage/migrations.h"
 #include "storage/sql.h"
 #include "storage/statement_cache.h"
@@ -71,15 +72,6 @@ void RollbackQuietly(soci::session& sql) {
   }
 }
 
-const char* PublicMessage(ErrorKind kind) {
-  switch (kind) {
-    case ErrorKind::kAlreadyExists: return "already exists";
-    case ErrorKind::kAborted: return "concurrent change: retry";
-    case ErrorKind::kUnavailable: return "database unavailable: retry";
-    default: return "the database refused the change";
-  }
-}
-
 }  // namespace
 
 size_t DefaultPoolSize(Dialect dialect, size_t workers, size_t cores) {
@@ -116,7 +108,17 @@ Database::CallSession* Database::PinnedSession() {
   return nullptr;
 }
 
-Database::~Database() = default;
+Database::~Database() {
+  if (!group_commit_) return;
+  GroupCommitStats stats = group_commit_->stats();
+  group_commit_.reset();
+  if (stats.batches > 0) {
+    std::cerr << "homevisitd: group commit: " << stats.units << " units of work in " << stats.batches
+              << " transactions (largest " << stats.largest_batch << ")\n";
+  }
+}
+
+GroupCommitStats Database::WriteBatchStats() const { return group_commit_ ? group_commit_->stats() : GroupCommitStats{}; }
 
 std::unique_ptr<Database> Database::Open(const DatabaseOptions& options) {
   Dialect dialect;
@@ -139,8 +141,16 @@ std::unique_ptr<Database> Database::Open(const DatabaseOptions& options) {
   std::unique_ptr<Database> db(new Database(dialect, pool_size, options.busy_timeout_ms));
   try {
     for (size_t i = 0; i < pool_size; ++i) db->OpenSession(db->pool_.at(i), target);
-    OwnLease lease(db->pool_, options.busy_timeout_ms);
-    ApplyMigrations(db->pool_.at(lease.position()), dialect);
+    {
+      OwnLease lease(db->pool_, options.busy_timeout_ms);
+      ApplyMigrations(db->pool_.at(lease.position()), dialect);
+    }
+    if (dialect == Dialect::kSqlite) {
+      db->writer_session_ = std::make_unique<soci::session>();
+      db->OpenSession(*db->writer_session_, target);
+      db->writer_cache_ = std::make_unique<StatementCache>(*db->writer_session_, dialect);
+      db->group_commit_ = std::make_unique<GroupCommit>(*db->writer_session_, *db->writer_cache_, options.max_write_batch);
+    }
   } catch (const soci::soci_error& e) {
     ErrorClass c = Classify(dialect, e);
     // The driver's message may name the host and user; it does not hold subscriber data.
@@ -176,6 +186,10 @@ void Database::RunControl(soci::session& sql, const char* statement) {
 
 void Database::RunTransaction(Mode mode, const std::function<void(domain::UnitOfWork&)>& work) {
   const bool write = mode == Mode::kWrite;
+  if (write && group_commit_) {
+    group_commit_->Run(work);
+    return;
+  }
   // A unit of work nested in another on the same thread gets a session of its own, as before.
   CallSession* pinned = PinnedSession();
   if (pinned && pinned->busy_) pinned = nullptr;
@@ -223,12 +237,7 @@ void Database::RunTransaction(Mode mode, const std::function<void(domain::UnitOf
         std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));
         continue;
       }
-      if (c.kind == ErrorKind::kInternal) {
-        // Logged without the statement or its values: they may hold personal data.
-        std::cerr << "homevisitd: database error " << c.reason << "\n";
-        throw DomainError(ErrorKind::kInternal, c.reason, "internal database error");
-      }
-      throw DomainError(c.kind, c.reason, PublicMessage(c.kind));
+      throw ToDomainError(c);
     } catch (...) {
       if (mode != Mode::kNone) RollbackQuietly(sql);
       throw;

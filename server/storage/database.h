@@ -17,6 +17,8 @@ namespace homevisit::storage {
 enum class Dialect { kSqlite, kPostgres };
 
 class StatementCache;
+class GroupCommit;
+struct GroupCommitStats;
 
 struct DatabaseOptions {
   // "sqlite:PATH" or a "postgresql://" URL (libpq syntax).
@@ -26,6 +28,8 @@ struct DatabaseOptions {
   size_t worker_threads = 8;
   // How long a call waits for a free session or for SQLite's write lock.
   int busy_timeout_ms = 5000;
+  // SQLite: the most units of work one group commit holds (see group_commit.h).
+  size_t max_write_batch = 32;
 };
 
 // Sessions for a server with `workers` handler threads on a machine with `cores` cores. SQLite:
@@ -83,6 +87,9 @@ class Database {
     bool busy_ = false;  // a unit of work runs on the session now
   };
 
+  // SQLite: how the write path batched so far (all zero on PostgreSQL).
+  GroupCommitStats WriteBatchStats() const;
+
   // For tests and tools: raw access to one session inside a transaction.
   void WithSession(const std::function<void(soci::session&)>& fn);
 
@@ -111,6 +118,10 @@ class Database {
   int busy_timeout_ms_;
   soci::connection_pool pool_;
   std::vector<std::unique_ptr<StatementCache>> caches_;  // one per pooled session, by position
+  // SQLite only: the write connection, owned by the group commit's writer thread.
+  std::unique_ptr<soci::session> writer_session_;
+  std::unique_ptr<StatementCache> writer_cache_;
+  std::unique_ptr<GroupCommit> group_commit_;  // last: its thread stops before the rest goes
 };
 
 }  // namespace homevisit::storage

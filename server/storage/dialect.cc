@@ -4,6 +4,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <libpq-fe.h>
 
+#include <iostream>
 #include <memory>
 
 #include "absl/strings/match.h"
@@ -50,6 +51,18 @@ ErrorClass Classify(Dialect dialect, const soci::soci_error& error) {
     return {ErrorKind::kUnavailable, "DATABASE_UNAVAILABLE", false, true};
   }
   return {ErrorKind::kInternal, "DATABASE_ERROR", false, false};
+}
+
+domain::DomainError ToDomainError(const ErrorClass& c) {
+  switch (c.kind) {
+    case ErrorKind::kAlreadyExists: return domain::DomainError(c.kind, c.reason, "already exists");
+    case ErrorKind::kAborted: return domain::DomainError(c.kind, c.reason, "concurrent change: retry");
+    case ErrorKind::kUnavailable: return domain::DomainError(c.kind, c.reason, "database unavailable: retry");
+    case ErrorKind::kInternal:
+      std::cerr << "homevisitd: database error " << c.reason << "\n";
+      return domain::DomainError(c.kind, c.reason, "internal database error");
+    default: return domain::DomainError(c.kind, c.reason, "the database refused the change");
+  }
 }
 
 std::string PostgresConnectString(const std::string& url) {

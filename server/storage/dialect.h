@@ -20,6 +20,10 @@ struct ErrorClass {
 
 ErrorClass Classify(Dialect dialect, const soci::soci_error& error);
 
+// The error a caller sees for a failed statement: the class's kind and reason with a public
+// message (internal errors are logged by reason only: the statement may hold personal data).
+domain::DomainError ToDomainError(const ErrorClass& error);
+
 // "BEGIN IMMEDIATE" takes SQLite's write lock up front so a read that later writes cannot
 // fail with BUSY despite the busy timeout.
 const char* BeginStatement(Dialect dialect, bool write);

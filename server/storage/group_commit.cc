@@ -1,0 +1,184 @@
+#include "storage/group_commit.h"
+
+#include <exception>
+#include <semaphore>
+
+#include "domain/errors.h"
+#include "storage/dialect.h"
+#include "storage/sql.h"
+#include "storage/statement_cache.h"
+#include "storage/stores.h"
+
+namespace homevisit::storage {
+
+struct GroupCommit::Unit {
+  explicit Unit(const std::function<void(domain::UnitOfWork&)>& w) : work(w) {}
+  const std::function<void(domain::UnitOfWork&)>& work;
+  std::exception_ptr error;
+  std::binary_semaphore done{0};
+};
+
+namespace {
+
+// The GroupCommit whose writer is this thread, if any.
+thread_local GroupCommit* writer_of_this_thread = nullptr;
+
+// Control statements go through the session's statement cache: prepared once, not per batch.
+void Control(soci::session& sql, const char* statement) {
+  SqlParams none;
+  Execute(sql, statement, none);
+}
+
+std::exception_ptr AsDomainError(const soci::soci_error& e) {
+  return std::make_exception_ptr(ToDomainError(Classify(Dialect::kSqlite, e)));
+}
+
+}  // namespace
+
+GroupCommit::GroupCommit(soci::session& session, StatementCache& cache, size_t max_batch)
+    : session_(session), cache_(cache), max_batch_(std::max<size_t>(1, max_batch)), writer_([this] { WriterLoop(); }) {}
+
+GroupCommit::~GroupCommit() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  writer_.join();
+}
+
+GroupCommitStats GroupCommit::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+void GroupCommit::Run(const std::function<void(domain::UnitOfWork&)>& work) {
+  if (writer_of_this_thread == this) {
+    RunNested(work);
+    return;
+  }
+  Unit unit(work);
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(&unit);
+  }
+  wake_.notify_one();
+  unit.done.acquire();
+  if (unit.error) std::rethrow_exception(unit.error);
+}
+
+void GroupCommit::RunNested(const std::function<void(domain::UnitOfWork&)>& work) {
+  Control(session_, "SAVEPOINT nested_unit");
+  try {
+    SociUnitOfWork uow(session_, Dialect::kSqlite);
+    work(uow);
+  } catch (...) {
+    Control(session_, "ROLLBACK TO nested_unit");
+    Control(session_, "RELEASE nested_unit");
+    try {
+      throw;
+    } catch (const soci::soci_error& e) {
+      std::rethrow_exception(AsDomainError(e));
+    }
+  }
+  Control(session_, "RELEASE nested_unit");
+}
+
+void GroupCommit::WriterLoop() {
+  writer_of_this_thread = this;
+  StatementCache::Scope active(cache_);
+  std::deque<Unit*> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing left to run
+      // Everything that queued while the previous batch ran, up to the bound.
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+      }
+      ++stats_.batches;
+      stats_.units += batch.size();
+      stats_.largest_batch = std::max<std::uint64_t>(stats_.largest_batch, batch.size());
+    }
+    RunBatch(batch);
+    batch.clear();
+  }
+}
+
+void GroupCommit::RunBatch(std::deque<Unit*>& batch) {
+  auto fail_all = [&](std::exception_ptr error) {
+    for (Unit* unit : batch) {
+      if (!unit->error) unit->error = error;
+    }
+  };
+  try {
+    Control(session_, "BEGIN IMMEDIATE");
+  } catch (const soci::soci_error& e) {
+    // Another process held the write lock past the busy timeout, or the file is unusable.
+    fail_all(AsDomainError(e));
+    for (Unit* unit : batch) unit->done.release();
+    return;
+  }
+  size_t ran = 0;
+  bool lost = false;
+  for (; ran < batch.size() && !lost; ++ran) lost = !RunUnit(*batch[ran]);
+  if (lost) {
+    // SQLite rolled the whole transaction back (disk full, I/O error): nothing of this batch
+    // committed, so every unit that ran gets the error; the ones not run yet go first next time.
+    std::exception_ptr error = batch[ran - 1]->error;
+    try {
+      Control(session_, "ROLLBACK");
+    } catch (const soci::soci_error&) {
+      // Already rolled back by SQLite.
+    }
+    {
+      std::lock_guard lock(mutex_);
+      for (size_t i = batch.size(); i > ran; --i) queue_.push_front(batch[i - 1]);
+    }
+    batch.resize(ran);
+    fail_all(error);
+  } else {
+    try {
+      Control(session_, "COMMIT");
+    } catch (const soci::soci_error& e) {
+      try {
+        Control(session_, "ROLLBACK");
+      } catch (const soci::soci_error&) {
+      }
+      fail_all(AsDomainError(e));
+    }
+  }
+  // Only now, after COMMIT returned: the callers may answer.
+  for (Unit* unit : batch) unit->done.release();
+}
+
+bool GroupCommit::RunUnit(Unit& unit) {
+  try {
+    Control(session_, "SAVEPOINT unit");
+  } catch (const soci::soci_error& e) {
+    unit.error = AsDomainError(e);
+    return false;
+  }
+  try {
+    SociUnitOfWork uow(session_, Dialect::kSqlite);
+    unit.work(uow);
+    Control(session_, "RELEASE unit");
+    return true;
+  } catch (const soci::soci_error& e) {
+    unit.error = AsDomainError(e);
+  } catch (...) {
+    unit.error = std::current_exception();
+  }
+  // Undo this unit alone; the batch goes on. If even that fails, the transaction is gone.
+  try {
+    Control(session_, "ROLLBACK TO unit");
+    Control(session_, "RELEASE unit");
+    return true;
+  } catch (const soci::soci_error&) {
+    return false;
+  }
+}
+
+}  // namespace homevisit::storage
