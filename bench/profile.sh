@@ -6,6 +6,8 @@
 #
 #   bash bench/profile.sh [--postgres] [get|list|create|availability] [SECONDS]
 #
+# PROFILE_PERF_ARGS adds options to perf record (e.g. -g for call graphs); PROFILE_KEEP=FILE keeps
+# the recording for perf report.
 # Needs a build (scripts/build.sh), ghz (bench/run.sh installs it) and perf (linux-perf).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -52,7 +54,7 @@ switches() { awk '/ctxt_switches/ {n += $2} END {print n}' /proc/"$server_pid"/t
 cpu_ticks() { awk '{print $14 + $15}' /proc/"$server_pid"/stat; }
 before=$(switches)
 ticks_before=$(cpu_ticks)
-perf record -q -p "$server_pid" -o "$WORK/perf.data" -- sleep "$SECONDS_TO_RUN" 2>/dev/null &
+perf record -q ${PROFILE_PERF_ARGS:-} -p "$server_pid" -o "$WORK/perf.data" -- sleep "$SECONDS_TO_RUN" 2>/dev/null &
 perf_pid=$!
 /usr/bin/time -f "%U %S" -o "$WORK/ghz.time" "$GHZ" --insecure --call "$METHOD" --data-file "$WORK/$CALL.json" --metadata-file "$WORK/metadata.json" \
   -c 8 --connections 2 -z "${SECONDS_TO_RUN}s" --format json --output "$WORK/ghz.json" "$address" >/dev/null
@@ -70,5 +72,6 @@ print(f"{s['count']} calls, {s['rps']:.0f} calls/s, {cpu_us:.0f} us of server CP
       f"switches per call; ghz (the client) used {ghz_us:.0f} us of CPU per call")
 PY
 perf report -i "$WORK/perf.data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -E "^ +[0-9.]+%" | sed "s/ *-  *- *$//" | head -25 || true
+[[ -n "${PROFILE_KEEP:-}" ]] && cp "$WORK/perf.data" "$PROFILE_KEEP"
 echo "-- by library (self time)"
 perf report -i "$WORK/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -E "^ +[0-9.]+%" | head -12 || true

@@ -8,6 +8,7 @@
 #include "api/principal.h"
 #include "api/unary.h"
 #include "domain/text_rules.h"
+#include "storage/event_log.h"
 
 namespace homevisit::api {
 namespace {
@@ -37,7 +38,9 @@ grpc::ServerUnaryReactor* EventServiceImpl::ListEvents(grpc::CallbackServerConte
       auto fields = DecodePageToken(request->page_token(), fingerprint, 1);
       if (!absl::SimpleAtoi(fields[0], &after)) ThrowBadPageToken();
     }
-    auto events = db_.Read([&](domain::UnitOfWork& work) { return work.events().List(filter, after, page_size + 1); });
+    // A caller that just wrote expects its own event: position what is final first.
+    storage::PublishEvents(db_, storage::kReadYourWritesWait);
+    auto events = db_.Lookup([&](domain::UnitOfWork& work) { return work.events().List(filter, after, page_size + 1); });
     bool more = static_cast<int>(events.size()) > page_size;
     if (more) events.pop_back();
     for (const auto& event : events) ToProto(event, response->add_events());

@@ -8,6 +8,7 @@
 #include "api/enum_filter.h"
 #include "api/status_mapping.h"
 #include "domain/errors.h"
+#include "storage/event_log.h"
 
 namespace homevisit::api {
 
@@ -222,6 +223,7 @@ grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchHub::Open(const std::str
     }
   } else if (request.start_case() == v1::WatchEventsRequest::START_NOT_SET) {
     try {
+      storage::PublishEvents(db_, storage::kReadYourWritesWait);
       cursor = db_.Read([](domain::UnitOfWork& work) { return work.events().LastSeq(); });
     } catch (...) {
       return Watch::Refused(*this, CurrentExceptionToStatus());
@@ -269,14 +271,21 @@ void WatchHub::TickLoop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.poll_interval), [this] { return stopping_; });
-    if (stopping_ || watches_.empty()) continue;
+    if (stopping_) continue;
+    const bool watching = !watches_.empty();
     lock.unlock();
     long long head = 0;
     try {
+      // Every tick, watched or not, so the log is never far behind for any reader of any replica.
+      storage::PublishEvents(db_);
       // One cheap query per tick for the whole server, however many watches there are.
-      head = db_.Read([](domain::UnitOfWork& work) { return work.events().LastSeq(); });
+      if (watching) head = db_.Read([](domain::UnitOfWork& work) { return work.events().LastSeq(); });
     } catch (...) {
       head = 0;  // database unavailable: try again next tick
+    }
+    if (!watching) {
+      lock.lock();
+      continue;
     }
     EndRevokedWatches();
     lock.lock();

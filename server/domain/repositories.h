@@ -53,11 +53,18 @@ struct EventFilter {
 class EventRepository {
  public:
   virtual ~EventRepository() = default;
-  // Appends and returns the event's position in the log.
-  virtual long long Append(const Event& event) = 0;
-  // Oldest first, with seq > after_seq.
+  // Appends an event. Its position in the log (Event::seq, the public cursor) is given when
+  // readers can see it in order: at once where writers commit one at a time (SQLite), else by
+  // Publish.
+  virtual void Append(const Event& event) = 0;
+  // Gives the next positions to the events no transaction can still precede (PostgreSQL; see
+  // DESIGN.md, "The event log"); returns how many. Run in a unit of work of its own. With a
+  // `wait`, first waits (at most that long) for the transactions running now to end, so every
+  // event committed before the call is positioned: a reader sees its own writes.
+  virtual int Publish(absl::Duration wait) = 0;
+  // Published events, oldest first, with seq > after_seq.
   virtual std::vector<Event> List(const EventFilter& filter, long long after_seq, int limit) = 0;
-  // The newest event's position, 0 for an empty log.
+  // The newest published event's position, 0 for an empty log.
   virtual long long LastSeq() = 0;
 };
 

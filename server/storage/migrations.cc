@@ -222,6 +222,32 @@ CREATE INDEX holds_lapsing ON holds (status, expire_time);
       {8, "booking request ids", R"SQL(
 ALTER TABLE service_orders ADD COLUMN book_request_id TEXT;
 )SQL"},
+      // PostgreSQL: events are appended without a lock and take their public position (the
+      // watch cursor) once they are final, in commit order (see DESIGN.md, "The event log").
+      // Positions of existing events stay what they were (their seq), so cursors held by
+      // clients remain valid. Indexes no query uses for new orders leave out their NULL rows.
+      {9, "event positions, partial indexes", R"SQL(
+DROP INDEX service_orders_by_technician;
+CREATE INDEX service_orders_by_technician ON service_orders (technician_id, create_time, id) WHERE technician_id IS NOT NULL;
+DROP INDEX service_orders_by_schedule;
+CREATE INDEX service_orders_by_schedule ON service_orders (schedule_start) WHERE schedule_start IS NOT NULL;
+DROP INDEX service_orders_awaiting;
+CREATE INDEX service_orders_awaiting ON service_orders (state, window_start) WHERE window_start IS NOT NULL;
+)SQL",
+       R"SQL(
+ALTER TABLE events ADD COLUMN writer_xid xid8;
+ALTER TABLE events ALTER COLUMN writer_xid SET DEFAULT pg_current_xact_id();
+ALTER TABLE events ADD COLUMN log_position BIGINT;
+UPDATE events SET log_position = seq;
+CREATE UNIQUE INDEX events_by_position ON events (log_position);
+CREATE INDEX events_unpublished ON events (writer_xid, seq) WHERE log_position IS NULL;
+DROP INDEX events_by_order;
+CREATE INDEX events_by_order ON events (order_id, log_position);
+DROP INDEX events_by_file;
+CREATE INDEX events_by_file ON events (file_number, log_position);
+DROP INDEX events_by_type;
+CREATE INDEX events_by_type ON events (type, log_position);
+)SQL"},
   };
   return migrations;
 }
@@ -245,7 +271,9 @@ std::vector<int> ApplyMigrations(soci::session& sql, Dialect dialect) {
     std::vector<int> now_applied;
     for (const Migration& m : AllMigrations()) {
       if (applied.count(m.version)) continue;
-      for (absl::string_view statement : absl::StrSplit(RenderDdl(dialect, m.ddl), ";\n")) {
+      std::string ddl = RenderDdl(dialect, m.ddl);
+      if (dialect == Dialect::kPostgres) ddl += m.postgres_ddl;
+      for (absl::string_view statement : absl::StrSplit(ddl, ";\n")) {
         statement = absl::StripAsciiWhitespace(statement);
         if (!statement.empty()) sql << std::string(statement);
       }

@@ -14,6 +14,7 @@ struct Migration {
   int version;
   std::string name;
   std::string ddl;  // portable DDL; {{TOKENS}} rendered per dialect; statements end with ";\n"
+  std::string postgres_ddl = "";  // then run on PostgreSQL only (what SQLite has no use for)
 };
 
 const std::vector<Migration>& AllMigrations();

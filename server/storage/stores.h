@@ -28,9 +28,13 @@ class SociOrderRepository final : public domain::OrderRepository {
 class SociEventRepository final : public domain::EventRepository {
  public:
   SociEventRepository(soci::session& sql, Dialect dialect) : sql_(sql), dialect_(dialect) {}
-  long long Append(const domain::Event& event) override;
+  void Append(const domain::Event& event) override;
+  int Publish(absl::Duration wait) override;
   std::vector<domain::Event> List(const domain::EventFilter& filter, long long after_seq, int limit) override;
   long long LastSeq() override;
+
+  // The most events one Publish positions (the rest wait for the next round).
+  static constexpr int kPublishBatch = 10000;
 
  private:
   soci::session& sql_;
