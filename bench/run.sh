@@ -93,9 +93,17 @@ bench_database() {  # KIND URL
   local z="${SECONDS_PER_CALL}s"
   ghz_run "$kind" health grpc.health.v1.Health.Check "$WORK/empty.json" -z "$z"
   ghz_run "$kind" get homevisit.v1.ServiceOrderService.GetServiceOrder "$WORK/$kind/get.json" -z "$z"
-  if [[ "$kind" == postgres ]]; then count_round_trips; fi
+  if [[ "$kind" == postgres ]]; then
+    count_round_trips get homevisit.v1.ServiceOrderService.GetServiceOrder "$WORK/postgres/get.json"
+  fi
   ghz_run "$kind" list homevisit.v1.ServiceOrderService.ListServiceOrders "$WORK/$kind/list.json" -z "$z"
   ghz_run "$kind" create homevisit.v1.ServiceOrderService.CreateServiceOrder "$WORK/$kind/create.json" -z "$z"
+  if [[ "$kind" == postgres ]]; then
+    sed 's/-ghz-/-trips-/' "$WORK/postgres/create.json" >"$WORK/postgres/create-trips.json"
+    count_round_trips create homevisit.v1.ServiceOrderService.CreateServiceOrder "$WORK/postgres/create-trips.json"
+  else
+    count_syscalls
+  fi
   ghz_run "$kind" availability homevisit.v1.SchedulingService.CheckAvailability "$WORK/$kind/availability.json" -z "$z"
   # One call per prepared (order, free slot): an array in --data-file is sent round robin.
   ghz_run "$kind" book homevisit.v1.SchedulingService.BookAppointment "$WORK/$kind/book.json" -n "$BOOKINGS"
@@ -105,22 +113,55 @@ bench_database() {  # KIND URL
   server_pid=""
 }
 
-# PostgreSQL only: what one GetServiceOrder costs the database, from the server's own log of every
-# protocol step (log_min_duration_statement = 0 logs each parse, bind and execute, and each
-# simple-protocol statement). A round trip is a parse, a bind+execute, or a simple statement.
-count_round_trips() {
-  local calls=200 log="$HOMEVISIT_TEST_POSTGRES_LOG"
+# PostgreSQL only: what one call costs the database, from the server's own log of every protocol
+# step (log_min_duration_statement = 0 logs each parse, bind and execute, and each simple-protocol
+# statement). A round trip is a parse, a bind+execute, or a simple statement. The event
+# publisher's rounds (every 200 ms, off the calls' path) are left out by their statements.
+count_round_trips() {  # NAME METHOD DATA_FILE
+  local name="$1" method="$2" data="$3" calls=200 log="$HOMEVISIT_TEST_POSTGRES_LOG"
   psql -X -q -c "ALTER SYSTEM SET log_min_duration_statement = 0" -c "SELECT pg_reload_conf()" >/dev/null
   sleep 0.5
   local from; from=$(($(wc -l <"$log") + 1))
-  "$GHZ" --insecure --call homevisit.v1.ServiceOrderService.GetServiceOrder --data-file "$WORK/postgres/get.json" \
+  "$GHZ" --insecure --call "$method" --data-file "$data" \
     --metadata-file "$WORK/postgres/metadata.json" -c 1 -n "$calls" "$address" >/dev/null
   psql -X -q -c "ALTER SYSTEM RESET log_min_duration_statement" -c "SELECT pg_reload_conf()" >/dev/null
+  # A publisher round is BEGIN, the lock, the UPDATE, COMMIT on one backend: from its lock on,
+  # that backend's lines are dropped until its COMMIT, and its BEGIN is taken back. The default
+  # log_line_prefix ("%m [%p] ") puts the backend's pid in brackets.
   tail -n "+$from" "$log" | grep -v "ALTER SYSTEM\|pg_reload_conf" | awk -v calls="$calls" '
+    { pid = ""; if (match($0, /\[[0-9]+\]/)) pid = substr($0, RSTART, RLENGTH) }
+    publisher[pid] { if (/ statement: COMMIT/) publisher[pid] = 0; next }
+    /pg_advisory_xact_lock\(7264150\)/ { if (/ execute [^:]*:/) { publisher[pid] = 1; simple--; txn-- } ; next }
     / parse [^:]*:/ {parse++} / execute [^:]*:/ {execute++} / statement: / {simple++}
     / statement: (BEGIN|COMMIT)/ {txn++}
     END {printf "calls=%d parse=%.2f execute=%.2f simple=%.2f begin_commit=%.2f\n", calls, parse/calls, execute/calls, simple/calls, txn/calls}' \
-    >"$WORK/postgres-round-trips.txt"
+    >"$WORK/postgres-round-trips-$name.txt"
+}
+
+# SQLite only: the writes and fsyncs one intake costs, counted by strace over a short extra run
+# (strace slows the server down; only the counts per call are kept).
+count_syscalls() {
+  command -v strace >/dev/null || { echo "calls=0" >"$WORK/sqlite-syscalls.txt"; return; }
+  sed 's/-ghz-/-strace-/' "$WORK/sqlite/create.json" >"$WORK/sqlite/create-strace.json"
+  strace -c -f -e trace=pwrite64,fdatasync,fsync -p "$server_pid" -o "$WORK/sqlite-strace.txt" &
+  local strace_pid=$!
+  sleep 1
+  "$GHZ" --insecure --call homevisit.v1.ServiceOrderService.CreateServiceOrder --data-file "$WORK/sqlite/create-strace.json" \
+    --metadata-file "$WORK/sqlite/metadata.json" -c "$CONCURRENCY" --connections 2 -z 3s --format json \
+    --output "$WORK/sqlite-strace-ghz.json" "$address" >/dev/null
+  kill -INT "$strace_pid"
+  wait "$strace_pid" || true
+  python3 - "$WORK" >"$WORK/sqlite-syscalls.txt" <<'PY'
+import json, sys
+work = sys.argv[1]
+calls = json.load(open(f"{work}/sqlite-strace-ghz.json"))["count"]
+counts = {}
+for line in open(f"{work}/sqlite-strace.txt"):
+    parts = line.split()
+    if len(parts) >= 5 and parts[-1] in ("pwrite64", "fdatasync", "fsync"):
+        counts[parts[-1]] = int(parts[3])
+print(f"calls={calls} " + " ".join(f"{k}={v}" for k, v in counts.items()))
+PY
 }
 
 start=$SECONDS
@@ -215,13 +256,36 @@ m = re.search(r"tps = ([0-9.]+)", pg_text)
 pg_tps = float(m.group(1)) if m else float("nan")
 create_sq = summary("sqlite", "create")["rps"]
 create_pg = summary("postgres", "create")["rps"]
-rt = dict(kv.split("=") for kv in open(f"{work}/postgres-round-trips.txt").read().split())
-trips = float(rt["parse"]) + float(rt["execute"]) + float(rt["simple"])
-w("## What one GetServiceOrder costs PostgreSQL")
+def round_trips(name):
+    rt = dict(kv.split("=") for kv in open(f"{work}/postgres-round-trips-{name}.txt").read().split())
+    return rt, float(rt["parse"]) + float(rt["execute"]) + float(rt["simple"])
+
+w("## What one call costs PostgreSQL")
 w("")
-w(f"Counted in the server's statement log over {rt['calls']} calls made one at a time after the timed run:")
-w(f"**{trips:.2f} round trips per call**: {float(rt['parse']):.2f} parse, {float(rt['execute']):.2f} bind+execute,")
-w(f"{float(rt['simple']):.2f} simple-protocol statements ({float(rt['begin_commit']):.2f} of them BEGIN or COMMIT).")
+w("Counted in the server's statement log over 200 calls made one at a time after the timed run (the")
+w("event publisher's rounds, off the calls' path, left out):")
+w("")
+w("| call | round trips per call | parse | bind+execute | simple-protocol statements | of them BEGIN or COMMIT |")
+w("|---|---:|---:|---:|---:|---:|")
+for name, label in (("get", "GetServiceOrder"), ("create", "CreateServiceOrder")):
+    rt, trips = round_trips(name)
+    w(f"| {label} | **{trips:.2f}** | {float(rt['parse']):.2f} | {float(rt['execute']):.2f} | {float(rt['simple']):.2f} "
+      f"| {float(rt['begin_commit']):.2f} |")
+w("")
+sc = dict(kv.split("=") for kv in open(f"{work}/sqlite-syscalls.txt").read().split())
+sc_calls = max(1, int(sc.get("calls", 0)))
+batches = re.search(r"group commit: (\d+) units of work in (\d+) transactions \(largest (\d+)\)",
+                    open(f"{work}/sqlite.err").read())
+w("## What one intake costs SQLite")
+w("")
+if int(sc.get("calls", 0)):
+    w(f"Counted by `strace -c -f` over a separate 3 s intake run ({sc_calls} calls): "
+      f"**{int(sc.get('fdatasync', 0)) / sc_calls:.2f} fdatasync** and {int(sc.get('pwrite64', 0)) / sc_calls:.1f} pwrite64 "
+      "(two per WAL frame: header and page) per intake.")
+if batches:
+    units, txns, largest = (int(x) for x in batches.groups())
+    w(f"Group commit over the whole SQLite run: {units} units of work in {txns} transactions, "
+      f"**{units / max(1, txns):.2f} per transaction** on average, {largest} at most.")
 w("")
 w("## The databases' own limits (same run, same concurrency)")
 w("")

@@ -39,7 +39,7 @@ grpc::ServerUnaryReactor* EventServiceImpl::ListEvents(grpc::CallbackServerConte
       if (!absl::SimpleAtoi(fields[0], &after)) ThrowBadPageToken();
     }
     // A caller that just wrote expects its own event: position what is final first.
-    storage::PublishEvents(db_, storage::kReadYourWritesWait);
+    storage::PublishEvents(db_, read_wait_);
     auto events = db_.Lookup([&](domain::UnitOfWork& work) { return work.events().List(filter, after, page_size + 1); });
     bool more = static_cast<int>(events.size()) > page_size;
     if (more) events.pop_back();

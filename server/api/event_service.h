@@ -10,7 +10,7 @@ namespace homevisit::api {
 class EventServiceImpl final : public v1::EventService::CallbackService {
  public:
   EventServiceImpl(storage::Database& db, WorkerPool& pool, WatchOptions watch_options)
-      : db_(db), pool_(pool), watches_(db, pool, watch_options) {}
+      : db_(db), pool_(pool), read_wait_(watch_options.read_your_writes_wait), watches_(db, pool, watch_options) {}
 
   // Ends every live watch (graceful shutdown): call before the server's own Shutdown.
   void StopWatches() { watches_.StopAll(); }
@@ -23,6 +23,7 @@ class EventServiceImpl final : public v1::EventService::CallbackService {
  private:
   storage::Database& db_;
   WorkerPool& pool_;
+  absl::Duration read_wait_;
   WatchHub watches_;
 };
 

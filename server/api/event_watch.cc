@@ -223,7 +223,7 @@ grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchHub::Open(const std::str
     }
   } else if (request.start_case() == v1::WatchEventsRequest::START_NOT_SET) {
     try {
-      storage::PublishEvents(db_, storage::kReadYourWritesWait);
+      storage::PublishEvents(db_, options_.read_your_writes_wait);
       cursor = db_.Read([](domain::UnitOfWork& work) { return work.events().LastSeq(); });
     } catch (...) {
       return Watch::Refused(*this, CurrentExceptionToStatus());

@@ -24,6 +24,9 @@ struct WatchOptions {
   absl::Duration poll_interval = absl::Milliseconds(200);
   int max_watches_per_principal = 256;
   int batch_size = 100;
+  // PostgreSQL: how long ListEvents and a watch starting "now" wait for the transactions running
+  // at their call to end, so that the caller's own committed events are in the log they read.
+  absl::Duration read_your_writes_wait = absl::Seconds(2);
 };
 
 class Watch;

@@ -172,6 +172,8 @@ void Database::OpenSession(soci::session& session, const std::string& target) {
     session << "PRAGMA journal_mode = WAL", soci::into(mode);
   } else {
     session.open(*soci::factory_postgresql(), target);
+    // A transaction left open holds back the event log's horizon (DESIGN.md): none may idle.
+    session << "SET idle_in_transaction_session_timeout = '30s'";
   }
 }
 

@@ -11,7 +11,4 @@ namespace homevisit::storage {
 // among the positioned ones, unless a transaction still running after `wait` holds them back.
 int PublishEvents(Database& db, absl::Duration wait = absl::ZeroDuration());
 
-// How long a reader waits for the transactions running at its call to end.
-inline constexpr absl::Duration kReadYourWritesWait = absl::Seconds(2);
-
 }  // namespace homevisit::storage
