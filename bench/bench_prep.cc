@@ -5,6 +5,7 @@
 //   availability.json  CheckAvailability of an order all --technicians cover
 //   book.json          --orders distinct (order, free slot) pairs, one per BookAppointment call
 //   create.json        an intake whose request id ghz makes unique ({{.RequestNumber}})
+//   confirm.json       a confirmation call (a visit step) for each order of book.json, once booked
 // Technicians work 08:00-20:00 every day in postal code 03100; slots start 08:00, 11:30 and
 // 15:00 (a 2 h window + 60 min visit + 30 min travel never overlaps the next) from the day after
 // tomorrow on.
@@ -166,6 +167,12 @@ int Run() {
   Write("list.json", R"({"page_size": 50})");
   Write("availability.json", absl::StrCat(R"({"service_order": ")", order_names[n_orders - 1], R"("})"));
   Write("book.json", absl::StrCat("[", absl::StrJoin(bookings, ",\n"), "]"));
+  std::vector<std::string> confirmations;
+  for (int i = 0; i < n_orders; ++i) {
+    confirmations.push_back(
+        absl::StrCat(R"({"service_order": ")", order_names[i], R"(", "result": "RESULT_CONFIRMED"})"));
+  }
+  Write("confirm.json", absl::StrCat("[", absl::StrJoin(confirmations, ",\n"), "]"));
   Write("create.json", IntakeJson(absl::StrCat(run_id, "-ghz-{{.RequestNumber}}"), requested));
   std::printf("bench_prep: %d technicians, %d orders\n", n_tech, n_orders);
   return 0;

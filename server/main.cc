@@ -47,6 +47,8 @@ ABSL_FLAG(std::string, admin_token_file, "homevisit-admin.token",
 ABSL_FLAG(std::string, reset_admin_token_file, "",
           "recovery: revoke every admin credential, create one whose new token is written to this file "
           "(it must not exist), and exit");
+ABSL_FLAG(bool, calendar_index, true,
+          "answer CheckAvailability from an in-memory calendar index (false: read the database every call)");
 ABSL_FLAG(int, watch_poll_ms, 200, "how often live event watches look for new events in the database");
 ABSL_FLAG(int, max_watches_per_principal, 256, "concurrent WatchEvents streams one principal may hold");
 
@@ -99,6 +101,8 @@ int main(int argc, char** argv) {
   options.scheduling.other_day_options = absl::GetFlag(FLAGS_options);
   options.hold_ttl = absl::Minutes(absl::GetFlag(FLAGS_hold_minutes));
   options.watch.poll_interval = absl::Milliseconds(std::max(10, absl::GetFlag(FLAGS_watch_poll_ms)));
+  options.calendar_index = absl::GetFlag(FLAGS_calendar_index);
+  options.calendar_poll = options.watch.poll_interval;  // the same bound for every cross-replica view
   options.watch.max_watches_per_principal = std::max(1, absl::GetFlag(FLAGS_max_watches_per_principal));
   options.tls.cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.tls.key_file = absl::GetFlag(FLAGS_tls_key);

@@ -21,7 +21,8 @@ constexpr int kMaxPageSize = 1000;
 grpc::ServerUnaryReactor* EventServiceImpl::ListEvents(grpc::CallbackServerContext* context,
                                                        const v1::ListEventsRequest* request,
                                                        v1::ListEventsResponse* response) {
-  return ServeShortRead(context, pool_, __func__, [=, this] {
+  // On the pool, not inline: on PostgreSQL it may wait for running transactions (PublishEvents).
+  return ServeUnary(context, pool_, __func__, [=, this] {
     domain::EventFilter filter;
     if (!request->service_order().empty()) {
       filter.order_id = IdFromName(request->service_order(), "serviceOrders", "service_order");

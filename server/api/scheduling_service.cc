@@ -117,8 +117,9 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::CheckAvailability(grpc::Callbac
     if (request->has_window()) {
       start = Micros(FromProto(request->window().start_time(), request->window().has_start_time(), "window.start_time"));
     }
+    // With the calendar index current, the order is the only read.
     domain::Availability a = db_.Read([&](domain::UnitOfWork& work) {
-      return domain::CheckOrderAvailability(work, id, start, settings_, absl::Now());
+      return domain::CheckOrderAvailability(work, id, start, settings_, absl::Now(), calendars_);
     });
     response->set_unavailable_reason(ReasonToProto(a.reason));
     response->set_requested_available(a.requested_available);

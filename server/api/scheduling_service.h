@@ -9,8 +9,10 @@ namespace homevisit::api {
 // Availability, holds and booking [S2-S4]. Adapts protos to domain/scheduling.h; no rules here.
 class SchedulingServiceImpl final : public v1::SchedulingService::CallbackService {
  public:
-  SchedulingServiceImpl(storage::Database& db, WorkerPool& pool, domain::SchedulingSettings settings)
-      : db_(db), pool_(pool), settings_(std::move(settings)) {}
+  // `calendars` (may be null) is where CheckAvailability reads calendars first.
+  SchedulingServiceImpl(storage::Database& db, WorkerPool& pool, domain::SchedulingSettings settings,
+                        domain::CalendarSource* calendars = nullptr)
+      : db_(db), pool_(pool), settings_(std::move(settings)), calendars_(calendars) {}
 
   grpc::ServerUnaryReactor* CheckAvailability(grpc::CallbackServerContext* context,
                                               const v1::CheckAvailabilityRequest* request,
@@ -38,6 +40,7 @@ class SchedulingServiceImpl final : public v1::SchedulingService::CallbackServic
   storage::Database& db_;
   WorkerPool& pool_;
   const domain::SchedulingSettings settings_;
+  domain::CalendarSource* const calendars_;
 };
 
 }  // namespace homevisit::api

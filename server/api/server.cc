@@ -28,6 +28,7 @@
 #include "domain/credential_commands.h"
 #include "domain/errors.h"
 #include "domain/tokens.h"
+#include "storage/calendar_index.h"
 #include "storage/demo_data.h"
 
 namespace homevisit::api {
@@ -35,11 +36,14 @@ namespace homevisit::api {
 struct Server::Services {
   Services(storage::Database& db, const ServerOptions& options)
       : gate(db, credential_cache),
+        calendars(options.calendar_index ? std::make_unique<storage::CalendarIndex>(
+                                               db, storage::CalendarIndexOptions{.poll_interval = options.calendar_poll})
+                                         : nullptr),
         pool(options.worker_threads, options.max_queued_calls),
         orders(db, pool),
         events(db, pool, options.watch),
         technicians(db, pool),
-        scheduling(db, pool, SchedulingSettingsOf(options)),
+        scheduling(db, pool, SchedulingSettingsOf(options), calendars.get()),
         visits(db, pool, VisitPolicyOf(options)),
         visit_reports(db, pool),
         late_sweep(db, VisitPolicyOf(options), options.late_sweep_interval),
@@ -48,6 +52,7 @@ struct Server::Services {
   }
   CredentialCache credential_cache;
   CallGate gate;
+  std::unique_ptr<storage::CalendarIndex> calendars;  // null when turned off
   WorkerPool pool;
   ServiceOrderServiceImpl orders;
   EventServiceImpl events;

@@ -26,6 +26,10 @@ struct ServerOptions {
   domain::SchedulingPolicy scheduling;
   absl::Duration hold_ttl = absl::Minutes(10);  // a hold lapses by itself after this
   WatchOptions watch;
+  // CheckAvailability reads calendars from an in-memory index (storage/calendar_index.h) kept
+  // current every `calendar_poll`; off: every call reads the database.
+  bool calendar_index = true;
+  absl::Duration calendar_poll = absl::Milliseconds(200);
   // The checklist template, the late tolerance, the signature size cap. Its time_zone is
   // replaced by `time_zone` above.
   domain::VisitPolicy visit;

@@ -1,5 +1,7 @@
 #include "api/worker_pool.h"
 
+#include <pthread.h>
+
 namespace homevisit::api {
 
 WorkerPool::WorkerPool(size_t threads, size_t max_queued) : max_queued_(max_queued) {
@@ -33,6 +35,7 @@ void WorkerPool::Stop() {
 }
 
 void WorkerPool::Loop() {
+  pthread_setname_np(pthread_self(), "hv-worker");  // for top -H and perf
   for (;;) {
     std::function<void()> task;
     {

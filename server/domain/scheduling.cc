@@ -144,7 +144,7 @@ std::vector<absl::Time> GranulesOf(const Interval& occupancy) {
 }
 
 Availability CheckOrderAvailability(UnitOfWork& work, const std::string& order_id, std::optional<absl::Time> start,
-                                    const SchedulingSettings& settings, absl::Time now) {
+                                    const SchedulingSettings& settings, absl::Time now, CalendarSource* source) {
   // Technicians may not ask for availability (role table), so no object-level filter applies.
   const ServiceOrder order = GetOrder(work, order_id, SystemActor());
   if (order.state != OrderState::kRequested && !IsBookedState(order.state)) {
@@ -153,9 +153,14 @@ Availability CheckOrderAvailability(UnitOfWork& work, const std::string& order_i
   const absl::Time at = start.value_or(order.intake.requested_window.start);
   const SchedulingPolicy& policy = settings.policy;
   const Address& address = order.intake.address;
-  const auto ids = work.scheduling().TechniciansCovering(address.postal_code, address.delegacion);
-  const auto calendars = work.scheduling().Calendars(ids, {now - kDay, now + policy.horizon + 2 * kDay}, now, order.id);
-  return ComputeAvailability({{at, at}, address.postal_code, address.delegacion}, calendars, policy, now);
+  const Interval range{now - kDay, now + policy.horizon + 2 * kDay};
+  std::optional<std::vector<TechnicianCalendar>> calendars;
+  if (source) calendars = source->Covering(address.postal_code, address.delegacion, range, now, order.id);
+  if (!calendars) {
+    const auto ids = work.scheduling().TechniciansCovering(address.postal_code, address.delegacion);
+    calendars = work.scheduling().Calendars(ids, range, now, order.id);
+  }
+  return ComputeAvailability({{at, at}, address.postal_code, address.delegacion}, *calendars, policy, now);
 }
 
 Hold CreateHold(UnitOfWork& work, const std::string& order_id, const SlotChoice& choice,

@@ -29,11 +29,26 @@ struct BookingSource {
   SlotChoice choice;
 };
 
+// Where availability reads the covering technicians' calendars from when not from the unit of
+// work's repository: a replica's in-memory index (storage/calendar_index.h).
+class CalendarSource {
+ public:
+  virtual ~CalendarSource() = default;
+  // The active technicians covering the postal code or delegación, with their calendars over
+  // `range` (busy time of live claims at `now`, without `except_order_id`'s); nullopt when this
+  // source cannot answer now (not loaded, or behind a write of this replica).
+  virtual std::optional<std::vector<TechnicianCalendar>> Covering(const std::string& postal_code,
+                                                                  const std::string& delegacion,
+                                                                  const Interval& range, absl::Time now,
+                                                                  const std::string& except_order_id) = 0;
+};
+
 // Availability for the order's zone at `start` (the order's requested start when not given).
-// The order's own appointment and holds do not count as busy.
+// The order's own appointment and holds do not count as busy. Calendars come from `calendars`
+// when it answers, else from the repository.
 Availability CheckOrderAvailability(UnitOfWork& work, const std::string& order_id,
                                     std::optional<absl::Time> start, const SchedulingSettings& settings,
-                                    absl::Time now);
+                                    absl::Time now, CalendarSource* calendars = nullptr);
 
 // Holds a choice for the order; the order's earlier live holds are released (one at a time).
 Hold CreateHold(UnitOfWork& work, const std::string& order_id, const SlotChoice& choice,

@@ -7,10 +7,12 @@
 #include <iostream>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "domain/errors.h"
+#include "storage/calendar_changes.h"
 #include "storage/dialect.h"
 #include "storage/group_commit.h"
 #include "storage/migrations.h"
@@ -28,6 +30,7 @@ namespace {
 constexpr int kMaxAttempts = 5;
 
 thread_local Database::CallSession* pinned_session = nullptr;
+thread_local bool calendar_changed = false;
 
 // SQLite's defaults lock a connection's mutex around every API call (a 45-column row costs ~100
 // lock pairs) and count every allocation under one global mutex. A pooled session is used by
@@ -73,6 +76,10 @@ void RollbackQuietly(soci::session& sql) {
 }
 
 }  // namespace
+
+void MarkCalendarChange() { calendar_changed = true; }
+
+bool TakeCalendarChange() { return std::exchange(calendar_changed, false); }
 
 size_t DefaultPoolSize(Dialect dialect, size_t workers, size_t cores) {
   cores = std::max<size_t>(1, cores);
@@ -149,7 +156,9 @@ std::unique_ptr<Database> Database::Open(const DatabaseOptions& options) {
       db->writer_session_ = std::make_unique<soci::session>();
       db->OpenSession(*db->writer_session_, target);
       db->writer_cache_ = std::make_unique<StatementCache>(*db->writer_session_, dialect);
-      db->group_commit_ = std::make_unique<GroupCommit>(*db->writer_session_, *db->writer_cache_, options.max_write_batch);
+      Database* raw = db.get();
+      db->group_commit_ = std::make_unique<GroupCommit>(*db->writer_session_, *db->writer_cache_, options.max_write_batch,
+                                                        [raw] { raw->calendar_generation_.fetch_add(1); });
     }
   } catch (const soci::soci_error& e) {
     ErrorClass c = Classify(dialect, e);
@@ -214,9 +223,11 @@ void Database::RunTransaction(Mode mode, const std::function<void(domain::UnitOf
     } busy(pinned);
     try {
       if (mode != Mode::kNone) RunControl(sql, BeginStatement(dialect_, write));
+      TakeCalendarChange();  // a mark left by a unit that failed elsewhere is not this one's
       SociUnitOfWork uow(sql, dialect_);
       work(uow);
       if (mode != Mode::kNone) RunControl(sql, "COMMIT");
+      if (TakeCalendarChange()) calendar_generation_.fetch_add(1);
       return;
     } catch (const DomainError&) {
       if (mode != Mode::kNone) RollbackQuietly(sql);

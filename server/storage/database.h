@@ -1,6 +1,8 @@
 #pragma once
 // One database, SQLite or PostgreSQL, behind one code path: a pool of SOCI sessions and
 // transactions that hand the domain a UnitOfWork. Dialect differences live in dialect.cc.
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -87,6 +89,10 @@ class Database {
     bool busy_ = false;  // a unit of work runs on the session now
   };
 
+  // How many committed units of work of this process changed calendars (claims, holds,
+  // technicians): see calendar_changes.h.
+  uint64_t calendar_generation() const { return calendar_generation_.load(); }
+
   // SQLite: how the write path batched so far (all zero on PostgreSQL).
   GroupCommitStats WriteBatchStats() const;
 
@@ -118,6 +124,7 @@ class Database {
   int busy_timeout_ms_;
   soci::connection_pool pool_;
   std::vector<std::unique_ptr<StatementCache>> caches_;  // one per pooled session, by position
+  std::atomic<uint64_t> calendar_generation_{0};
   // SQLite only: the write connection, owned by the group commit's writer thread.
   std::unique_ptr<soci::session> writer_session_;
   std::unique_ptr<StatementCache> writer_cache_;

@@ -1,9 +1,12 @@
 #include "storage/group_commit.h"
 
+#include <pthread.h>
+
 #include <exception>
 #include <semaphore>
 
 #include "domain/errors.h"
+#include "storage/calendar_changes.h"
 #include "storage/dialect.h"
 #include "storage/sql.h"
 #include "storage/statement_cache.h"
@@ -35,8 +38,13 @@ std::exception_ptr AsDomainError(const soci::soci_error& e) {
 
 }  // namespace
 
-GroupCommit::GroupCommit(soci::session& session, StatementCache& cache, size_t max_batch)
-    : session_(session), cache_(cache), max_batch_(std::max<size_t>(1, max_batch)), writer_([this] { WriterLoop(); }) {}
+GroupCommit::GroupCommit(soci::session& session, StatementCache& cache, size_t max_batch,
+                         std::function<void()> after_calendar_commit)
+    : session_(session),
+      cache_(cache),
+      max_batch_(std::max<size_t>(1, max_batch)),
+      after_calendar_commit_(std::move(after_calendar_commit)),
+      writer_([this] { WriterLoop(); }) {}
 
 GroupCommit::~GroupCommit() {
   {
@@ -85,6 +93,7 @@ void GroupCommit::RunNested(const std::function<void(domain::UnitOfWork&)>& work
 }
 
 void GroupCommit::WriterLoop() {
+  pthread_setname_np(pthread_self(), "hv-writer");  // for top -H and perf
   writer_of_this_thread = this;
   StatementCache::Scope active(cache_);
   std::deque<Unit*> batch;
@@ -123,6 +132,7 @@ void GroupCommit::RunBatch(std::deque<Unit*>& batch) {
   }
   size_t ran = 0;
   bool lost = false;
+  batch_changed_calendars_ = false;
   for (; ran < batch.size() && !lost; ++ran) lost = !RunUnit(*batch[ran]);
   if (lost) {
     // SQLite rolled the whole transaction back (disk full, I/O error): nothing of this batch
@@ -142,6 +152,7 @@ void GroupCommit::RunBatch(std::deque<Unit*>& batch) {
   } else {
     try {
       Control(session_, "COMMIT");
+      if (batch_changed_calendars_ && after_calendar_commit_) after_calendar_commit_();
     } catch (const soci::soci_error& e) {
       try {
         Control(session_, "ROLLBACK");
@@ -161,16 +172,19 @@ bool GroupCommit::RunUnit(Unit& unit) {
     unit.error = AsDomainError(e);
     return false;
   }
+  TakeCalendarChange();
   try {
     SociUnitOfWork uow(session_, Dialect::kSqlite);
     unit.work(uow);
     Control(session_, "RELEASE unit");
+    if (TakeCalendarChange()) batch_changed_calendars_ = true;
     return true;
   } catch (const soci::soci_error& e) {
     unit.error = AsDomainError(e);
   } catch (...) {
     unit.error = std::current_exception();
   }
+  TakeCalendarChange();  // undone with the unit
   // Undo this unit alone; the batch goes on. If even that fails, the transaction is gone.
   try {
     Control(session_, "ROLLBACK TO unit");

@@ -33,7 +33,10 @@ class GroupCommit {
  public:
   // `session` and `cache` belong to this object's thread from now on. `max_batch` bounds the
   // units per transaction (a batch's latency is the sum of its units' work plus one fsync).
-  GroupCommit(soci::session& session, StatementCache& cache, size_t max_batch);
+  // `after_calendar_commit` runs after each COMMIT of a batch in which a unit that committed
+  // changed calendars (calendar_changes.h).
+  GroupCommit(soci::session& session, StatementCache& cache, size_t max_batch,
+              std::function<void()> after_calendar_commit);
   // Runs what is queued, then stops the thread.
   ~GroupCommit();
   GroupCommit(const GroupCommit&) = delete;
@@ -57,6 +60,8 @@ class GroupCommit {
   soci::session& session_;
   StatementCache& cache_;
   const size_t max_batch_;
+  const std::function<void()> after_calendar_commit_;
+  bool batch_changed_calendars_ = false;  // writer thread only
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Unit*> queue_;

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "storage/calendar_changes.h"
 #include "storage/sql.h"
 #include "storage/stores.h"
 
@@ -149,6 +150,7 @@ std::vector<TechnicianCalendar> SociSchedulingRepository::Calendars(const std::v
 }
 
 bool SociSchedulingRepository::Claim(const domain::SlotClaim& claim, absl::Time now) {
+  MarkCalendarChange();
   if (claim.granules.empty()) return true;
   const absl::Time first = claim.granules.front();
   const absl::Time last = claim.granules.back();
@@ -196,12 +198,14 @@ bool SociSchedulingRepository::Claim(const domain::SlotClaim& claim, absl::Time 
 }
 
 void SociSchedulingRepository::ReleaseAppointmentClaims(const std::string& order_id) {
+  MarkCalendarChange();
   SqlParams p;
   Execute(sql_, absl::StrCat("DELETE FROM slot_claims WHERE order_id = ", p.Text(order_id), " AND hold_id IS NULL"),
           p);
 }
 
 void SociSchedulingRepository::ReleaseHoldClaims(const std::string& hold_id) {
+  MarkCalendarChange();
   SqlParams p;
   Execute(sql_, absl::StrCat("DELETE FROM slot_claims WHERE hold_id = ", p.Text(hold_id)), p);
 }
@@ -254,6 +258,7 @@ std::vector<Hold> SociSchedulingRepository::LapsedHolds(absl::Time now, int limi
 }
 
 bool SociSchedulingRepository::ExpireHold(const std::string& id) {
+  MarkCalendarChange();
   SqlParams p;
   return Execute(sql_,
                  absl::StrCat("UPDATE holds SET status = ", p.Int(static_cast<int>(HoldStatus::kExpired)),

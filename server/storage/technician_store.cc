@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "domain/errors.h"
+#include "storage/calendar_changes.h"
 #include "storage/sql.h"
 #include "storage/stores.h"
 
@@ -43,6 +44,7 @@ bool SociTechnicianRepository::InsertIfNew(const Technician& t, const std::strin
 }
 
 bool SociTechnicianRepository::InsertRow(const Technician& t, const std::string& request_id, bool if_new) {
+  MarkCalendarChange();
   SqlParams p;
   std::string values = absl::StrJoin(
       {p.Text(t.id), p.TextOrNull(request_id), p.Text(t.display_name), p.Text(t.employee_number),
@@ -105,6 +107,7 @@ void SociTechnicianRepository::InsertSchedule(const Technician& t) {
 }
 
 void SociTechnicianRepository::Update(const Technician& t, int expected_version) {
+  MarkCalendarChange();
   SqlParams p;
   std::string query = absl::StrCat(
       "UPDATE technicians SET display_name = ", p.Text(t.display_name), ", employee_number = ",

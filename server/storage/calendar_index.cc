@@ -1,0 +1,273 @@
+#include "storage/calendar_index.h"
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <iostream>
+#include <unordered_map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "domain/scheduling_repository.h"
+#include "storage/sql.h"
+
+namespace homevisit::storage {
+
+using domain::Interval;
+using domain::TechnicianCalendar;
+
+namespace {
+
+constexpr int kZonePostalCode = 1;
+
+size_t TextBytes(const std::string& s) { return sizeof(std::string) + (s.size() > 15 ? s.capacity() : 0); }
+
+}  // namespace
+
+CalendarIndex::CalendarIndex(Database& db, CalendarIndexOptions options)
+    : db_(db), options_(options), loader_([this] { Loop(); }) {}
+
+CalendarIndex::~CalendarIndex() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  loader_.join();
+  Stats s = stats();
+  if (s.loaded) {
+    // Counts only: no names.
+    std::cerr << "homevisitd: calendar index: " << s.technicians << " technicians, " << s.busy_intervals
+              << " busy intervals, " << s.bytes / 1024 << " KiB, " << s.loads << " loads (last "
+              << absl::ToDoubleMilliseconds(s.last_load_time) << " ms)\n";
+  }
+}
+
+std::shared_ptr<const CalendarIndex::Snapshot> CalendarIndex::Current() const {
+  std::lock_guard lock(mutex_);
+  return snapshot_;
+}
+
+CalendarIndex::Stats CalendarIndex::stats() const {
+  std::lock_guard lock(mutex_);
+  Stats s;
+  s.loads = loads_;
+  s.last_load_time = last_load_time_;
+  if (!snapshot_) return s;
+  s.loaded = true;
+  s.technicians = snapshot_->entries.size();
+  for (const Entry& e : snapshot_->entries) s.busy_intervals += e.busy.size();
+  s.bytes = snapshot_->bytes;
+  return s;
+}
+
+std::optional<std::vector<TechnicianCalendar>> CalendarIndex::Covering(const std::string& postal_code,
+                                                                       const std::string& delegacion,
+                                                                       const Interval& range, absl::Time now,
+                                                                       const std::string& except_order_id) {
+  std::shared_ptr<const Snapshot> snapshot = Current();
+  const bool usable = snapshot && snapshot->generation == db_.calendar_generation() &&
+                      snapshot->range.start <= range.start && range.end <= snapshot->range.end;
+  if (!usable) {
+    {
+      std::lock_guard lock(mutex_);
+      wanted_ = true;
+    }
+    wake_.notify_all();
+    return std::nullopt;  // the caller reads the database this time
+  }
+  std::vector<size_t> ids;
+  if (auto it = snapshot->by_postal_code.find(postal_code); it != snapshot->by_postal_code.end()) ids = it->second;
+  const std::string wanted = domain::NormalizeZoneName(delegacion);
+  if (!wanted.empty()) {
+    if (auto it = snapshot->by_delegacion.find(wanted); it != snapshot->by_delegacion.end()) {
+      ids.insert(ids.end(), it->second.begin(), it->second.end());
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());  // entries are in id order, as the database's
+  std::vector<TechnicianCalendar> calendars;
+  calendars.reserve(ids.size());
+  for (size_t i : ids) {
+    const Entry& entry = snapshot->entries[i];
+    TechnicianCalendar c = entry.calendar;
+    std::erase_if(c.time_off, [&](const Interval& t) { return t.end <= range.start || t.start >= range.end; });
+    // Busy intervals are sorted by start: skip those that end before the range by a search on
+    // the start (an interval is at most a visit's occupancy long, far less than the range).
+    for (const Busy& b : entry.busy) {
+      if (b.interval.start >= range.end) break;
+      if (b.interval.end <= range.start || b.expire_time <= now || b.order_id == except_order_id) continue;
+      c.busy.push_back(b.interval);
+    }
+    calendars.push_back(std::move(c));
+  }
+  return calendars;
+}
+
+CalendarIndex::Stamp CalendarIndex::ReadStamp() {
+  Stamp stamp;
+  // The event log's last position: on PostgreSQL a published one, so every event at or below it
+  // committed (and so did the claims its transaction wrote).
+  stamp.last_event = db_.Lookup([](domain::UnitOfWork& work) { return work.events().LastSeq(); });
+  db_.WithSession([&](soci::session& sql) {
+    SqlParams none;
+    QueryRows(sql, "SELECT COUNT(*) AS n, COALESCE(MAX(update_time), 0) AS updated FROM technicians", none,
+              [&](const soci::row& r) {
+                stamp.technicians = GetInt64(r, "n");
+                stamp.technicians_updated = GetInt64(r, "updated");
+              });
+  });
+  return stamp;
+}
+
+std::shared_ptr<const CalendarIndex::Snapshot> CalendarIndex::Load(const Stamp& stamp, uint64_t generation) {
+  auto snapshot = std::make_shared<Snapshot>();
+  snapshot->stamp = stamp;
+  snapshot->generation = generation;
+  snapshot->loaded_at = absl::Now();
+  // Readers ask from a day before their `now`: two days back leaves room for a clock read
+  // just before the load.
+  snapshot->range = {snapshot->loaded_at - absl::Hours(48), snapshot->loaded_at + options_.ahead};
+  const Interval range = snapshot->range;
+  std::vector<Entry>& entries = snapshot->entries;
+  std::unordered_map<std::string, size_t> position;
+  db_.WithSession([&](soci::session& sql) {
+    {
+      SqlParams p;
+      QueryRows(sql, "SELECT id, display_name FROM technicians WHERE active = 1 ORDER BY id", p,
+                [&](const soci::row& r) {
+                  Entry e;
+                  e.calendar.technician_id = GetText(r, "id");
+                  e.calendar.display_name = GetText(r, "display_name");
+                  e.calendar.active = true;
+                  position[e.calendar.technician_id] = entries.size();
+                  entries.push_back(std::move(e));
+                });
+    }
+    auto entry_of = [&](const soci::row& r) -> Entry* {
+      auto it = position.find(GetText(r, "technician_id"));
+      return it == position.end() ? nullptr : &entries[it->second];  // an inactive technician's rows
+    };
+    {
+      SqlParams p;
+      QueryRows(sql, "SELECT technician_id, kind, zone FROM technician_zones", p, [&](const soci::row& r) {
+        if (Entry* e = entry_of(r)) {
+          (GetInt(r, "kind") == kZonePostalCode ? e->calendar.postal_codes : e->calendar.delegaciones)
+              .push_back(GetText(r, "zone"));
+        }
+      });
+    }
+    {
+      SqlParams p;
+      QueryRows(sql, "SELECT technician_id, weekday, start_minute, end_minute FROM technician_hours", p,
+                [&](const soci::row& r) {
+                  if (Entry* e = entry_of(r)) {
+                    e->calendar.weekly_shifts.push_back(
+                        {GetInt(r, "weekday"), GetInt(r, "start_minute"), GetInt(r, "end_minute")});
+                  }
+                });
+    }
+    {
+      SqlParams p;
+      QueryRows(sql,
+                absl::StrCat("SELECT technician_id, start_time, end_time FROM technician_time_off WHERE end_time > ",
+                             p.Time(range.start), " AND start_time < ", p.Time(range.end)),
+                p, [&](const soci::row& r) {
+                  if (Entry* e = entry_of(r)) e->calendar.time_off.push_back({GetTime(r, "start_time"), GetTime(r, "end_time")});
+                });
+    }
+    {
+      // One row per run of consecutive granules of one owner ("gaps and islands": within a run,
+      // granule - row_number * granule length is constant), with the owner kept so that an
+      // order's own claims can be left out and a hold's lapse applied at read time.
+      SqlParams p;
+      const long long granule_micros = absl::ToInt64Microseconds(domain::kClaimGranule);
+      QueryRows(sql,
+                absl::StrCat("SELECT technician_id, order_id, expire_time, MIN(granule) AS first_granule, "
+                             "MAX(granule) AS last_granule FROM (SELECT technician_id, order_id, hold_id, expire_time, "
+                             "granule, granule - ",
+                             p.Int64(granule_micros),
+                             " * ROW_NUMBER() OVER (PARTITION BY technician_id, order_id, hold_id ORDER BY granule) "
+                             "AS island FROM slot_claims WHERE granule >= ",
+                             p.Time(range.start - domain::kClaimGranule), " AND granule < ", p.Time(range.end),
+                             ") runs GROUP BY technician_id, order_id, hold_id, expire_time, island"),
+                p, [&](const soci::row& r) {
+                  Entry* e = entry_of(r);
+                  if (!e) return;
+                  Busy b;
+                  b.interval = {GetTime(r, "first_granule"), GetTime(r, "last_granule") + domain::kClaimGranule};
+                  b.order_id = GetText(r, "order_id");
+                  if (!IsNull(r, "expire_time")) b.expire_time = GetTime(r, "expire_time");
+                  e->busy.push_back(std::move(b));
+                });
+    }
+  });
+  size_t bytes = sizeof(Snapshot);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    Entry& e = entries[i];
+    std::sort(e.busy.begin(), e.busy.end(),
+              [](const Busy& a, const Busy& b) { return a.interval.start < b.interval.start; });
+    for (const std::string& code : e.calendar.postal_codes) snapshot->by_postal_code[code].push_back(i);
+    for (const std::string& name : e.calendar.delegaciones) {
+      snapshot->by_delegacion[domain::NormalizeZoneName(name)].push_back(i);
+    }
+    bytes += sizeof(Entry) + TextBytes(e.calendar.technician_id) + TextBytes(e.calendar.display_name) +
+             e.calendar.weekly_shifts.capacity() * sizeof(domain::WeeklyShift) +
+             e.calendar.time_off.capacity() * sizeof(Interval) + e.busy.capacity() * sizeof(Busy);
+    for (const std::string& z : e.calendar.postal_codes) bytes += TextBytes(z) + sizeof(size_t) * 2;
+    for (const std::string& z : e.calendar.delegaciones) bytes += TextBytes(z) + sizeof(size_t) * 2;
+    for (const Busy& b : e.busy) bytes += TextBytes(b.order_id) - sizeof(std::string);
+  }
+  snapshot->bytes = bytes;
+  return snapshot;
+}
+
+void CalendarIndex::LoadNow() {
+  const uint64_t generation = db_.calendar_generation();
+  Stamp stamp = ReadStamp();
+  absl::Time started = absl::Now();
+  auto snapshot = Load(stamp, generation);
+  std::lock_guard lock(mutex_);
+  snapshot_ = std::move(snapshot);
+  ++loads_;
+  last_load_time_ = absl::Now() - started;
+}
+
+void CalendarIndex::Loop() {
+  pthread_setname_np(pthread_self(), "hv-calendars");
+  std::unique_lock lock(mutex_);
+  bool first = true;
+  while (!stopping_) {
+    if (!first) {
+      wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.poll_interval), [this] { return stopping_ || wanted_; });
+    }
+    first = false;
+    if (stopping_) break;
+    wanted_ = false;
+    std::shared_ptr<const Snapshot> current = snapshot_;
+    lock.unlock();
+    try {
+      // The generation is read before the stamp and the data, so a load never claims to include
+      // a commit of this replica it may have missed.
+      const uint64_t generation = db_.calendar_generation();
+      Stamp stamp = ReadStamp();
+      const bool fresh = current && current->stamp == stamp && current->generation == generation &&
+                         absl::Now() - current->loaded_at < options_.max_age;
+      if (!fresh) {
+        absl::Time started = absl::Now();
+        auto snapshot = Load(stamp, generation);
+        lock.lock();
+        snapshot_ = std::move(snapshot);
+        ++loads_;
+        last_load_time_ = absl::Now() - started;
+        lock.unlock();
+      }
+    } catch (const std::exception&) {
+      // The database is unreachable: readers fall back to it (and fail the same way); retry at
+      // the next tick.
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace homevisit::storage

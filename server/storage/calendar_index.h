@@ -1,0 +1,115 @@
+#pragma once
+// Availability from memory (issue 13): every replica keeps the calendars of all technicians —
+// shifts, time off, zones, and the busy intervals of appointments and holds with their owners —
+// and CheckAvailability reads them here instead of the database.
+//
+// It is a view, never the guard: bookings and holds still claim granules in the database, so a
+// stale answer ends as SLOT_TAKEN with fresh alternatives, never as a double booking.
+//
+// Freshness. A background thread reloads the whole index when the database's version stamp
+// changes (the event log's last position — every booking, hold, release, cancellation,
+// reschedule, reassignment and hold expiry appends an event — and the technicians' count and
+// last update time); it checks every `poll_interval`, so a change made through another replica
+// reaches this index within about one interval plus one load. A change committed through this
+// replica (Database::calendar_generation) makes the index step aside at once: until a load that
+// started after that commit is in place, Covering answers nullopt and the caller reads the
+// database, so a caller always sees its own writes.
+//
+// Loading reads appointments and holds as intervals (runs of granules per owner), not one row
+// per granule.
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "domain/scheduling.h"
+#include "storage/database.h"
+
+namespace homevisit::storage {
+
+struct CalendarIndexOptions {
+  absl::Duration poll_interval = absl::Milliseconds(200);
+  // Loaded range: from a day ago to this far ahead (the booking horizon plus the margin the
+  // availability computation reads past it).
+  absl::Duration ahead = absl::Hours(24 * 17);
+  // A full reload at least this often even without a change, so the loaded range keeps up with
+  // the clock.
+  absl::Duration max_age = absl::Minutes(10);
+};
+
+class CalendarIndex final : public domain::CalendarSource {
+ public:
+  // Starts the loader thread; the first load happens at once in the background.
+  CalendarIndex(Database& db, CalendarIndexOptions options);
+  ~CalendarIndex() override;
+  CalendarIndex(const CalendarIndex&) = delete;
+  CalendarIndex& operator=(const CalendarIndex&) = delete;
+
+  std::optional<std::vector<domain::TechnicianCalendar>> Covering(const std::string& postal_code,
+                                                                  const std::string& delegacion,
+                                                                  const domain::Interval& range, absl::Time now,
+                                                                  const std::string& except_order_id) override;
+
+  // Loads now, on this thread (tests, and start-up when the caller wants a warm index).
+  void LoadNow();
+
+  struct Stats {
+    bool loaded = false;
+    size_t technicians = 0;
+    size_t busy_intervals = 0;
+    size_t bytes = 0;  // an estimate of the index's memory
+    absl::Duration last_load_time;
+    uint64_t loads = 0;
+  };
+  Stats stats() const;
+
+ private:
+  struct Busy {
+    domain::Interval interval;
+    std::string order_id;
+    absl::Time expire_time = absl::InfiniteFuture();  // a hold's claims lapse then
+  };
+  struct Entry {
+    domain::TechnicianCalendar calendar;  // busy left empty: see `busy`
+    std::vector<Busy> busy;               // sorted by start
+  };
+  struct Stamp {
+    long long last_event = 0;
+    long long technicians = 0;
+    long long technicians_updated = 0;
+    friend bool operator==(const Stamp&, const Stamp&) = default;
+  };
+  struct Snapshot {
+    Stamp stamp;
+    uint64_t generation = 0;  // Database::calendar_generation when the load began
+    absl::Time loaded_at;
+    domain::Interval range;
+    std::vector<Entry> entries;
+    std::map<std::string, std::vector<size_t>> by_postal_code;
+    std::map<std::string, std::vector<size_t>> by_delegacion;  // normalized names
+    size_t bytes = 0;
+  };
+
+  void Loop();
+  Stamp ReadStamp();
+  std::shared_ptr<const Snapshot> Load(const Stamp& stamp, uint64_t generation);
+  std::shared_ptr<const Snapshot> Current() const;
+
+  Database& db_;
+  const CalendarIndexOptions options_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  bool wanted_ = false;  // a reader found the index behind: load without waiting for the tick
+  std::shared_ptr<const Snapshot> snapshot_;
+  uint64_t loads_ = 0;
+  absl::Duration last_load_time_;
+  std::thread loader_;  // last: starts once everything above exists
+};
+
+}  // namespace homevisit::storage

@@ -1,0 +1,307 @@
+// The in-memory calendar index (issue 13): it answers what the database would (technicians,
+// zones, shifts, time off, appointments, holds and their lapse, an order's own claims left out),
+// steps aside after a write of its own replica until it has reloaded, and sees a change made
+// through another replica within its poll interval. Runs on SQLite and on PostgreSQL.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "domain/ids.h"
+#include "homevisit/v1/scheduling_service.grpc.pb.h"
+#include "storage/calendar_index.h"
+#include "test_server.h"
+
+namespace homevisit::testing {
+namespace {
+
+using domain::Interval;
+using domain::TechnicianCalendar;
+
+constexpr absl::Duration kGranule = absl::Minutes(15);
+
+// Busy time as sorted, merged intervals: the database merges runs of any owner, the index keeps
+// one interval per owner; the time they cover is what must agree.
+std::vector<Interval> Merged(std::vector<Interval> busy) {
+  std::sort(busy.begin(), busy.end(), [](const Interval& a, const Interval& b) { return a.start < b.start; });
+  std::vector<Interval> merged;
+  for (const Interval& i : busy) {
+    if (!merged.empty() && i.start <= merged.back().end) {
+      merged.back().end = std::max(merged.back().end, i.end);
+    } else {
+      merged.push_back(i);
+    }
+  }
+  return merged;
+}
+
+std::string Describe(const std::vector<TechnicianCalendar>& calendars) {
+  std::string out;
+  for (const auto& c : calendars) {
+    absl::StrAppend(&out, c.technician_id, " shifts=", c.weekly_shifts.size(), " off=", c.time_off.size(), " busy=");
+    for (const Interval& i : Merged(c.busy)) absl::StrAppend(&out, absl::FormatTime(i.start), "/", absl::FormatTime(i.end), " ");
+    absl::StrAppend(&out, "\n");
+  }
+  return out;
+}
+
+class CalendarIndexTest : public ServiceTest {
+ protected:
+  void SetUp() override {
+    ServiceTest::SetUp();
+    storage::DatabaseOptions options;
+    options.url = db_->url();
+    options.pool_size = 2;
+    database_ = storage::Database::Open(options);
+    now_ = absl::Now();
+  }
+
+  void AddTechnician(const std::string& id, const std::vector<std::string>& postal_codes,
+                     const std::vector<std::string>& delegaciones, bool active = true) {
+    database_->Write([&](domain::UnitOfWork& work) {
+      domain::Technician t;
+      t.id = id;
+      t.display_name = "Técnico " + id;
+      t.employee_number = "EMP-" + id;
+      t.official_id_type = 1;
+      t.mobile_phone = "5512345678";
+      t.postal_codes = postal_codes;
+      t.delegaciones = delegaciones;
+      t.active = active;
+      for (int weekday = 0; weekday < 7; ++weekday) t.working_hours.push_back({weekday, 8 * 60, 20 * 60});
+      t.time_off.push_back({now_ + absl::Hours(24 * 3), now_ + absl::Hours(24 * 4), "curso"});
+      t.create_time = t.update_time = now_;
+      work.technicians().Insert(t);
+    });
+  }
+
+  // Claims `granules` granules from `start` for `order_id` (an appointment, or a hold lapsing at
+  // `expire` when `hold` is set) through the test's own Database.
+  void Claim(const std::string& technician, const std::string& order_id, absl::Time start, int granules,
+             bool hold = false, absl::Time expire = absl::InfiniteFuture()) {
+    database_->Write([&](domain::UnitOfWork& work) {
+      domain::SlotClaim claim;
+      claim.technician_id = technician;
+      claim.order_id = order_id;
+      if (hold) {
+        domain::Hold h;
+        h.id = domain::NewId();
+        h.order_id = order_id;
+        h.technician_id = technician;
+        h.window = {start, start + absl::Hours(2)};
+        h.expire_time = expire;
+        h.create_time = now_;
+        work.scheduling().InsertHold(h);
+        claim.hold_id = h.id;
+        claim.expire_time = expire;
+      }
+      for (int i = 0; i < granules; ++i) claim.granules.push_back(start + i * kGranule);
+      ASSERT_TRUE(work.scheduling().Claim(claim, now_));
+    });
+  }
+
+  std::string NewOrderId() {
+    v1::ServiceOrder order = CreateOk(ValidOrder(), "index-" + UniqueSuffix());
+    return order.name().substr(std::string("serviceOrders/").size());
+  }
+
+  std::vector<TechnicianCalendar> FromDatabase(const std::string& postal_code, const std::string& delegacion,
+                                               const Interval& range, const std::string& except) {
+    return database_->Read([&](domain::UnitOfWork& work) {
+      auto ids = work.scheduling().TechniciansCovering(postal_code, delegacion);
+      return work.scheduling().Calendars(ids, range, now_, except);
+    });
+  }
+
+  static absl::Time Granular(absl::Time t) { return absl::FromUnixSeconds(absl::ToUnixSeconds(t) / 900 * 900); }
+
+  std::unique_ptr<storage::Database> database_;
+  absl::Time now_;
+};
+
+TEST_F(CalendarIndexTest, AnswersWhatTheDatabaseAnswers) {
+  AddTechnician("t-postal", {"03100"}, {});
+  AddTechnician("t-deleg", {}, {"Benito Juárez"});
+  AddTechnician("t-elsewhere", {"01000"}, {"Coyoacán"});
+  AddTechnician("t-inactive", {"03100"}, {}, /*active=*/false);
+  const std::string booked = NewOrderId(), held = NewOrderId(), lapsed = NewOrderId();
+  const absl::Time day2 = Granular(now_ + absl::Hours(48));
+  Claim("t-postal", booked, day2, 14);
+  Claim("t-postal", held, day2 + absl::Hours(5), 14, /*hold=*/true, now_ + absl::Minutes(10));
+  Claim("t-deleg", lapsed, day2, 14, /*hold=*/true, now_ - absl::Minutes(1));  // lapsed: not busy
+  Claim("t-elsewhere", NewOrderId(), day2, 14);
+
+  storage::CalendarIndex index(*database_, {});
+  index.LoadNow();
+  const Interval range{now_ - absl::Hours(24), now_ + absl::Hours(24 * 16)};
+  // "benito  JUAREZ" normalizes to the same delegación.
+  for (const std::string& except : {std::string(), booked, held}) {
+    auto from_index = index.Covering("03100", "benito  JUAREZ", range, now_, except);
+    ASSERT_TRUE(from_index.has_value()) << "a freshly loaded index answers";
+    auto from_database = FromDatabase("03100", "benito  JUAREZ", range, except);
+    EXPECT_EQ(Describe(*from_index), Describe(from_database)) << "except " << except;
+    ASSERT_EQ(from_index->size(), 2u);  // t-deleg and t-postal; not t-elsewhere, not t-inactive
+  }
+  auto full = index.Covering("03100", "", range, now_, "");
+  ASSERT_TRUE(full && full->size() == 1u);
+  EXPECT_EQ(Merged(full->front().busy).size(), 2u);  // the appointment and the live hold
+  // Ten minutes on, the hold has lapsed: the index applies the lapse at read time.
+  auto later = index.Covering("03100", "", range, now_ + absl::Minutes(11), "");
+  ASSERT_TRUE(later && later->size() == 1u);
+  EXPECT_EQ(Merged(later->front().busy).size(), 1u);
+  storage::CalendarIndex::Stats stats = index.stats();
+  EXPECT_EQ(stats.technicians, 3u);  // the active ones
+  EXPECT_GT(stats.bytes, 0u);
+}
+
+TEST_F(CalendarIndexTest, AWriteOfItsOwnReplicaMakesItStepAsideUntilItHasReloaded) {
+  AddTechnician("t-1", {"03100"}, {});
+  storage::CalendarIndex index(*database_, {.poll_interval = absl::Hours(1)});  // no background reload
+  index.LoadNow();
+  const Interval range{now_ - absl::Hours(24), now_ + absl::Hours(24 * 16)};
+  ASSERT_TRUE(index.Covering("03100", "", range, now_, "").has_value());
+  Claim("t-1", NewOrderId(), Granular(now_ + absl::Hours(30)), 14);
+  EXPECT_FALSE(index.Covering("03100", "", range, now_, "").has_value())
+      << "behind a committed booking of this replica: the caller must read the database";
+  index.LoadNow();
+  auto after = index.Covering("03100", "", range, now_, "");
+  ASSERT_TRUE(after && after->size() == 1u);
+  EXPECT_EQ(after->front().busy.size(), 1u);
+  // A range past what was loaded is not answered either.
+  EXPECT_FALSE(index.Covering("03100", "", {now_, now_ + absl::Hours(24 * 30)}, now_, "").has_value());
+}
+
+TEST_F(CalendarIndexTest, AChangeThroughAnotherReplicaReachesTheIndexWithinItsPollInterval) {
+  AddTechnician("t-1", {"03100"}, {});
+  // The "other replica" is this test's own Database: the server's index shares nothing with it
+  // but the database.
+  api::ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.database.url = db_->url();
+  options.database.pool_size = 2;
+  options.calendar_poll = absl::Milliseconds(50);
+  storage::CalendarIndex index(*database_, {.poll_interval = absl::Milliseconds(50)});
+  auto other = storage::Database::Open(options.database);
+  const Interval range{now_ - absl::Hours(24), now_ + absl::Hours(24 * 16)};
+  for (int i = 0; i < 100 && !index.Covering("03100", "", range, now_, ""); ++i) absl::SleepFor(absl::Milliseconds(20));
+  ASSERT_TRUE(index.Covering("03100", "", range, now_, "").has_value());
+
+  // A booking written through the other Database: its claims and its event.
+  const std::string order_id = NewOrderId();
+  const absl::Time start = Granular(now_ + absl::Hours(30));
+  other->Write([&](domain::UnitOfWork& work) {
+    domain::SlotClaim claim{"t-1", order_id, "", absl::InfiniteFuture(), {}};
+    for (int i = 0; i < 14; ++i) claim.granules.push_back(start + i * kGranule);
+    ASSERT_TRUE(work.scheduling().Claim(claim, now_));
+    domain::Event event;
+    event.order_id = order_id;
+    event.file_number = "EXP-1";
+    event.type = domain::EventType::kBooked;
+    event.time = now_;
+    work.events().Append(event);
+  });
+  absl::Time written = absl::Now();
+  bool seen = false;
+  while (!seen && absl::Now() - written < absl::Seconds(3)) {
+    auto calendars = index.Covering("03100", "", range, now_, "");
+    seen = calendars && calendars->size() == 1u && calendars->front().busy.size() == 1u;
+    if (!seen) absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_TRUE(seen);
+  // Within the poll interval plus one load (and, on PostgreSQL, one publication of the event).
+  EXPECT_LT(absl::Now() - written, absl::Seconds(1));
+
+  // A deactivation through the other replica takes the technician out.
+  other->Write([&](domain::UnitOfWork& work) {
+    auto t = work.technicians().Find("t-1");
+    ASSERT_TRUE(t.has_value());
+    int version = t->version;
+    t->active = false;
+    t->update_time = absl::Now();
+    work.technicians().Update(*t, version);
+  });
+  written = absl::Now();
+  bool gone = false;
+  while (!gone && absl::Now() - written < absl::Seconds(3)) {
+    auto calendars = index.Covering("03100", "", range, now_, "");
+    gone = calendars && calendars->empty();
+    if (!gone) absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_TRUE(gone);
+}
+
+TEST_F(CalendarIndexTest, TheServerOffersNoSlotItJustBookedAndAnotherReplicaSoonAgrees) {
+  AddTechnician("t-1", {"03100"}, {});
+  api::ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.database.url = db_->url();
+  options.database.pool_size = 2;
+  options.calendar_poll = absl::Milliseconds(50);
+  auto other = api::Server::Start(options);
+  auto other_scheduling =
+      v1::SchedulingService::NewStub(AutoTokenChannel(absl::StrCat("127.0.0.1:", other->port()), db_->url()));
+  auto scheduling = v1::SchedulingService::NewStub(channel_);
+
+  v1::ServiceOrder first = CreateOk(ValidOrder(2), "index-first");
+  v1::ServiceOrder second = CreateOk(ValidOrder(2), "index-second");
+  auto offered = [&](v1::SchedulingService::Stub& stub, const v1::ServiceOrder& order) {
+    v1::CheckAvailabilityRequest request;
+    request.set_service_order(order.name());
+    *request.mutable_window() = order.requested_window();
+    v1::CheckAvailabilityResponse response;
+    grpc::ClientContext context;
+    EXPECT_TRUE(stub.CheckAvailability(&context, request, &response).ok());
+    return response;
+  };
+  // The technician was written through the test's own Database, another replica to both
+  // servers: each sees it within its poll interval.
+  auto any = [](const v1::CheckAvailabilityResponse& r) {
+    return r.requested_available() || r.same_day_size() > 0 || r.other_days_size() > 0;
+  };
+  v1::CheckAvailabilityResponse here = offered(*scheduling, first);
+  for (int i = 0; i < 100 && !(any(here) && any(offered(*other_scheduling, first))); ++i) {
+    absl::SleepFor(absl::Milliseconds(20));
+    here = offered(*scheduling, first);
+  }
+  v1::SlotOption option;
+  if (here.requested_available()) {
+    option = here.requested();
+  } else if (here.same_day_size() > 0) {
+    option = here.same_day(0);
+  } else {
+    ASSERT_GT(here.other_days_size(), 0);
+    option = here.other_days(0);
+  }
+  v1::BookAppointmentRequest book;
+  book.set_service_order(first.name());
+  book.set_request_id("index-book");
+  *book.mutable_option() = option;
+  v1::ServiceOrder booked;
+  grpc::ClientContext context;
+  ASSERT_TRUE(scheduling->BookAppointment(&context, book, &booked).ok());
+
+  auto offers = [&](const v1::CheckAvailabilityResponse& r) {
+    auto same = [&](const v1::SlotOption& o) {
+      return o.window().start_time().seconds() == option.window().start_time().seconds() &&
+             o.technician() == option.technician();
+    };
+    if (r.requested_available() && same(r.requested())) return true;
+    for (const auto& o : r.same_day()) if (same(o)) return true;
+    for (const auto& o : r.other_days()) if (same(o)) return true;
+    return false;
+  };
+  // This replica: at once.
+  EXPECT_FALSE(offers(offered(*scheduling, second)));
+  // The other replica: within its poll interval and a load.
+  absl::Time booked_at = absl::Now();
+  while (offers(offered(*other_scheduling, second)) && absl::Now() - booked_at < absl::Seconds(3)) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_FALSE(offers(offered(*other_scheduling, second)));
+  EXPECT_LT(absl::Now() - booked_at, absl::Seconds(1));
+  other->Shutdown(absl::Seconds(2));
+}
+
+}  // namespace
+}  // namespace homevisit::testing
