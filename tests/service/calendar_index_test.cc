@@ -114,6 +114,15 @@ class CalendarIndexTest : public ServiceTest {
     });
   }
 
+  // Polls `done` for up to three seconds.
+  template <typename Fn>
+  static bool WaitFor(Fn done) {
+    for (absl::Time until = absl::Now() + absl::Seconds(3); absl::Now() < until; absl::SleepFor(absl::Milliseconds(10))) {
+      if (done()) return true;
+    }
+    return done();
+  }
+
   static absl::Time Granular(absl::Time t) { return absl::FromUnixSeconds(absl::ToUnixSeconds(t) / 900 * 900); }
 
   std::unique_ptr<storage::Database> database_;
@@ -174,18 +183,15 @@ TEST_F(CalendarIndexTest, AWriteOfItsOwnReplicaMakesItStepAsideUntilItHasReloade
 
 TEST_F(CalendarIndexTest, AChangeThroughAnotherReplicaReachesTheIndexWithinItsPollInterval) {
   AddTechnician("t-1", {"03100"}, {});
-  // The "other replica" is this test's own Database: the server's index shares nothing with it
-  // but the database.
-  api::ServerOptions options;
-  options.listen = "127.0.0.1:0";
-  options.database.url = db_->url();
-  options.database.pool_size = 2;
-  options.calendar_poll = absl::Milliseconds(50);
+  // The index lives on the test's Database; the "other replica" is a second Database on the
+  // same database, sharing nothing with the first (not its calendar generation either).
   storage::CalendarIndex index(*database_, {.poll_interval = absl::Milliseconds(50)});
-  auto other = storage::Database::Open(options.database);
+  storage::DatabaseOptions other_options;
+  other_options.url = db_->url();
+  other_options.pool_size = 2;
+  auto other = storage::Database::Open(other_options);
   const Interval range{now_ - absl::Hours(24), now_ + absl::Hours(24 * 16)};
-  for (int i = 0; i < 100 && !index.Covering("03100", "", range, now_, ""); ++i) absl::SleepFor(absl::Milliseconds(20));
-  ASSERT_TRUE(index.Covering("03100", "", range, now_, "").has_value());
+  ASSERT_TRUE(WaitFor([&] { return index.Covering("03100", "", range, now_, "").has_value(); }));
 
   // A booking written through the other Database: its claims and its event.
   const std::string order_id = NewOrderId();
@@ -202,13 +208,10 @@ TEST_F(CalendarIndexTest, AChangeThroughAnotherReplicaReachesTheIndexWithinItsPo
     work.events().Append(event);
   });
   absl::Time written = absl::Now();
-  bool seen = false;
-  while (!seen && absl::Now() - written < absl::Seconds(3)) {
+  EXPECT_TRUE(WaitFor([&] {
     auto calendars = index.Covering("03100", "", range, now_, "");
-    seen = calendars && calendars->size() == 1u && calendars->front().busy.size() == 1u;
-    if (!seen) absl::SleepFor(absl::Milliseconds(10));
-  }
-  EXPECT_TRUE(seen);
+    return calendars && calendars->size() == 1u && calendars->front().busy.size() == 1u;
+  }));
   // Within the poll interval plus one load (and, on PostgreSQL, one publication of the event).
   EXPECT_LT(absl::Now() - written, absl::Seconds(1));
 
@@ -221,14 +224,10 @@ TEST_F(CalendarIndexTest, AChangeThroughAnotherReplicaReachesTheIndexWithinItsPo
     t->update_time = absl::Now();
     work.technicians().Update(*t, version);
   });
-  written = absl::Now();
-  bool gone = false;
-  while (!gone && absl::Now() - written < absl::Seconds(3)) {
+  EXPECT_TRUE(WaitFor([&] {
     auto calendars = index.Covering("03100", "", range, now_, "");
-    gone = calendars && calendars->empty();
-    if (!gone) absl::SleepFor(absl::Milliseconds(10));
-  }
-  EXPECT_TRUE(gone);
+    return calendars && calendars->empty();
+  }));
 }
 
 TEST_F(CalendarIndexTest, TheServerOffersNoSlotItJustBookedAndAnotherReplicaSoonAgrees) {
