@@ -10,7 +10,8 @@
 // changes (the event log's last position — every booking, hold, release, cancellation,
 // reschedule, reassignment and hold expiry appends an event — and the technicians' count and
 // last update time); it checks every `poll_interval`, so a change made through another replica
-// reaches this index within about one interval plus one load. A change committed through this
+// reaches this index within about one interval plus one load (on PostgreSQL plus the event's
+// publication, at most one more interval: see DESIGN.md). A change committed through this
 // replica (Database::calendar_generation) makes the index step aside at once: until a load that
 // started after that commit is in place, Covering answers nullopt and the caller reads the
 // database, so a caller always sees its own writes.
