@@ -3,7 +3,6 @@
 #include <pthread.h>
 
 #include <exception>
-#include <semaphore>
 
 #include "domain/errors.h"
 #include "storage/calendar_changes.h"
@@ -18,7 +17,8 @@ struct GroupCommit::Unit {
   explicit Unit(const std::function<void(domain::UnitOfWork&)>& w) : work(w) {}
   const std::function<void(domain::UnitOfWork&)>& work;
   std::exception_ptr error;
-  std::binary_semaphore done{0};
+  bool done = false;           // under GroupCommit::mutex_
+  std::condition_variable answered;
 };
 
 namespace {
@@ -71,7 +71,10 @@ void GroupCommit::Run(const std::function<void(domain::UnitOfWork&)>& work) {
     queue_.push_back(&unit);
   }
   wake_.notify_one();
-  unit.done.acquire();
+  {
+    std::unique_lock lock(mutex_);
+    unit.answered.wait(lock, [&] { return unit.done; });
+  }
   if (unit.error) std::rethrow_exception(unit.error);
 }
 
@@ -127,7 +130,7 @@ void GroupCommit::RunBatch(std::deque<Unit*>& batch) {
   } catch (const soci::soci_error& e) {
     // Another process held the write lock past the busy timeout, or the file is unusable.
     fail_all(AsDomainError(e));
-    for (Unit* unit : batch) unit->done.release();
+    Answer(batch);
     return;
   }
   size_t ran = 0;
@@ -162,7 +165,17 @@ void GroupCommit::RunBatch(std::deque<Unit*>& batch) {
     }
   }
   // Only now, after COMMIT returned: the callers may answer.
-  for (Unit* unit : batch) unit->done.release();
+  Answer(batch);
+}
+
+void GroupCommit::Answer(const std::deque<Unit*>& batch) {
+  // Notified under the lock: a caller cannot see `done`, return and destroy its Unit (and the
+  // condition variable in it) before this loop is past it.
+  std::lock_guard lock(mutex_);
+  for (Unit* unit : batch) {
+    unit->done = true;
+    unit->answered.notify_one();
+  }
 }
 
 bool GroupCommit::RunUnit(Unit& unit) {

@@ -53,6 +53,8 @@ class GroupCommit {
   struct Unit;
   void WriterLoop();
   void RunBatch(std::deque<Unit*>& batch);
+  // Marks the units answered and wakes their callers.
+  void Answer(const std::deque<Unit*>& batch);
   // Runs one unit inside a savepoint; false when the transaction itself is lost.
   bool RunUnit(Unit& unit);
   void RunNested(const std::function<void(domain::UnitOfWork&)>& work);
