@@ -1,6 +1,7 @@
 #include "api/event_watch.h"
 
 #include <deque>
+#include <optional>
 
 #include "absl/strings/numbers.h"
 #include "api/call_gate.h"
@@ -16,16 +17,20 @@ namespace homevisit::api {
 // write is in flight, so the ticker leaves it alone and OnDone defers deletion to that work.
 class Watch final : public grpc::ServerWriteReactor<v1::WatchEventsResponse> {
  public:
-  Watch(WatchHub& hub, std::string principal, std::string token_hash, domain::EventFilter filter, long long cursor)
+  // `cursor` empty: the watch starts "now", decided by its first poll (on the pool: on
+  // PostgreSQL it may wait for the transactions running at that moment, see PublishEvents).
+  Watch(WatchHub& hub, std::string principal, std::string token_hash, domain::EventFilter filter,
+        std::optional<long long> cursor)
       : hub_(hub),
         principal_(std::move(principal)),
         token_hash_(std::move(token_hash)),
         filter_(std::move(filter)),
-        cursor_(cursor) {}
+        cursor_(cursor.value_or(0)),
+        start_now_(!cursor) {}
 
   // A watch that only reports an error.
   static Watch* Refused(WatchHub& hub, const grpc::Status& status) {
-    auto* watch = new Watch(hub, "", "", {}, 0);
+    auto* watch = new Watch(hub, "", "", {}, 0LL);
     watch->registered_ = false;
     watch->finished_ = true;
     watch->Finish(status);
@@ -111,12 +116,23 @@ class Watch final : public grpc::ServerWriteReactor<v1::WatchEventsResponse> {
   void Poll() {
     std::vector<domain::Event> events;
     grpc::Status failure;
+    if (start_now_) {  // only polls read or write it, and they never overlap (busy_)
+      try {
+        storage::PublishEvents(hub_.db_, hub_.options_.read_your_writes_wait);
+        long long head = hub_.db_.Read([](domain::UnitOfWork& work) { return work.events().LastSeq(); });
+        std::lock_guard lock(mutex_);
+        cursor_ = head;
+        start_now_ = false;
+      } catch (...) {
+        failure = CurrentExceptionToStatus();
+      }
+    }
     long long after;
     {
       std::lock_guard lock(mutex_);
       after = cursor_;
     }
-    if (!finished_flag_.load()) {
+    if (failure.ok() && !finished_flag_.load()) {
       try {
         // Nothing is delivered on a revoked credential, even between two ticks.
         if (!hub_.CredentialActive(token_hash_)) {
@@ -178,6 +194,7 @@ class Watch final : public grpc::ServerWriteReactor<v1::WatchEventsResponse> {
   domain::EventFilter filter_;
   std::mutex mutex_;
   long long cursor_;
+  bool start_now_;
   std::deque<v1::WatchEventsResponse> batch_;
   bool registered_ = true;
   bool busy_ = false;
@@ -216,18 +233,15 @@ grpc::ServerWriteReactor<v1::WatchEventsResponse>* WatchHub::Open(const std::str
     return Watch::Refused(*this, ToGrpcStatus(e));
   }
   filter.file_number = request.file_number();
-  long long cursor = 0;
+  std::optional<long long> cursor = 0;  // from_beginning
   if (request.start_case() == v1::WatchEventsRequest::kAfterCursor) {
-    if (!absl::SimpleAtoi(request.after_cursor(), &cursor) || cursor < 0) {
+    long long after = 0;
+    if (!absl::SimpleAtoi(request.after_cursor(), &after) || after < 0) {
       return Watch::Refused(*this, Invalid("after_cursor", "is not a cursor from an event"));
     }
+    cursor = after;
   } else if (request.start_case() == v1::WatchEventsRequest::START_NOT_SET) {
-    try {
-      storage::PublishEvents(db_, options_.read_your_writes_wait);
-      cursor = db_.Read([](domain::UnitOfWork& work) { return work.events().LastSeq(); });
-    } catch (...) {
-      return Watch::Refused(*this, CurrentExceptionToStatus());
-    }
+    cursor.reset();  // "now": the first poll decides it, off gRPC's thread
   }
   Watch* watch;
   {
