@@ -185,7 +185,13 @@ int Run() {
     grpc::Status status;
     for (int attempt = 0; attempt < 5; ++attempt) {
       status = replica.orders->CreateServiceOrder(Context().get(), Intake(i), &out);
-      if (status.error_code() != grpc::StatusCode::ABORTED) break;  // REQUEST_ID_RACE: retry
+      // REQUEST_ID_RACE (ABORTED), or a connection not up yet (UNAVAILABLE): an intake is
+      // idempotent by its request id, so a client retries both, as the SDKs do.
+      if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50 * (attempt + 1)));
+        continue;
+      }
+      if (status.error_code() != grpc::StatusCode::ABORTED) break;
     }
     if (!status.ok()) {
       Failure(absl::StrCat("intake ", i, ": ", static_cast<int>(status.error_code()), " ", status.error_message()));
