@@ -297,11 +297,7 @@ void WatchHub::TickLoop() {
     } catch (...) {
       head = 0;  // database unavailable: try again next tick
     }
-    if (!watching) {
-      lock.lock();
-      continue;
-    }
-    EndRevokedWatches();
+    if (watching) EndRevokedWatches();
     lock.lock();
     for (Watch* watch : watches_) watch->WakeIfBehind(head);
   }

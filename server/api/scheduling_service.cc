@@ -117,8 +117,10 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::CheckAvailability(grpc::Callbac
     if (request->has_window()) {
       start = Micros(FromProto(request->window().start_time(), request->window().has_start_time(), "window.start_time"));
     }
-    // With the calendar index current, the order is the only read.
-    domain::Availability a = db_.Read([&](domain::UnitOfWork& work) {
+    // With the calendar index current, the order is the only read: no transaction. Without it,
+    // the calendars are read statement by statement; availability is a view either way (a
+    // booking claims in the database).
+    domain::Availability a = db_.Lookup([&](domain::UnitOfWork& work) {
       return domain::CheckOrderAvailability(work, id, start, settings_, absl::Now(), calendars_);
     });
     response->set_unavailable_reason(ReasonToProto(a.reason));

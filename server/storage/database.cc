@@ -188,8 +188,7 @@ void Database::OpenSession(soci::session& session, const std::string& target) {
 
 void Database::RunControl(soci::session& sql, const char* statement) {
   if (dialect_ == Dialect::kSqlite) {
-    SqlParams none;
-    Execute(sql, statement, none);  // through the session's cache: not prepared per call
+    Execute(sql, statement);  // through the session's cache: not prepared per call
   } else {
     sql << statement;  // one simple-protocol round trip, as a prepared one would be
   }

@@ -54,8 +54,7 @@ int SociEventRepository::Publish(absl::Duration wait) {
   }
   // Publishers of every replica take turns (a lock of their own: writers never wait on it), so
   // each numbers from the positions the previous one committed.
-  SqlParams none;
-  Execute(sql_, "SELECT pg_advisory_xact_lock(7264150)", none);
+  Execute(sql_, "SELECT pg_advisory_xact_lock(7264150)");
   // An event whose writer_xid is below the snapshot's xmin was written by a transaction that has
   // ended: no transaction still running can commit an event that sorts before it. Those events,
   // in (writer_xid, seq) order, get the next dense positions. Events of aborted transactions are

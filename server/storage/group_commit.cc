@@ -7,7 +7,7 @@
 #include "domain/errors.h"
 #include "storage/calendar_changes.h"
 #include "storage/dialect.h"
-#include "storage/sql.h"
+#include "storage/sql.h"  // Execute: control statements too go through the statement cache
 #include "storage/statement_cache.h"
 #include "storage/stores.h"
 
@@ -25,12 +25,6 @@ namespace {
 
 // The GroupCommit whose writer is this thread, if any.
 thread_local GroupCommit* writer_of_this_thread = nullptr;
-
-// Control statements go through the session's statement cache: prepared once, not per batch.
-void Control(soci::session& sql, const char* statement) {
-  SqlParams none;
-  Execute(sql, statement, none);
-}
 
 std::exception_ptr AsDomainError(const soci::soci_error& e) {
   return std::make_exception_ptr(ToDomainError(Classify(Dialect::kSqlite, e)));
@@ -79,20 +73,22 @@ void GroupCommit::Run(const std::function<void(domain::UnitOfWork&)>& work) {
 }
 
 void GroupCommit::RunNested(const std::function<void(domain::UnitOfWork&)>& work) {
-  Control(session_, "SAVEPOINT nested_unit");
+  auto undo = [&] {
+    Execute(session_, "ROLLBACK TO nested_unit");
+    Execute(session_, "RELEASE nested_unit");
+  };
+  Execute(session_, "SAVEPOINT nested_unit");
   try {
     SociUnitOfWork uow(session_, Dialect::kSqlite);
     work(uow);
+  } catch (const soci::soci_error& e) {
+    undo();
+    std::rethrow_exception(AsDomainError(e));
   } catch (...) {
-    Control(session_, "ROLLBACK TO nested_unit");
-    Control(session_, "RELEASE nested_unit");
-    try {
-      throw;
-    } catch (const soci::soci_error& e) {
-      std::rethrow_exception(AsDomainError(e));
-    }
+    undo();
+    throw;
   }
-  Control(session_, "RELEASE nested_unit");
+  Execute(session_, "RELEASE nested_unit");
 }
 
 void GroupCommit::WriterLoop() {
@@ -126,7 +122,7 @@ void GroupCommit::RunBatch(std::deque<Unit*>& batch) {
     }
   };
   try {
-    Control(session_, "BEGIN IMMEDIATE");
+    Execute(session_, "BEGIN IMMEDIATE");
   } catch (const soci::soci_error& e) {
     // Another process held the write lock past the busy timeout, or the file is unusable.
     fail_all(AsDomainError(e));
@@ -142,7 +138,7 @@ void GroupCommit::RunBatch(std::deque<Unit*>& batch) {
     // committed, so every unit that ran gets the error; the ones not run yet go first next time.
     std::exception_ptr error = batch[ran - 1]->error;
     try {
-      Control(session_, "ROLLBACK");
+      Execute(session_, "ROLLBACK");
     } catch (const soci::soci_error&) {
       // Already rolled back by SQLite.
     }
@@ -154,11 +150,11 @@ void GroupCommit::RunBatch(std::deque<Unit*>& batch) {
     fail_all(error);
   } else {
     try {
-      Control(session_, "COMMIT");
+      Execute(session_, "COMMIT");
       if (batch_changed_calendars_ && after_calendar_commit_) after_calendar_commit_();
     } catch (const soci::soci_error& e) {
       try {
-        Control(session_, "ROLLBACK");
+        Execute(session_, "ROLLBACK");
       } catch (const soci::soci_error&) {
       }
       fail_all(AsDomainError(e));
@@ -180,7 +176,7 @@ void GroupCommit::Answer(const std::deque<Unit*>& batch) {
 
 bool GroupCommit::RunUnit(Unit& unit) {
   try {
-    Control(session_, "SAVEPOINT unit");
+    Execute(session_, "SAVEPOINT unit");
   } catch (const soci::soci_error& e) {
     unit.error = AsDomainError(e);
     return false;
@@ -189,7 +185,7 @@ bool GroupCommit::RunUnit(Unit& unit) {
   try {
     SociUnitOfWork uow(session_, Dialect::kSqlite);
     unit.work(uow);
-    Control(session_, "RELEASE unit");
+    Execute(session_, "RELEASE unit");
     if (TakeCalendarChange()) batch_changed_calendars_ = true;
     return true;
   } catch (const soci::soci_error& e) {
@@ -200,8 +196,8 @@ bool GroupCommit::RunUnit(Unit& unit) {
   TakeCalendarChange();  // undone with the unit
   // Undo this unit alone; the batch goes on. If even that fails, the transaction is gone.
   try {
-    Control(session_, "ROLLBACK TO unit");
-    Control(session_, "RELEASE unit");
+    Execute(session_, "ROLLBACK TO unit");
+    Execute(session_, "RELEASE unit");
     return true;
   } catch (const soci::soci_error&) {
     return false;

@@ -96,6 +96,11 @@ long long Execute(soci::session& sql, const std::string& statement_text, SqlPara
   return statement.get_affected_rows();
 }
 
+long long Execute(soci::session& sql, const std::string& statement_text) {
+  SqlParams none;
+  return Execute(sql, statement_text, none);
+}
+
 namespace {
 
 size_t Index(const soci::row& row, const std::string& column) {

@@ -53,6 +53,8 @@ void QueryRows(soci::session& sql, const std::string& query, SqlParams& params,
                const std::function<void(const soci::row&)>& each);
 // Runs a statement and returns the number of rows it changed.
 long long Execute(soci::session& sql, const std::string& statement, SqlParams& params);
+// The same for a statement without values (BEGIN, SAVEPOINT, a fixed lock call).
+long long Execute(soci::session& sql, const std::string& statement);
 
 // Row accessors that accept whichever integer width the backend reports (SQLite reports
 // INTEGER PRIMARY KEY as int, PostgreSQL BIGSERIAL as long long), and NULL as a default.

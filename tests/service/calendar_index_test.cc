@@ -59,19 +59,10 @@ class CalendarIndexTest : public ServiceTest {
 
   void AddTechnician(const std::string& id, const std::vector<std::string>& postal_codes,
                      const std::vector<std::string>& delegaciones, bool active = true) {
+    domain::Technician t = FullTimeTechnician(id, postal_codes, delegaciones);
+    t.active = active;
+    t.time_off.push_back({now_ + absl::Hours(24 * 3), now_ + absl::Hours(24 * 4), "curso"});
     database_->Write([&](domain::UnitOfWork& work) {
-      domain::Technician t;
-      t.id = id;
-      t.display_name = "Técnico " + id;
-      t.employee_number = "EMP-" + id;
-      t.official_id_type = 1;
-      t.mobile_phone = "5512345678";
-      t.postal_codes = postal_codes;
-      t.delegaciones = delegaciones;
-      t.active = active;
-      for (int weekday = 0; weekday < 7; ++weekday) t.working_hours.push_back({weekday, 8 * 60, 20 * 60});
-      t.time_off.push_back({now_ + absl::Hours(24 * 3), now_ + absl::Hours(24 * 4), "curso"});
-      t.create_time = t.update_time = now_;
       work.technicians().Insert(t);
     });
   }
@@ -232,14 +223,10 @@ TEST_F(CalendarIndexTest, AChangeThroughAnotherReplicaReachesTheIndexWithinItsPo
 
 TEST_F(CalendarIndexTest, TheServerOffersNoSlotItJustBookedAndAnotherReplicaSoonAgrees) {
   AddTechnician("t-1", {"03100"}, {});
-  api::ServerOptions options;
-  options.listen = "127.0.0.1:0";
-  options.database.url = db_->url();
-  options.database.pool_size = 2;
+  api::ServerOptions options = ReplicaOptions();
   options.calendar_poll = absl::Milliseconds(50);
   auto other = api::Server::Start(options);
-  auto other_scheduling =
-      v1::SchedulingService::NewStub(AutoTokenChannel(absl::StrCat("127.0.0.1:", other->port()), db_->url()));
+  auto other_scheduling = v1::SchedulingService::NewStub(ChannelTo(*other));
   auto scheduling = v1::SchedulingService::NewStub(channel_);
 
   v1::ServiceOrder first = CreateOk(ValidOrder(2), "index-first");

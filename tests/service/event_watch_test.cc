@@ -130,13 +130,8 @@ TEST_F(EventWatchTest, WithoutAStartOnlyNewEventsArrive) {
 }
 
 TEST_F(EventWatchTest, AnEventWrittenThroughOneServerReachesAWatcherOnAnother) {
-  api::ServerOptions options;
-  options.listen = "127.0.0.1:0";
-  options.database.url = db_->url();
-  options.database.pool_size = 2;
-  auto other = api::Server::Start(options);
-  auto other_events = v1::EventService::NewStub(
-      AutoTokenChannel(absl::StrCat("127.0.0.1:", other->port()), db_->url()));
+  auto other = api::Server::Start(ReplicaOptions());
+  auto other_events = v1::EventService::NewStub(ChannelTo(*other));
   v1::WatchEventsRequest request;
   request.add_types(Event::TYPE_ORDER_CREATED);
   request.set_from_beginning(true);
@@ -299,11 +294,7 @@ TEST_F(EventWatchTest, ARevokedCredentialEndsItsWatchBeforeAnotherEventIsDeliver
 }
 
 TEST_F(EventWatchTest, AnIdleWatchOnAnotherReplicaEndsWithinTheCacheBoundOfARevocation) {
-  api::ServerOptions options;
-  options.listen = "127.0.0.1:0";
-  options.database.url = db_->url();
-  options.database.pool_size = 2;
-  auto other = api::Server::Start(options);
+  auto other = api::Server::Start(ReplicaOptions());
   std::string admin_token = IssueToken(db_->url(), domain::Role::kAdmin);
   std::string token = IssueToken(db_->url(), domain::Role::kDotSupervisor);
   auto watcher = v1::EventService::NewStub(TokenChannel(absl::StrCat("127.0.0.1:", other->port()), token));

@@ -46,16 +46,7 @@ TEST(SchedulingReplicasTest, TwoServersRacingForOneTechnicianNeverDoubleBook) {
   options.pool_size = 1;
   auto database = storage::Database::Open(options);
   database->Write([&](domain::UnitOfWork& work) {
-    domain::Technician t;
-    t.id = "ana";
-    t.display_name = "Ana Ruiz";
-    t.employee_number = "EMP-ana";
-    t.official_id_type = 1;
-    t.mobile_phone = "5512345678";
-    t.postal_codes = {"03100"};
-    for (int weekday = 0; weekday < 7; ++weekday) t.working_hours.push_back({weekday, 8 * 60, 20 * 60});
-    t.create_time = t.update_time = absl::Now();
-    work.technicians().Insert(t);
+    work.technicians().Insert(FullTimeTechnician("ana", {"03100"}));
   });
 
   // Round 1: everyone wants 10:00. Round 2: starts every 30 minutes from 09:00 to 12:30, each

@@ -72,17 +72,8 @@ class SchedulingTest : public ServiceTest {
 
   void AddTechnician(const std::string& id, std::vector<std::string> postal_codes,
                      std::vector<std::string> delegaciones = {}, bool active = true) {
-    domain::Technician t;
-    t.id = id;
-    t.display_name = "Técnico " + id;
-    t.employee_number = "EMP-" + id;
-    t.official_id_type = 1;
-    t.mobile_phone = "5512345678";
-    t.postal_codes = std::move(postal_codes);
-    t.delegaciones = std::move(delegaciones);
-    for (int weekday = 0; weekday < 7; ++weekday) t.working_hours.push_back({weekday, 8 * 60, 20 * 60});
+    domain::Technician t = FullTimeTechnician(id, std::move(postal_codes), std::move(delegaciones));
     t.active = active;
-    t.create_time = t.update_time = absl::Now();
     server_->database().Write([&](domain::UnitOfWork& work) { work.technicians().Insert(t); });
   }
 
@@ -361,10 +352,7 @@ TEST_F(SchedulingTest, ALapsedHoldLeavesOneReleasedEventAcrossReplicas) {
   ASSERT_TRUE(Hold(mine, "ana", Local(2, 10), &hold).ok());
   EXPECT_EQ(server_->SweepLapsedHolds(), 0) << "still live";
   absl::SleepFor(absl::Milliseconds(400));
-  api::ServerOptions options;  // a second replica sweeping the same database
-  options.listen = "127.0.0.1:0";
-  options.database.url = db_->url();
-  options.database.pool_size = 2;
+  api::ServerOptions options = ReplicaOptions();  // a second replica sweeping the same database
   options.late_sweep_interval = absl::ZeroDuration();
   auto other = api::Server::Start(options);
   EXPECT_EQ(server_->SweepLapsedHolds() + other->SweepLapsedHolds(), 1);

@@ -73,6 +73,18 @@ void ServiceTest::StartServer() {
   events_ = v1::EventService::NewStub(channel_);
 }
 
+api::ServerOptions ServiceTest::ReplicaOptions() const {
+  api::ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.database.url = db_->url();
+  options.database.pool_size = 2;
+  return options;
+}
+
+std::shared_ptr<grpc::Channel> ServiceTest::ChannelTo(const api::Server& server) const {
+  return AutoTokenChannel(absl::StrCat("127.0.0.1:", server.port()), db_->url());
+}
+
 void ServiceTest::StopServer() {
   orders_.reset();
   events_.reset();
@@ -124,6 +136,21 @@ std::vector<v1::Event> ServiceTest::EventsOf(const std::string& order_name) {
   std::vector<v1::Event> events;
   for (const auto& event : response.events()) events.push_back(event);
   return events;
+}
+
+domain::Technician FullTimeTechnician(const std::string& id, std::vector<std::string> postal_codes,
+                                      std::vector<std::string> delegaciones) {
+  domain::Technician t;
+  t.id = id;
+  t.display_name = "Técnico " + id;
+  t.employee_number = "EMP-" + id;
+  t.official_id_type = 1;
+  t.mobile_phone = "5512345678";
+  t.postal_codes = std::move(postal_codes);
+  t.delegaciones = std::move(delegaciones);
+  for (int weekday = 0; weekday < 7; ++weekday) t.working_hours.push_back({weekday, 8 * 60, 20 * 60});
+  t.create_time = t.update_time = absl::Now();
+  return t;
 }
 
 v1::ServiceOrder ValidOrder(int days_ahead) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "api/server.h"
+#include "domain/technician.h"
 #include "test_channels.h"
 #include "homevisit/v1/event.grpc.pb.h"
 #include "homevisit/v1/service_order_service.grpc.pb.h"
@@ -42,6 +43,10 @@ class ServiceTest : public ::testing::Test {
   v1::ServiceOrder CreateOk(const v1::ServiceOrder& order, const std::string& request_id);
   std::vector<v1::ServiceOrder> ListAll(const v1::ListServiceOrdersRequest& request);
   std::vector<v1::Event> EventsOf(const std::string& order_name);
+  // Options for another replica on this test's database: any free port, a pool of two sessions.
+  api::ServerOptions ReplicaOptions() const;
+  // A channel to `server` carrying AutoTokenChannel's credentials.
+  std::shared_ptr<grpc::Channel> ChannelTo(const api::Server& server) const;
 
   std::unique_ptr<TestDatabase> db_;
   std::unique_ptr<api::Server> server_;
@@ -49,6 +54,11 @@ class ServiceTest : public ::testing::Test {
   std::unique_ptr<v1::ServiceOrderService::Stub> orders_;
   std::unique_ptr<v1::EventService::Stub> events_;
 };
+
+// A technician working 08:00-20:00 every day, covering `postal_codes` and `delegaciones`
+// ("Técnico <id>", employee number "EMP-<id>"), created now.
+domain::Technician FullTimeTechnician(const std::string& id, std::vector<std::string> postal_codes,
+                                      std::vector<std::string> delegaciones = {});
 
 // A complete, valid intake with a window starting `days_ahead` days from now.
 v1::ServiceOrder ValidOrder(int days_ahead = 2);

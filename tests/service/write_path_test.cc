@@ -204,16 +204,12 @@ class EventLogTest : public ServiceTest {
 
 TEST_F(EventLogTest, AnEventASlowTransactionCommitsLateReachesEveryReplicaInOneOrderAndNoneIsSkipped) {
   if (!db_->is_postgres()) GTEST_SKIP() << "SQLite's writers commit one at a time: seq is commit order";
-  api::ServerOptions options;
-  options.listen = "127.0.0.1:0";
-  options.database.url = db_->url();
-  options.database.pool_size = 2;
+  api::ServerOptions options = ReplicaOptions();
   // Its reads wait only briefly for the slow transaction below: that transaction holds back the
   // log of every database in the cluster (other tests' too) while it is open, so it stays short.
   options.watch.read_your_writes_wait = absl::Milliseconds(200);
   auto other = api::Server::Start(options);
-  auto other_events =
-      v1::EventService::NewStub(AutoTokenChannel(absl::StrCat("127.0.0.1:", other->port()), db_->url()));
+  auto other_events = v1::EventService::NewStub(ChannelTo(*other));
 
   v1::ServiceOrder first = CreateOk(ValidOrder(), "slow-first");
   std::vector<v1::Event> so_far = EventsOf(first.name());
@@ -267,12 +263,10 @@ TEST_F(EventLogTest, AnEventASlowTransactionCommitsLateReachesEveryReplicaInOneO
 }
 
 TEST_F(EventLogTest, WritersOnTwoReplicasAtOnceLeaveOneGapFreeLogBothReplicasAgreeOn) {
-  api::ServerOptions options;
-  options.listen = "127.0.0.1:0";
-  options.database.url = db_->url();
+  api::ServerOptions options = ReplicaOptions();
   options.database.pool_size = 4;
   auto other = api::Server::Start(options);
-  auto other_channel = AutoTokenChannel(absl::StrCat("127.0.0.1:", other->port()), db_->url());
+  auto other_channel = ChannelTo(*other);
   auto other_orders = v1::ServiceOrderService::NewStub(other_channel);
   auto other_events = v1::EventService::NewStub(other_channel);
   constexpr int kEach = 25;
