@@ -21,31 +21,8 @@ if [[ "${INSIDE_POSTGRES:-}" != 1 ]]; then
   exec env INSIDE_POSTGRES=1 bash "$ROOT/scripts/with-postgres.sh" bash "$0" "$@"
 fi
 
-WORK="$(mktemp -d)"
-server_pid=""
-# shellcheck disable=SC2317  # invoked via trap
-cleanup() {
-  [[ -n "$server_pid" ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-start_server() {  # NAME URL [flags...]
-  local name="$1" url="$2"
-  shift 2
-  "$BUILD/server/homevisitd" --listen 127.0.0.1:0 --db "$url" --admin_token_file "$WORK/admin.token" "$@" \
-    >"$WORK/$name.out" 2>"$WORK/$name.err" &
-  server_pid=$!
-  for _ in $(seq 300); do grep -q "listening on" "$WORK/$name.out" && break; sleep 0.1; done
-  address=$(sed -n 's/^homevisitd listening on //p' "$WORK/$name.out")
-  [[ -n "$address" ]] || { cat "$WORK/$name.err" >&2; exit 1; }
-}
-
-stop_server() {
-  kill -TERM "$server_pid"
-  wait "$server_pid" || true
-  server_pid=""
-}
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 measure() {  # KIND LABEL: one ghz run against $address; appends a table row
   local kind="$1" label="$2"
@@ -73,7 +50,7 @@ for kind in ${BENCH_DATABASES:-sqlite postgres}; do
   url="sqlite:$WORK/availability.db"
   [[ "$kind" == postgres ]] && url="$HOMEVISIT_TEST_DATABASE_URL"
   rm -f "$WORK/admin.token"
-  start_server "$kind-fill" "$url"
+  start_homevisitd "$kind-fill" "$url" "$WORK/admin.token"
   mkdir -p "$WORK/$kind"
   echo "availability: $kind: $TECHNICIANS technicians, $BOOKINGS bookings" >&2
   "$BUILD/bench/bench_prep" --target "$address" --out "$WORK/$kind" --run_id "avail-$kind" \
@@ -82,16 +59,16 @@ for kind in ${BENCH_DATABASES:-sqlite postgres}; do
     --metadata-file "$WORK/$kind/metadata.json" -c 8 --connections 2 -n "$BOOKINGS" --format json \
     --output "$WORK/book.json" "$address" >/dev/null
   python3 -c "import json,sys; s=json.load(open('$WORK/book.json')); print('availability: booked', s['statusCodeDistribution'])" >&2
-  stop_server
+  stop_homevisitd
   # The same database, now full, served with and without the index.
-  start_server "$kind-index" "$url"
+  start_homevisitd "$kind-index" "$url" "$WORK/admin.token"
   sleep 2  # the first load
   measure "$kind" "in-memory index"
-  stop_server
+  stop_homevisitd
   grep "calendar index" "$WORK/$kind-index.err" | sed "s/^/$kind: /" >>"$WORK/index.txt" || true
-  start_server "$kind-database" "$url" --calendar_index=false
+  start_homevisitd "$kind-database" "$url" "$WORK/admin.token" --calendar_index=false
   measure "$kind" "database (--calendar_index=false)"
-  stop_server
+  stop_homevisitd
 done
 echo
 echo "CheckAvailability of one order covered by all $TECHNICIANS technicians, $BOOKINGS appointments booked, ghz -c 8, ${SECONDS_PER_RUN} s:"

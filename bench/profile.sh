@@ -30,23 +30,12 @@ case "$CALL" in
   *) echo "profile: unknown call $CALL" >&2; exit 2 ;;
 esac
 
-WORK="$(mktemp -d)"
-server_pid=""
-# shellcheck disable=SC2317  # invoked via trap
-cleanup() {
-  [[ -n "$server_pid" ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 DB="sqlite:$WORK/profile.db"
 [[ "${PROFILE_DB:-}" == postgres ]] && DB="$HOMEVISIT_TEST_DATABASE_URL"
-"$BUILD/server/homevisitd" --listen 127.0.0.1:0 --db "$DB" --demo --admin_token_file "$WORK/admin.token" \
-  >"$WORK/out" 2>"$WORK/err" &
-server_pid=$!
-for _ in $(seq 300); do grep -q "listening on" "$WORK/out" && break; sleep 0.1; done
-address=$(sed -n 's/^homevisitd listening on //p' "$WORK/out")
-[[ -n "$address" ]] || { cat "$WORK/err" >&2; exit 1; }
+start_homevisitd profile "$DB" "$WORK/admin.token" --demo
 "$BUILD/bench/bench_prep" --target "$address" --out "$WORK" --run_id profile --orders 500 \
   --admin_token_file "$WORK/admin.token" >/dev/null
 

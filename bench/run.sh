@@ -43,14 +43,8 @@ if [[ "${1:-}" != --inside-postgres ]]; then
 fi
 
 BUILD="$BENCH_BUILD_DIR"
-WORK="$(mktemp -d)"
-server_pid=""
-# shellcheck disable=SC2317  # invoked via trap
-cleanup() {
-  [[ -n "$server_pid" ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 
 rss_kb() { awk -v f="$2" '$1 == f":" {print $2}' "/proc/$1/status"; }
 
@@ -78,12 +72,7 @@ ghz_run() {  # KIND NAME CALL DATA_FILE [ghz options...]
 
 bench_database() {  # KIND URL
   local kind="$1" url="$2"
-  "$BUILD/server/homevisitd" --listen 127.0.0.1:0 --db "$url" --demo --admin_token_file "$WORK/$kind-admin.token" \
-    >"$WORK/$kind.out" 2>"$WORK/$kind.err" &
-  server_pid=$!
-  for _ in $(seq 300); do grep -q "listening on" "$WORK/$kind.out" && break; sleep 0.1; done
-  address=$(sed -n 's/^homevisitd listening on //p' "$WORK/$kind.out")
-  [[ -n "$address" ]] || { cat "$WORK/$kind.err" >&2; exit 1; }
+  start_homevisitd "$kind" "$url" "$WORK/$kind-admin.token" --demo
   sleep 1
   echo "$(rss_kb "$server_pid" VmRSS)" >"$WORK/$kind-rss-idle"
   mkdir -p "$WORK/$kind"
@@ -111,9 +100,7 @@ bench_database() {  # KIND URL
   # A visit step on each booked order: read the order, check its state, update it, append an event.
   ghz_run "$kind" confirm homevisit.v1.VisitService.RecordConfirmationCall "$WORK/$kind/confirm.json" -n "$BOOKINGS"
   echo "$(rss_kb "$server_pid" VmRSS) $(rss_kb "$server_pid" VmHWM)" >"$WORK/$kind-rss-load"
-  kill -TERM "$server_pid"
-  wait "$server_pid" || true
-  server_pid=""
+  stop_homevisitd
 }
 
 # PostgreSQL only: what one call costs the database, from the server's own log of every protocol
