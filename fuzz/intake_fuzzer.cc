@@ -452,6 +452,14 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
     fuzz::Fail("cannot list the demo orders");
   }
   for (const auto& order : demo.service_orders()) fuzz::Remember(order.name());
+  // libFuzzer ends with exit(): stop the server (its threads poll the database) before the
+  // statics it uses are destroyed and before the folder above is removed. Registered last, so it
+  // runs first.
+  std::atexit([] {
+    fuzz::env->orders.reset();
+    fuzz::env->events.reset();
+    fuzz::env->server.reset();
+  });
   return 0;
 }
 

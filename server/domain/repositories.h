@@ -66,6 +66,8 @@ class EventRepository {
   virtual std::vector<Event> List(const EventFilter& filter, long long after_seq, int limit) = 0;
   // The newest published event's position, 0 for an empty log.
   virtual long long LastSeq() = 0;
+  // The same among events of `types` only (an index lookup per type).
+  virtual long long LastSeqOf(const std::vector<EventType>& types) = 0;
 };
 
 class TechnicianRepository {

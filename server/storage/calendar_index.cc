@@ -20,6 +20,17 @@ namespace {
 
 constexpr int kZonePostalCode = 1;
 
+// The events whose transactions change slot claims: booking, rescheduling, reassignment,
+// cancellation, holds placed, released or lapsed. Other events (intake, calls, visit steps) leave
+// calendars alone and must not make every replica reload. Technicians' changes append no event;
+// the stamp watches their table instead.
+const std::vector<domain::EventType>& CalendarEventTypes() {
+  using T = domain::EventType;
+  static const std::vector<T> types = {T::kSlotHeld,     T::kHoldReleased, T::kBooked,
+                                       T::kTechnicianAssigned, T::kRescheduled, T::kCancelled};
+  return types;
+}
+
 size_t TextBytes(const std::string& s) { return sizeof(std::string) + (s.size() > 15 ? s.capacity() : 0); }
 
 }  // namespace
@@ -106,9 +117,10 @@ std::optional<std::vector<TechnicianCalendar>> CalendarIndex::Covering(const std
 
 CalendarIndex::Stamp CalendarIndex::ReadStamp() {
   Stamp stamp;
-  // The event log's last position: on PostgreSQL a published one, so every event at or below it
-  // committed (and so did the claims its transaction wrote).
-  stamp.last_event = db_.Lookup([](domain::UnitOfWork& work) { return work.events().LastSeq(); });
+  // The event log's last position among calendar events: on PostgreSQL a published one, so
+  // every event at or below it committed (and so did the claims its transaction wrote).
+  stamp.last_event =
+      db_.Lookup([](domain::UnitOfWork& work) { return work.events().LastSeqOf(CalendarEventTypes()); });
   db_.WithSession([&](soci::session& sql) {
     SqlParams none;
     QueryRows(sql, "SELECT COUNT(*) AS n, COALESCE(MAX(update_time), 0) AS updated FROM technicians", none,

@@ -7,9 +7,10 @@
 // stale answer ends as SLOT_TAKEN with fresh alternatives, never as a double booking.
 //
 // Freshness. A background thread reloads the whole index when the database's version stamp
-// changes (the event log's last position — every booking, hold, release, cancellation,
-// reschedule, reassignment and hold expiry appends an event — and the technicians' count and
-// last update time); it checks every `poll_interval`, so a change made through another replica
+// changes (the last position among the event types that change claims — every booking, hold,
+// release, cancellation, reschedule, reassignment and hold expiry appends one — and the
+// technicians' count and last update time); it checks every `poll_interval`, so a change made
+// through another replica
 // reaches this index within about one interval plus one load (on PostgreSQL plus the event's
 // publication, at most one more interval: see DESIGN.md). A change committed through this
 // replica (Database::calendar_generation) makes the index step aside at once: until a load that

@@ -81,6 +81,23 @@ long long SociEventRepository::LastSeq() {
   return seq;
 }
 
+long long SociEventRepository::LastSeqOf(const std::vector<domain::EventType>& types) {
+  if (types.empty()) return 0;
+  // One MAX per type, each answered from the (type, position) index; MAX over an IN list would
+  // read every event of those types instead.
+  const char* position = PositionColumn(dialect_);
+  SqlParams p;
+  std::vector<std::string> per_type;
+  for (domain::EventType t : types) {
+    per_type.push_back(absl::StrCat("SELECT (SELECT MAX(", position, ") FROM events WHERE type = ",
+                                    p.Int(static_cast<int>(t)), ") AS newest"));
+  }
+  long long seq = 0;
+  QueryRows(sql_, absl::StrCat("SELECT COALESCE(MAX(newest), 0) AS seq FROM (", absl::StrJoin(per_type, " UNION ALL "), ") t"),
+            p, [&](const soci::row& r) { seq = GetInt64(r, "seq"); });
+  return seq;
+}
+
 std::vector<domain::Event> SociEventRepository::List(const domain::EventFilter& f, long long after_seq, int limit) {
   SqlParams p;
   const char* position = PositionColumn(dialect_);

@@ -32,6 +32,7 @@ class SociEventRepository final : public domain::EventRepository {
   int Publish(absl::Duration wait) override;
   std::vector<domain::Event> List(const domain::EventFilter& filter, long long after_seq, int limit) override;
   long long LastSeq() override;
+  long long LastSeqOf(const std::vector<domain::EventType>& types) override;
 
   // The most events one Publish positions (the rest wait for the next round).
   static constexpr int kPublishBatch = 10000;
