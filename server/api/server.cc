@@ -19,6 +19,7 @@
 #include "api/event_service.h"
 #include "api/late_alert_sweep.h"
 #include "api/loopback.h"
+#include "api/malformed_request.h"
 #include "api/scheduling_service.h"
 #include "api/service_order_service.h"
 #include "api/technician_service.h"
@@ -189,6 +190,9 @@ std::unique_ptr<Server> Server::Start(const ServerOptions& options) {
   builder.RegisterService(&server->services_->visits);
   builder.RegisterService(&server->services_->visit_reports);
   builder.RegisterService(&server->services_->credentials);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(std::make_unique<MalformedRequestInterceptorFactory>());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
     throw domain::DomainError(domain::ErrorKind::kUnavailable, "LISTEN_FAILED",
