@@ -7,7 +7,8 @@
 #
 #   bash bench/availability.sh [TECHNICIANS] [BOOKINGS]      # defaults: 500 5000
 #
-# Environment: BENCH_SECONDS (10), BENCH_BUILD_DIR (build/), BENCH_DATABASES ("sqlite postgres").
+# Environment: BENCH_SECONDS (10), BENCH_BUILD_DIR (build/), BENCH_DATABASES ("sqlite postgres"),
+# AVAILABILITY_PERF=DIR (perf record -g of each index run into DIR/KIND.perf.data, for perf report).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${BENCH_BUILD_DIR:-$ROOT/build}"
@@ -63,7 +64,14 @@ for kind in ${BENCH_DATABASES:-sqlite postgres}; do
   # The same database, now full, served with and without the index.
   start_homevisitd "$kind-index" "$url" "$WORK/admin.token"
   sleep 2  # the first load
+  perf_pid=""
+  if [[ -n "${AVAILABILITY_PERF:-}" ]]; then
+    mkdir -p "$AVAILABILITY_PERF"
+    perf record -q -g -p "$server_pid" -o "$AVAILABILITY_PERF/$kind.perf.data" -- sleep "$SECONDS_PER_RUN" 2>/dev/null &
+    perf_pid=$!
+  fi
   measure "$kind" "in-memory index"
+  [[ -n "$perf_pid" ]] && wait "$perf_pid"
   stop_homevisitd
   grep "calendar index" "$WORK/$kind-index.err" | sed "s/^/$kind: /" >>"$WORK/index.txt" || true
   start_homevisitd "$kind-database" "$url" "$WORK/admin.token" --calendar_index=false

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
-#include <unordered_map>
 #include <utility>
 
 #include "absl/time/civil_time.h"
@@ -54,22 +53,40 @@ int SundayBasedWeekday(absl::CivilDay day) {
 
 absl::Time StartOfDay(absl::CivilDay day, absl::TimeZone tz) { return absl::FromCivil(day, tz); }
 
-// Local wall-clock minutes turned into instants, remembered for one computation. Technicians
-// mostly share their shift times, so 500 of them over a 14-day horizon cost a few dozen
-// time-zone conversions instead of tens of thousands (which were most of a call's CPU).
-class LocalMinutes {
+// The local dates of one computation (the prepared range plus a day each side), each with its
+// weekday and, unless the zone changes its offset that day, its midnight: then a local minute
+// of the date is midnight plus that many minutes, with no time-zone lookup. Technicians mostly
+// share their shift times and dates, so this replaces tens of thousands of conversions (which
+// were most of a call's CPU) with a few per date.
+class LocalDays {
  public:
-  explicit LocalMinutes(absl::TimeZone tz) : tz_(tz) {}
-  absl::Time At(absl::CivilDay day, int minute) {
-    const int64_t key = static_cast<int64_t>(day - absl::CivilDay()) * (24 * 60 + 1) + minute;
-    auto [it, inserted] = instants_.try_emplace(key);
-    if (inserted) it->second = absl::FromCivil(absl::CivilMinute(day) + minute, tz_);
-    return it->second;
+  struct Day {
+    absl::CivilDay day;
+    int weekday = 0;  // Sunday = 0
+    absl::Time midnight;
+    bool uniform = false;  // one UTC offset from this midnight to the next
+  };
+
+  LocalDays(absl::TimeZone tz, absl::CivilDay first, absl::CivilDay last) : tz_(tz) {
+    absl::Time midnight = absl::FromCivil(first - 1, tz);
+    for (absl::CivilDay day = first - 1; day <= last + 1; ++day) {
+      const absl::Time next = absl::FromCivil(day + 1, tz);
+      const bool uniform = next - midnight == absl::Hours(24) && tz.At(midnight).offset == tz.At(next).offset;
+      days_.push_back({day, SundayBasedWeekday(day), midnight, uniform});
+      midnight = next;
+    }
+  }
+
+  const std::vector<Day>& days() const { return days_; }
+
+  absl::Time At(const Day& day, int minute) const {
+    if (day.uniform) return day.midnight + absl::Minutes(minute);
+    return absl::FromCivil(absl::CivilMinute(day.day) + minute, tz_);
   }
 
  private:
   absl::TimeZone tz_;
-  std::unordered_map<int64_t, absl::Time> instants_;
+  std::vector<Day> days_;
 };
 
 // Everything needed to answer "can this technician take the window starting at s" with two
@@ -97,15 +114,14 @@ struct PreparedTechnician {
 
 // Shifts are expanded one day beyond each end, so a visit running past midnight into a
 // following shift is seen as on shift.
-PreparedTechnician Prepare(const TechnicianCalendar& calendar, absl::CivilDay first,
-                           absl::CivilDay last, LocalMinutes& local) {
+PreparedTechnician Prepare(const TechnicianCalendar& calendar, const LocalDays& local) {
   PreparedTechnician p;
   p.calendar = &calendar;
   std::vector<Interval> shifts;
-  for (absl::CivilDay day = first - 1; day <= last + 1; ++day) {
-    const int weekday = SundayBasedWeekday(day);
+  shifts.reserve(local.days().size() * calendar.weekly_shifts.size() / 7 + 1);
+  for (const LocalDays::Day& day : local.days()) {
     for (const WeeklyShift& s : calendar.weekly_shifts) {
-      if (s.weekday != weekday || s.start_minute < 0 || s.end_minute > 24 * 60 ||
+      if (s.weekday != day.weekday || s.start_minute < 0 || s.end_minute > 24 * 60 ||
           s.start_minute >= s.end_minute) {
         continue;
       }
@@ -202,9 +218,35 @@ std::vector<absl::Time> GridStarts(absl::CivilDay day, const SchedulingPolicy& p
   return out;
 }
 
-// Covering technicians working on one date, least busy that date first, then by id.
-std::vector<const PreparedTechnician*> Roster(const std::vector<PreparedTechnician>& techs,
-                                              absl::CivilDay day, absl::TimeZone tz) {
+// Whether some start in [from, to) could fit `t` (on shift for the whole visit, nothing blocked
+// through the travel buffer), ignoring the grid: a necessary condition for FitAt == kFree at any
+// grid start of that date, checked with one pass over the day's intervals. On a fully booked
+// date it drops the technician before any start is tried.
+bool MayFitWithin(const PreparedTechnician& t, absl::Time from, absl::Time to, const SchedulingPolicy& policy) {
+  const absl::Duration work = policy.window_length + policy.visit_length;
+  const absl::Duration occupied = work + policy.travel_buffer;
+  for (auto shift = FirstEndingAfter(t.on_shift, from); shift != t.on_shift.end() && shift->start < to; ++shift) {
+    const absl::Time last = std::min(shift->end - work, to - absl::Nanoseconds(1));  // latest start
+    absl::Time s = std::max(shift->start, from);
+    for (auto b = FirstEndingAfter(t.blocked, s); s <= last; ++b) {
+      if (b == t.blocked.end() || b->start >= s + occupied) return true;
+      s = b->end;  // the earliest start after this blocked stretch (merged: the next ends later)
+    }
+  }
+  return false;
+}
+
+struct Roster {
+  // Covering technicians on shift during the date, least busy that date first, then by id: the
+  // order in which they are offered.
+  std::vector<const PreparedTechnician*> on_shift;
+  // Those of them that may fit some start of the date (MayFitWithin), in the same order.
+  std::vector<const PreparedTechnician*> candidates;
+};
+
+// `techs` sorted by technician id.
+Roster RosterOf(const std::vector<PreparedTechnician>& techs, absl::CivilDay day, absl::TimeZone tz,
+                const SchedulingPolicy& policy) {
   const absl::Time from = StartOfDay(day, tz);
   const absl::Time to = StartOfDay(day + 1, tz);
   std::vector<std::pair<absl::Duration, const PreparedTechnician*>> ranked;
@@ -212,13 +254,16 @@ std::vector<const PreparedTechnician*> Roster(const std::vector<PreparedTechnici
     // A window starting on this date must start on shift, so off-duty technicians never fit.
     if (Intersects(t.on_shift, from, to)) ranked.emplace_back(t.BusyWithin(from, to), &t);
   }
+  // `techs` is in id order, so on equal load the earlier element has the smaller id.
   std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-    if (a.first != b.first) return a.first < b.first;
-    return a.second->calendar->technician_id < b.second->calendar->technician_id;
+    return a.first != b.first ? a.first < b.first : a.second < b.second;
   });
-  std::vector<const PreparedTechnician*> out;
-  out.reserve(ranked.size());
-  for (const auto& r : ranked) out.push_back(r.second);
+  Roster out;
+  out.on_shift.reserve(ranked.size());
+  for (const auto& r : ranked) {
+    out.on_shift.push_back(r.second);
+    if (MayFitWithin(*r.second, from, to, policy)) out.candidates.push_back(r.second);
+  }
   return out;
 }
 
@@ -308,8 +353,8 @@ UnavailableReason CheckTechnicianWindow(const TechnicianCalendar& technician,
     return UnavailableReason::kNoTechnicianCoversZone;
   }
   const absl::CivilDay day = absl::ToCivilDay(start, policy.time_zone);
-  LocalMinutes local(policy.time_zone);
-  switch (FitAt(Prepare(technician, day, day, local), start, policy)) {
+  const LocalDays local(policy.time_zone, day, day);
+  switch (FitAt(Prepare(technician, local), start, policy)) {
     case Fit::kOffShift: return UnavailableReason::kOutsideWorkingHours;
     case Fit::kTimeOff: return UnavailableReason::kTimeOff;
     case Fit::kBlocked: return UnavailableReason::kAllBooked;
@@ -334,10 +379,14 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
 
   const NormalizedZone zone{Trimmed(request.postal_code), NormalizeZoneName(request.delegacion)};
   std::vector<PreparedTechnician> covering;
-  LocalMinutes local(tz);
+  const LocalDays local(tz, today, last_day);
   for (const TechnicianCalendar& t : technicians) {
-    if (Covers(t, zone)) covering.push_back(Prepare(t, today, last_day, local));
+    if (Covers(t, zone)) covering.push_back(Prepare(t, local));
   }
+  // In id order once, so every date's roster breaks ties by position instead of comparing ids.
+  std::sort(covering.begin(), covering.end(), [](const PreparedTechnician& a, const PreparedTechnician& b) {
+    return a.calendar->technician_id < b.calendar->technician_id;
+  });
   if (covering.empty()) {
     if (result.reason == UnavailableReason::kNone) {
       result.reason = UnavailableReason::kNoTechnicianCoversZone;
@@ -350,13 +399,15 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
 
   // The requested window and the same-day alternatives share the requested date's roster.
   if (in_range(requested_day)) {
-    const auto roster = Roster(covering, requested_day, tz);
+    const Roster roster = RosterOf(covering, requested_day, tz, policy);
     if (result.reason == UnavailableReason::kNone) {
-      const Pick pick = PickTechnician(roster, start, policy);
+      Pick pick = PickTechnician(roster.candidates, start, policy);
       if (pick.technician != nullptr) {
         result.requested_available = true;
         result.requested = OptionOf(*pick.technician, start, policy);
       } else {
+        // Nobody fits: why not is asked of everyone on shift that date, not only the candidates.
+        pick = PickTechnician(roster.on_shift, start, policy);
         result.reason = pick.anyone_booked ? UnavailableReason::kAllBooked
                         : pick.anyone_off  ? UnavailableReason::kTimeOff
                                            : UnavailableReason::kOutsideWorkingHours;
@@ -371,7 +422,7 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
     });
     for (absl::Time s : starts) {
       if (static_cast<int>(result.same_day.size()) >= policy.same_day_options) break;
-      const Pick pick = PickTechnician(roster, s, policy);
+      const Pick pick = PickTechnician(roster.candidates, s, policy);
       if (pick.technician != nullptr) result.same_day.push_back(OptionOf(*pick.technician, s, policy));
     }
   } else if (result.reason == UnavailableReason::kNone) {
@@ -391,8 +442,8 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
   });
   for (absl::CivilDay d : days) {
     if (static_cast<int>(result.other_days.size()) >= policy.other_day_options) break;
-    const auto roster = Roster(covering, d, tz);
-    if (roster.empty()) continue;
+    const Roster roster = RosterOf(covering, d, tz, policy);
+    if (roster.candidates.empty()) continue;
     int taken_this_day = 0;
     for (absl::Time s : GridStarts(d, policy)) {
       if (static_cast<int>(result.other_days.size()) >= policy.other_day_options) break;
@@ -400,7 +451,7 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
         break;
       }
       if (!bookable(s)) continue;
-      const Pick pick = PickTechnician(roster, s, policy);
+      const Pick pick = PickTechnician(roster.candidates, s, policy);
       if (pick.technician == nullptr) continue;
       result.other_days.push_back(OptionOf(*pick.technician, s, policy));
       ++taken_this_day;

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ostream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -355,6 +356,127 @@ TEST_F(TijuanaTest, FallBack) {
   EXPECT_EQ(a.same_day.front().window.start, Utc(11, 1, 17));
   EXPECT_EQ(Describe(a.same_day, kTijuana),
             (V{"11-01 09:00 t1", "11-01 09:30 t1", "11-01 10:00 t1"}));
+}
+
+// Random calendars checked against a brute-force reading of the rules: a technician is free at
+// s when every 15-minute granule of [s, s + window + visit) lies in one of their shifts and no
+// appointment, hold or time off touches [s, s + window + visit + buffer). Whatever shortcuts
+// the computation takes (pruning whole dates, binary searches), its answers must be these.
+class AvailabilityModelTest : public AvailabilityTest {
+ protected:
+  bool OnShift(const TechnicianCalendar& t, absl::Time at) const {
+    const absl::CivilMinute local = absl::ToCivilMinute(at, policy_.time_zone);
+    const int weekday = (static_cast<int>(absl::GetWeekday(absl::CivilDay(local))) + 1) % 7;
+    const int minute = local.hour() * 60 + local.minute();
+    for (const WeeklyShift& s : t.weekly_shifts) {
+      if (s.weekday == weekday && s.start_minute <= minute && minute < s.end_minute) return true;
+    }
+    return false;
+  }
+  bool Free(const TechnicianCalendar& t, absl::Time s) const {
+    const absl::Time work_end = s + policy_.window_length + policy_.visit_length;
+    for (absl::Time g = s; g < work_end; g += absl::Minutes(15)) {
+      if (!OnShift(t, g)) return false;
+    }
+    const absl::Time occupied_end = work_end + policy_.travel_buffer;
+    for (const auto* list : {&t.busy, &t.time_off}) {
+      for (const Interval& i : *list) {
+        if (i.start < occupied_end && s < i.end) return false;
+      }
+    }
+    return true;
+  }
+  bool AnyoneFree(const std::vector<TechnicianCalendar>& techs, absl::Time s) const {
+    for (const auto& t : techs) {
+      if (Free(t, s)) return true;
+    }
+    return false;
+  }
+  const TechnicianCalendar* Find(const std::vector<TechnicianCalendar>& techs, const std::string& id) const {
+    for (const auto& t : techs) {
+      if (t.technician_id == id) return &t;
+    }
+    return nullptr;
+  }
+  std::vector<absl::Time> Grid(absl::CivilDay day) const {
+    std::vector<absl::Time> out;
+    for (int m = 0; m < 24 * 60; m += 30) out.push_back(absl::FromCivil(absl::CivilMinute(day) + m, policy_.time_zone));
+    return out;
+  }
+};
+
+TEST_F(AvailabilityModelTest, RandomCalendarsGetExactlyTheAnswersOfTheRules) {
+  std::mt19937 random(20261202);
+  const auto uniform = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(random); };
+  const absl::CivilDay today = absl::ToCivilDay(now_, policy_.time_zone);
+  for (int round = 0; round < 300; ++round) {
+    std::vector<TechnicianCalendar> techs;
+    const int count = uniform(1, 6);
+    for (int i = 0; i < count; ++i) {
+      TechnicianCalendar t = Tech("t" + std::to_string(i));
+      t.weekly_shifts.clear();
+      for (int d = 0; d < 7; ++d) {
+        for (int n = uniform(0, 2); n > 0; --n) {
+          const int start = uniform(0, 40) * 30;
+          t.weekly_shifts.push_back({d, start, std::min(24 * 60, start + uniform(2, 24) * 30)});
+        }
+      }
+      const absl::Time first = absl::FromCivil(today, policy_.time_zone);
+      for (int n = uniform(0, 60); n > 0; --n) {
+        const absl::Time b = first + absl::Minutes(15) * uniform(0, 15 * 96);
+        t.busy.push_back({b, b + absl::Minutes(15) * uniform(1, 16)});
+      }
+      for (int n = uniform(0, 3); n > 0; --n) {
+        const absl::Time b = first + absl::Minutes(15) * uniform(0, 15 * 96);
+        t.time_off.push_back({b, b + absl::Minutes(15) * uniform(4, 96)});
+      }
+      techs.push_back(std::move(t));
+    }
+    const absl::CivilDay requested_day = today + uniform(0, 14);
+    const absl::Time start = absl::FromCivil(absl::CivilMinute(requested_day) + uniform(0, 47) * 30, policy_.time_zone);
+    const Availability a = ComputeAvailability(At(start), techs, policy_, now_);
+    SCOPED_TRACE("round " + std::to_string(round));
+    const auto bookable = [&](absl::Time s) { return now_ <= s && s <= now_ + policy_.horizon; };
+
+    if (bookable(start)) {
+      EXPECT_EQ(a.requested_available, AnyoneFree(techs, start));
+      if (a.requested_available) {
+        EXPECT_TRUE(Free(*Find(techs, a.requested->technician_id), start));
+      }
+    }
+    // Same day: the nearest grid starts anyone is free at, each given to someone free then.
+    std::vector<absl::Time> starts = Grid(requested_day);
+    std::erase_if(starts, [&](absl::Time s) { return s == start || !bookable(s) || !AnyoneFree(techs, s); });
+    std::stable_sort(starts.begin(), starts.end(), [&](absl::Time x, absl::Time y) {
+      return absl::AbsDuration(x - start) < absl::AbsDuration(y - start);
+    });
+    if (starts.size() > 3) starts.resize(3);
+    ASSERT_EQ(a.same_day.size(), starts.size());
+    for (size_t i = 0; i < starts.size(); ++i) {
+      EXPECT_EQ(a.same_day[i].window.start, starts[i]);
+      EXPECT_TRUE(Free(*Find(techs, a.same_day[i].technician_id), starts[i]));
+    }
+    // Other days: nearest date first (the later on a tie), the earliest two starts per date.
+    std::vector<absl::Time> expected;
+    for (int distance = 1; distance <= 15 && expected.size() < 3; ++distance) {
+      for (absl::CivilDay d : {requested_day + distance, requested_day - distance}) {
+        if (d < today || d > today + 14) continue;
+        int taken = 0;
+        for (absl::Time s : Grid(d)) {
+          if (expected.size() >= 3 || taken >= 2) break;
+          if (bookable(s) && AnyoneFree(techs, s)) {
+            expected.push_back(s);
+            ++taken;
+          }
+        }
+      }
+    }
+    ASSERT_EQ(a.other_days.size(), expected.size());
+    for (size_t i = 0; i < expected.size(); ++i) {
+      EXPECT_EQ(a.other_days[i].window.start, expected[i]);
+      EXPECT_TRUE(Free(*Find(techs, a.other_days[i].technician_id), expected[i]));
+    }
+  }
 }
 
 }  // namespace
