@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "absl/time/clock.h"
+#include "api/request_replay.h"
 #include "domain/errors.h"
 #include "domain/scheduling.h"
 #include "domain/visit_commands.h"
@@ -62,6 +63,7 @@ void LateAlertSweep::Loop() {
     try {
       SweepOnce();
       SweepLapsedHolds();
+      SweepExpiredRequestIds(db_, absl::Now());
     } catch (const domain::DomainError& e) {
       // A lost race or a database hiccup: the next sweep tries again.
       std::cerr << "homevisitd: late alert sweep: " << e.reason() << "\n";

@@ -3,6 +3,7 @@
 #include "absl/time/clock.h"
 #include "api/convert.h"
 #include "api/principal.h"
+#include "api/request_replay.h"
 #include "api/unary.h"
 #include "api/visit_convert.h"
 #include "domain/order_commands.h"
@@ -13,10 +14,6 @@
 namespace homevisit::api {
 namespace {
 
-// The visit requests carry no etag: every step is guarded by the state machine and the
-// version check of the write.
-const std::string kNoEtag;
-
 void RequireMessage(bool present, const char* field) {
   if (present) return;
   domain::Violations v;
@@ -26,60 +23,65 @@ void RequireMessage(bool present, const char* field) {
 
 }  // namespace
 
-template <typename Step>
+// Every step: one write, run at most once per request id (WriteOnce), guarded by the request's
+// optional etag (the step functions check it), the state machine and the write's version check.
+template <typename Request, typename Step>
 grpc::ServerUnaryReactor* VisitServiceImpl::Serve(grpc::CallbackServerContext* context, const char* method,
-                                                  const std::string& order_name, v1::ServiceOrder* response,
-                                                  Step step) {
+                                                  const Request* request, v1::ServiceOrder* response, Step step) {
   return ServeUnary(context, pool_, method, [=, this] {
-    std::string id = IdFromName(order_name, "serviceOrders", "service_order");
+    std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     domain::Actor actor = CurrentActor(context);
-    ToProto(db_.Write([&](domain::UnitOfWork& work) { return step(work, id, actor, absl::Now()); }), response);
+    WriteOnce(db_, actor, method, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+      domain::ServiceOrder order = step(work, id, actor, absl::Now());
+      response->Clear();  // a retried unit of work fills it again
+      ToProto(order, response);
+    });
   });
 }
 
 grpc::ServerUnaryReactor* VisitServiceImpl::RecordConfirmationCall(grpc::CallbackServerContext* context,
                                                                    const v1::RecordConfirmationCallRequest* request,
                                                                    v1::ServiceOrder* response) {
-  return Serve(context, __func__, request->service_order(), response,
+  return Serve(context, __func__, request, response,
                [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, absl::Time now) {
                  return domain::RecordConfirmationCall(work, id, static_cast<domain::CallResult>(request->result()),
-                                                       request->note(), kNoEtag, actor, now);
+                                                       request->note(), request->etag(), actor, now);
                });
 }
 
 grpc::ServerUnaryReactor* VisitServiceImpl::RecordFollowUpCall(grpc::CallbackServerContext* context,
                                                                const v1::RecordFollowUpCallRequest* request,
                                                                v1::ServiceOrder* response) {
-  return Serve(context, __func__, request->service_order(), response,
+  return Serve(context, __func__, request, response,
                [request, this](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor,
                                absl::Time now) {
                  return domain::RecordFollowUpCall(work, id, request->technician_present(), request->note(), policy_,
-                                                   kNoEtag, actor, now);
+                                                   request->etag(), actor, now);
                });
 }
 
 grpc::ServerUnaryReactor* VisitServiceImpl::CheckIn(grpc::CallbackServerContext* context,
                                                     const v1::CheckInRequest* request, v1::ServiceOrder* response) {
-  return Serve(context, __func__, request->service_order(), response,
+  return Serve(context, __func__, request, response,
                [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, absl::Time now) {
                  domain::CheckInInput input;
                  input.greeting_given = request->greeting_given();
                  input.vest_worn = request->vest_worn();
                  input.official_id_type = request->official_id_type();
                  input.reason_explained = request->reason_explained();
-                 return domain::RecordCheckIn(work, id, input, kNoEtag, actor, now);
+                 return domain::RecordCheckIn(work, id, input, request->etag(), actor, now);
                });
 }
 
 grpc::ServerUnaryReactor* VisitServiceImpl::RecordDiagnosis(grpc::CallbackServerContext* context,
                                                             const v1::RecordDiagnosisRequest* request,
                                                             v1::ServiceOrder* response) {
-  return Serve(context, __func__, request->service_order(), response,
+  return Serve(context, __func__, request, response,
                [request, this](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor,
                                absl::Time now) {
                  RequireMessage(request->has_diagnosis(), "diagnosis");
                  return domain::RecordDiagnosis(work, id, DiagnosisFromProto(request->diagnosis()),
-                                                ChecklistFromProto(request->checklist()), policy_, kNoEtag, actor,
+                                                ChecklistFromProto(request->checklist()), policy_, request->etag(), actor,
                                                 now);
                });
 }
@@ -87,39 +89,39 @@ grpc::ServerUnaryReactor* VisitServiceImpl::RecordDiagnosis(grpc::CallbackServer
 grpc::ServerUnaryReactor* VisitServiceImpl::RequestEscalation(grpc::CallbackServerContext* context,
                                                               const v1::RequestEscalationRequest* request,
                                                               v1::ServiceOrder* response) {
-  return Serve(context, __func__, request->service_order(), response,
+  return Serve(context, __func__, request, response,
                [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, absl::Time now) {
                  return domain::RequestEscalation(work, id, static_cast<domain::PhoneUsed>(request->phone_used()),
-                                                  kNoEtag, actor, now);
+                                                  request->etag(), actor, now);
                });
 }
 
 grpc::ServerUnaryReactor* VisitServiceImpl::RecordConference(grpc::CallbackServerContext* context,
                                                              const v1::RecordConferenceRequest* request,
                                                              v1::ServiceOrder* response) {
-  return Serve(context, __func__, request->service_order(), response,
+  return Serve(context, __func__, request, response,
                [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, absl::Time now) {
-                 return domain::RecordConference(work, id, request->support_agent(), kNoEtag, actor, now);
+                 return domain::RecordConference(work, id, request->support_agent(), request->etag(), actor, now);
                });
 }
 
 grpc::ServerUnaryReactor* VisitServiceImpl::RecordHandOver(grpc::CallbackServerContext* context,
                                                            const v1::RecordHandOverRequest* request,
                                                            v1::ServiceOrder* response) {
-  return Serve(context, __func__, request->service_order(), response,
+  return Serve(context, __func__, request, response,
                [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, absl::Time now) {
-                 return domain::RecordHandOver(work, id, request->note(), kNoEtag, actor, now);
+                 return domain::RecordHandOver(work, id, request->note(), request->etag(), actor, now);
                });
 }
 
 grpc::ServerUnaryReactor* VisitServiceImpl::RecordOutcome(grpc::CallbackServerContext* context,
                                                           const v1::RecordOutcomeRequest* request,
                                                           v1::ServiceOrder* response) {
-  return Serve(context, __func__, request->service_order(), response,
+  return Serve(context, __func__, request, response,
                [request, this](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor,
                                absl::Time now) {
                  RequireMessage(request->has_outcome(), "outcome");
-                 return domain::RecordOutcome(work, id, OutcomeFromProto(request->outcome()), policy_, kNoEtag, actor,
+                 return domain::RecordOutcome(work, id, OutcomeFromProto(request->outcome()), policy_, request->etag(), actor,
                                               now);
                });
 }
@@ -127,11 +129,11 @@ grpc::ServerUnaryReactor* VisitServiceImpl::RecordOutcome(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* VisitServiceImpl::CaptureSignature(grpc::CallbackServerContext* context,
                                                              const v1::CaptureSignatureRequest* request,
                                                              v1::ServiceOrder* response) {
-  return Serve(context, __func__, request->service_order(), response,
+  return Serve(context, __func__, request, response,
                [request, this](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor,
                                absl::Time now) {
                  RequireMessage(request->has_signature(), "signature");
-                 return domain::CaptureSignature(work, id, SignatureFromProto(request->signature()), policy_, kNoEtag,
+                 return domain::CaptureSignature(work, id, SignatureFromProto(request->signature()), policy_, request->etag(),
                                                  actor, now);
                });
 }
@@ -139,9 +141,9 @@ grpc::ServerUnaryReactor* VisitServiceImpl::CaptureSignature(grpc::CallbackServe
 grpc::ServerUnaryReactor* VisitServiceImpl::CompleteVisit(grpc::CallbackServerContext* context,
                                                           const v1::CompleteVisitRequest* request,
                                                           v1::ServiceOrder* response) {
-  return Serve(context, __func__, request->service_order(), response,
+  return Serve(context, __func__, request, response,
                [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, absl::Time now) {
-                 return domain::CompleteVisit(work, id, request->note(), kNoEtag, actor, now);
+                 return domain::CompleteVisit(work, id, request->note(), request->etag(), actor, now);
                });
 }
 

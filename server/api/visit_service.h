@@ -46,10 +46,11 @@ class VisitServiceImpl final : public v1::VisitService::CallbackService {
                                          v1::RenderScriptResponse* response) override;
 
  private:
-  // The common shape of a step: the order's id from `order_name`, one write transaction running
-  // `step(work, id, actor, now)`, the updated order back.
-  template <typename Step>
-  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, const char* method, const std::string& order_name,
+  // The common shape of a step: the order's id from the request's `service_order`, one write
+  // transaction running `step(work, id, actor, now)` at most once per request id, the updated
+  // order back.
+  template <typename Request, typename Step>
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, const char* method, const Request* request,
                                   v1::ServiceOrder* response, Step step);
 
   storage::Database& db_;

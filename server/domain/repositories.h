@@ -97,6 +97,34 @@ class MarkerRepository {
   virtual bool SetOnce(const std::string& name, absl::Time now) = 0;
 };
 
+// Request ids of retried writes (AIP-155): one row per (principal, method, request_id) with a
+// fingerprint of the request and the response it got, written in the write's own transaction.
+struct ReplayKey {
+  std::string principal;
+  std::string method;
+  std::string request_id;
+};
+
+struct StoredReplay {
+  std::string fingerprint;
+  std::string response;  // the serialized response, base64
+};
+
+class ReplayRepository {
+ public:
+  virtual ~ReplayRepository() = default;
+  // Takes `key` for a request with `fingerprint`: true when the key was free, or held by a claim
+  // made before `expired_before` (which is forgotten). On PostgreSQL a concurrent claim of the
+  // same key waits for the other transaction and then sees its outcome.
+  virtual bool Claim(const ReplayKey& key, const std::string& fingerprint, absl::Time now,
+                     absl::Time expired_before) = 0;
+  virtual std::optional<StoredReplay> Find(const ReplayKey& key) = 0;
+  virtual void SaveResponse(const ReplayKey& key, const std::string& response) = 0;
+  virtual bool AnyExpired(absl::Time expired_before) = 0;
+  // Deletes up to `limit` claims made before `expired_before`; returns how many.
+  virtual int DeleteExpired(absl::Time expired_before, int limit) = 0;
+};
+
 class UnitOfWork {
  public:
   virtual ~UnitOfWork() = default;
@@ -107,6 +135,7 @@ class UnitOfWork {
   virtual SchedulingRepository& scheduling() = 0;
   virtual VisitRepository& visits() = 0;
   virtual CredentialRepository& credentials() = 0;
+  virtual ReplayRepository& replays() = 0;
 };
 
 }  // namespace homevisit::domain

@@ -248,6 +248,19 @@ CREATE INDEX events_by_file ON events (file_number, log_position);
 DROP INDEX events_by_type;
 CREATE INDEX events_by_type ON events (type, log_position);
 )SQL"},
+      // Request ids of retried writes with the response they got (AIP-155); swept by age.
+      {10, "request replays", R"SQL(
+CREATE TABLE request_replays (
+  principal TEXT NOT NULL,
+  method TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  response TEXT NOT NULL,
+  create_time BIGINT NOT NULL,
+  PRIMARY KEY (principal, method, request_id)
+);
+CREATE INDEX request_replays_by_age ON request_replays (create_time);
+)SQL"},
   };
   return migrations;
 }

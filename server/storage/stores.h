@@ -111,11 +111,25 @@ class SociVisitRepository final : public domain::VisitRepository {
   soci::session& sql_;
 };
 
+class SociReplayRepository final : public domain::ReplayRepository {
+ public:
+  explicit SociReplayRepository(soci::session& sql) : sql_(sql) {}
+  bool Claim(const domain::ReplayKey& key, const std::string& fingerprint, absl::Time now,
+             absl::Time expired_before) override;
+  std::optional<domain::StoredReplay> Find(const domain::ReplayKey& key) override;
+  void SaveResponse(const domain::ReplayKey& key, const std::string& response) override;
+  bool AnyExpired(absl::Time expired_before) override;
+  int DeleteExpired(absl::Time expired_before, int limit) override;
+
+ private:
+  soci::session& sql_;
+};
+
 class SociUnitOfWork final : public domain::UnitOfWork {
  public:
   SociUnitOfWork(soci::session& sql, Dialect dialect)
       : orders_(sql), events_(sql, dialect), technicians_(sql), markers_(sql), scheduling_(sql), visits_(sql),
-        credentials_(sql, dialect) {}
+        credentials_(sql, dialect), replays_(sql) {}
   domain::OrderRepository& orders() override { return orders_; }
   domain::EventRepository& events() override { return events_; }
   domain::TechnicianRepository& technicians() override { return technicians_; }
@@ -123,6 +137,7 @@ class SociUnitOfWork final : public domain::UnitOfWork {
   domain::SchedulingRepository& scheduling() override { return scheduling_; }
   domain::VisitRepository& visits() override { return visits_; }
   domain::CredentialRepository& credentials() override { return credentials_; }
+  domain::ReplayRepository& replays() override { return replays_; }
 
  private:
   SociOrderRepository orders_;
@@ -132,6 +147,7 @@ class SociUnitOfWork final : public domain::UnitOfWork {
   SociSchedulingRepository scheduling_;
   SociVisitRepository visits_;
   SociCredentialRepository credentials_;
+  SociReplayRepository replays_;
 };
 
 }  // namespace homevisit::storage

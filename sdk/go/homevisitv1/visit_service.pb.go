@@ -91,7 +91,16 @@ type RecordConfirmationCallRequest struct {
 	// What the call achieved.
 	Result ConfirmationCall_Result `protobuf:"varint,2,opt,name=result,proto3,enum=homevisit.v1.ConfirmationCall_Result" json:"result,omitempty"`
 	// Free text.
-	Note          string `protobuf:"bytes,3,opt,name=note,proto3" json:"note,omitempty"`
+	Note string `protobuf:"bytes,3,opt,name=note,proto3" json:"note,omitempty"`
+	// Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later steps moved the order on; the same id with a different
+	// request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+	// scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+	// most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The order's etag as the caller last read it: when set and the order changed since, the step
+	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+	Etag          string `protobuf:"bytes,5,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -147,6 +156,20 @@ func (x *RecordConfirmationCallRequest) GetNote() string {
 	return ""
 }
 
+func (x *RecordConfirmationCallRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *RecordConfirmationCallRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 // Request of RecordFollowUpCall.
 type RecordFollowUpCallRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -155,7 +178,16 @@ type RecordFollowUpCallRequest struct {
 	// Whether the technician is with the subscriber.
 	TechnicianPresent bool `protobuf:"varint,2,opt,name=technician_present,json=technicianPresent,proto3" json:"technician_present,omitempty"`
 	// Free text.
-	Note          string `protobuf:"bytes,3,opt,name=note,proto3" json:"note,omitempty"`
+	Note string `protobuf:"bytes,3,opt,name=note,proto3" json:"note,omitempty"`
+	// Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later steps moved the order on; the same id with a different
+	// request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+	// scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+	// most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The order's etag as the caller last read it: when set and the order changed since, the step
+	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+	Etag          string `protobuf:"bytes,5,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -211,6 +243,20 @@ func (x *RecordFollowUpCallRequest) GetNote() string {
 	return ""
 }
 
+func (x *RecordFollowUpCallRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *RecordFollowUpCallRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 // Request of CheckIn.
 type CheckInRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -224,8 +270,17 @@ type CheckInRequest struct {
 	OfficialIdType OfficialIdType `protobuf:"varint,4,opt,name=official_id_type,json=officialIdType,proto3,enum=homevisit.v1.OfficialIdType" json:"official_id_type,omitempty"`
 	// Reason explained [B5].
 	ReasonExplained bool `protobuf:"varint,5,opt,name=reason_explained,json=reasonExplained,proto3" json:"reason_explained,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later steps moved the order on; the same id with a different
+	// request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+	// scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+	// most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId string `protobuf:"bytes,6,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The order's etag as the caller last read it: when set and the order changed since, the step
+	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+	Etag          string `protobuf:"bytes,7,opt,name=etag,proto3" json:"etag,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *CheckInRequest) Reset() {
@@ -293,6 +348,20 @@ func (x *CheckInRequest) GetReasonExplained() bool {
 	return false
 }
 
+func (x *CheckInRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *CheckInRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 // Request of RecordDiagnosis.
 type RecordDiagnosisRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -301,7 +370,16 @@ type RecordDiagnosisRequest struct {
 	// The diagnosis.
 	Diagnosis *Diagnosis `protobuf:"bytes,2,opt,name=diagnosis,proto3" json:"diagnosis,omitempty"`
 	// Answers to the configured checklist; every item when internet related.
-	Checklist     []*ChecklistAnswer `protobuf:"bytes,3,rep,name=checklist,proto3" json:"checklist,omitempty"`
+	Checklist []*ChecklistAnswer `protobuf:"bytes,3,rep,name=checklist,proto3" json:"checklist,omitempty"`
+	// Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later steps moved the order on; the same id with a different
+	// request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+	// scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+	// most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The order's etag as the caller last read it: when set and the order changed since, the step
+	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+	Etag          string `protobuf:"bytes,5,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -357,13 +435,36 @@ func (x *RecordDiagnosisRequest) GetChecklist() []*ChecklistAnswer {
 	return nil
 }
 
+func (x *RecordDiagnosisRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *RecordDiagnosisRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 // Request of RequestEscalation.
 type RequestEscalationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The order.
 	ServiceOrder string `protobuf:"bytes,1,opt,name=service_order,json=serviceOrder,proto3" json:"service_order,omitempty"`
 	// The phone used [B6.b.i].
-	PhoneUsed     Escalation_PhoneUsed `protobuf:"varint,2,opt,name=phone_used,json=phoneUsed,proto3,enum=homevisit.v1.Escalation_PhoneUsed" json:"phone_used,omitempty"`
+	PhoneUsed Escalation_PhoneUsed `protobuf:"varint,2,opt,name=phone_used,json=phoneUsed,proto3,enum=homevisit.v1.Escalation_PhoneUsed" json:"phone_used,omitempty"`
+	// Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later steps moved the order on; the same id with a different
+	// request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+	// scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+	// most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The order's etag as the caller last read it: when set and the order changed since, the step
+	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+	Etag          string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -412,13 +513,36 @@ func (x *RequestEscalationRequest) GetPhoneUsed() Escalation_PhoneUsed {
 	return Escalation_PHONE_USED_UNSPECIFIED
 }
 
+func (x *RequestEscalationRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *RequestEscalationRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 // Request of RecordConference.
 type RecordConferenceRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The order.
 	ServiceOrder string `protobuf:"bytes,1,opt,name=service_order,json=serviceOrder,proto3" json:"service_order,omitempty"`
 	// The izzi support agent on the conference.
-	SupportAgent  string `protobuf:"bytes,2,opt,name=support_agent,json=supportAgent,proto3" json:"support_agent,omitempty"`
+	SupportAgent string `protobuf:"bytes,2,opt,name=support_agent,json=supportAgent,proto3" json:"support_agent,omitempty"`
+	// Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later steps moved the order on; the same id with a different
+	// request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+	// scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+	// most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The order's etag as the caller last read it: when set and the order changed since, the step
+	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+	Etag          string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -467,13 +591,36 @@ func (x *RecordConferenceRequest) GetSupportAgent() string {
 	return ""
 }
 
+func (x *RecordConferenceRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *RecordConferenceRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 // Request of RecordHandOver.
 type RecordHandOverRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The order.
 	ServiceOrder string `protobuf:"bytes,1,opt,name=service_order,json=serviceOrder,proto3" json:"service_order,omitempty"`
 	// What was explained to izzi support.
-	Note          string `protobuf:"bytes,2,opt,name=note,proto3" json:"note,omitempty"`
+	Note string `protobuf:"bytes,2,opt,name=note,proto3" json:"note,omitempty"`
+	// Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later steps moved the order on; the same id with a different
+	// request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+	// scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+	// most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The order's etag as the caller last read it: when set and the order changed since, the step
+	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+	Etag          string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -522,13 +669,36 @@ func (x *RecordHandOverRequest) GetNote() string {
 	return ""
 }
 
+func (x *RecordHandOverRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *RecordHandOverRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 // Request of RecordOutcome.
 type RecordOutcomeRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The order.
 	ServiceOrder string `protobuf:"bytes,1,opt,name=service_order,json=serviceOrder,proto3" json:"service_order,omitempty"`
 	// The outcome; record_time is set by the server.
-	Outcome       *Outcome `protobuf:"bytes,2,opt,name=outcome,proto3" json:"outcome,omitempty"`
+	Outcome *Outcome `protobuf:"bytes,2,opt,name=outcome,proto3" json:"outcome,omitempty"`
+	// Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later steps moved the order on; the same id with a different
+	// request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+	// scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+	// most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The order's etag as the caller last read it: when set and the order changed since, the step
+	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+	Etag          string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -577,13 +747,36 @@ func (x *RecordOutcomeRequest) GetOutcome() *Outcome {
 	return nil
 }
 
+func (x *RecordOutcomeRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *RecordOutcomeRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 // Request of CaptureSignature.
 type CaptureSignatureRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The order.
 	ServiceOrder string `protobuf:"bytes,1,opt,name=service_order,json=serviceOrder,proto3" json:"service_order,omitempty"`
 	// The signature (PNG, at most 256 KiB) or a refusal with its reason; sign_time is set by the server.
-	Signature     *Signature `protobuf:"bytes,2,opt,name=signature,proto3" json:"signature,omitempty"`
+	Signature *Signature `protobuf:"bytes,2,opt,name=signature,proto3" json:"signature,omitempty"`
+	// Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later steps moved the order on; the same id with a different
+	// request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+	// scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+	// most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The order's etag as the caller last read it: when set and the order changed since, the step
+	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+	Etag          string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -632,13 +825,36 @@ func (x *CaptureSignatureRequest) GetSignature() *Signature {
 	return nil
 }
 
+func (x *CaptureSignatureRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *CaptureSignatureRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 // Request of CompleteVisit.
 type CompleteVisitRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The order.
 	ServiceOrder string `protobuf:"bytes,1,opt,name=service_order,json=serviceOrder,proto3" json:"service_order,omitempty"`
 	// Note for DOT.
-	Note          string `protobuf:"bytes,2,opt,name=note,proto3" json:"note,omitempty"`
+	Note string `protobuf:"bytes,2,opt,name=note,proto3" json:"note,omitempty"`
+	// Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later steps moved the order on; the same id with a different
+	// request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+	// scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+	// most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
+	// The order's etag as the caller last read it: when set and the order changed since, the step
+	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+	Etag          string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -683,6 +899,20 @@ func (x *CompleteVisitRequest) GetServiceOrder() string {
 func (x *CompleteVisitRequest) GetNote() string {
 	if x != nil {
 		return x.Note
+	}
+	return ""
+}
+
+func (x *CompleteVisitRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
+func (x *CompleteVisitRequest) GetEtag() string {
+	if x != nil {
+		return x.Etag
 	}
 	return ""
 }
@@ -792,54 +1022,84 @@ var File_homevisit_v1_visit_service_proto protoreflect.FileDescriptor
 
 const file_homevisit_v1_visit_service_proto_rawDesc = "" +
 	"\n" +
-	" homevisit/v1/visit_service.proto\x12\fhomevisit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x19homevisit/v1/common.proto\x1a homevisit/v1/service_order.proto\x1a\x18homevisit/v1/visit.proto\"\xc6\x01\n" +
+	" homevisit/v1/visit_service.proto\x12\fhomevisit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x19homevisit/v1/common.proto\x1a homevisit/v1/service_order.proto\x1a\x18homevisit/v1/visit.proto\"\x85\x02\n" +
 	"\x1dRecordConfirmationCallRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12C\n" +
 	"\x06result\x18\x02 \x01(\x0e2%.homevisit.v1.ConfirmationCall.ResultB\x04\xe2A\x01\x02R\x06result\x12\x12\n" +
-	"\x04note\x18\x03 \x01(\tR\x04note\"\xac\x01\n" +
+	"\x04note\x18\x03 \x01(\tR\x04note\x12#\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
+	"\x04etag\x18\x05 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\xeb\x01\n" +
 	"\x19RecordFollowUpCallRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12-\n" +
 	"\x12technician_present\x18\x02 \x01(\bR\x11technicianPresent\x12\x12\n" +
-	"\x04note\x18\x03 \x01(\tR\x04note\"\x9b\x02\n" +
+	"\x04note\x18\x03 \x01(\tR\x04note\x12#\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
+	"\x04etag\x18\x05 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\xda\x02\n" +
 	"\x0eCheckInRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12%\n" +
 	"\x0egreeting_given\x18\x02 \x01(\bR\rgreetingGiven\x12\x1b\n" +
 	"\tvest_worn\x18\x03 \x01(\bR\bvestWorn\x12L\n" +
 	"\x10official_id_type\x18\x04 \x01(\x0e2\x1c.homevisit.v1.OfficialIdTypeB\x04\xe2A\x01\x02R\x0eofficialIdType\x12)\n" +
-	"\x10reason_explained\x18\x05 \x01(\bR\x0freasonExplained\"\xe0\x01\n" +
+	"\x10reason_explained\x18\x05 \x01(\bR\x0freasonExplained\x12#\n" +
+	"\n" +
+	"request_id\x18\x06 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
+	"\x04etag\x18\a \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\x9f\x02\n" +
 	"\x16RecordDiagnosisRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12;\n" +
 	"\tdiagnosis\x18\x02 \x01(\v2\x17.homevisit.v1.DiagnosisB\x04\xe2A\x01\x02R\tdiagnosis\x12;\n" +
-	"\tchecklist\x18\x03 \x03(\v2\x1d.homevisit.v1.ChecklistAnswerR\tchecklist\"\xb1\x01\n" +
+	"\tchecklist\x18\x03 \x03(\v2\x1d.homevisit.v1.ChecklistAnswerR\tchecklist\x12#\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
+	"\x04etag\x18\x05 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\xf0\x01\n" +
 	"\x18RequestEscalationRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12G\n" +
 	"\n" +
-	"phone_used\x18\x02 \x01(\x0e2\".homevisit.v1.Escalation.PhoneUsedB\x04\xe2A\x01\x02R\tphoneUsed\"\x92\x01\n" +
+	"phone_used\x18\x02 \x01(\x0e2\".homevisit.v1.Escalation.PhoneUsedB\x04\xe2A\x01\x02R\tphoneUsed\x12#\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
+	"\x04etag\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\xd1\x01\n" +
 	"\x17RecordConferenceRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12)\n" +
-	"\rsupport_agent\x18\x02 \x01(\tB\x04\xe2A\x01\x02R\fsupportAgent\"y\n" +
+	"\rsupport_agent\x18\x02 \x01(\tB\x04\xe2A\x01\x02R\fsupportAgent\x12#\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
+	"\x04etag\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\xb8\x01\n" +
 	"\x15RecordHandOverRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12\x12\n" +
-	"\x04note\x18\x02 \x01(\tR\x04note\"\x9b\x01\n" +
+	"\x04note\x18\x02 \x01(\tR\x04note\x12#\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
+	"\x04etag\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\xda\x01\n" +
 	"\x14RecordOutcomeRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x125\n" +
-	"\aoutcome\x18\x02 \x01(\v2\x15.homevisit.v1.OutcomeB\x04\xe2A\x01\x02R\aoutcome\"\xa4\x01\n" +
+	"\aoutcome\x18\x02 \x01(\v2\x15.homevisit.v1.OutcomeB\x04\xe2A\x01\x02R\aoutcome\x12#\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
+	"\x04etag\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\xe3\x01\n" +
 	"\x17CaptureSignatureRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12;\n" +
-	"\tsignature\x18\x02 \x01(\v2\x17.homevisit.v1.SignatureB\x04\xe2A\x01\x02R\tsignature\"x\n" +
+	"\tsignature\x18\x02 \x01(\v2\x17.homevisit.v1.SignatureB\x04\xe2A\x01\x02R\tsignature\x12#\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
+	"\x04etag\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\xb7\x01\n" +
 	"\x14CompleteVisitRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12\x12\n" +
-	"\x04note\x18\x02 \x01(\tR\x04note\"\xc4\x02\n" +
+	"\x04note\x18\x02 \x01(\tR\x04note\x12#\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
+	"\x04etag\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\xc4\x02\n" +
 	"\x13RenderScriptRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12F\n" +

@@ -13,96 +13,136 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class RecordConfirmationCallRequest(_message.Message):
-    __slots__ = ("service_order", "result", "note")
+    __slots__ = ("service_order", "result", "note", "request_id", "etag")
     SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
     RESULT_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
     service_order: str
     result: _visit_pb2.ConfirmationCall.Result
     note: str
-    def __init__(self, service_order: _Optional[str] = ..., result: _Optional[_Union[_visit_pb2.ConfirmationCall.Result, str]] = ..., note: _Optional[str] = ...) -> None: ...
+    request_id: str
+    etag: str
+    def __init__(self, service_order: _Optional[str] = ..., result: _Optional[_Union[_visit_pb2.ConfirmationCall.Result, str]] = ..., note: _Optional[str] = ..., request_id: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class RecordFollowUpCallRequest(_message.Message):
-    __slots__ = ("service_order", "technician_present", "note")
+    __slots__ = ("service_order", "technician_present", "note", "request_id", "etag")
     SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
     TECHNICIAN_PRESENT_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
     service_order: str
     technician_present: bool
     note: str
-    def __init__(self, service_order: _Optional[str] = ..., technician_present: _Optional[bool] = ..., note: _Optional[str] = ...) -> None: ...
+    request_id: str
+    etag: str
+    def __init__(self, service_order: _Optional[str] = ..., technician_present: _Optional[bool] = ..., note: _Optional[str] = ..., request_id: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class CheckInRequest(_message.Message):
-    __slots__ = ("service_order", "greeting_given", "vest_worn", "official_id_type", "reason_explained")
+    __slots__ = ("service_order", "greeting_given", "vest_worn", "official_id_type", "reason_explained", "request_id", "etag")
     SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
     GREETING_GIVEN_FIELD_NUMBER: _ClassVar[int]
     VEST_WORN_FIELD_NUMBER: _ClassVar[int]
     OFFICIAL_ID_TYPE_FIELD_NUMBER: _ClassVar[int]
     REASON_EXPLAINED_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
     service_order: str
     greeting_given: bool
     vest_worn: bool
     official_id_type: _common_pb2.OfficialIdType
     reason_explained: bool
-    def __init__(self, service_order: _Optional[str] = ..., greeting_given: _Optional[bool] = ..., vest_worn: _Optional[bool] = ..., official_id_type: _Optional[_Union[_common_pb2.OfficialIdType, str]] = ..., reason_explained: _Optional[bool] = ...) -> None: ...
+    request_id: str
+    etag: str
+    def __init__(self, service_order: _Optional[str] = ..., greeting_given: _Optional[bool] = ..., vest_worn: _Optional[bool] = ..., official_id_type: _Optional[_Union[_common_pb2.OfficialIdType, str]] = ..., reason_explained: _Optional[bool] = ..., request_id: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class RecordDiagnosisRequest(_message.Message):
-    __slots__ = ("service_order", "diagnosis", "checklist")
+    __slots__ = ("service_order", "diagnosis", "checklist", "request_id", "etag")
     SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
     DIAGNOSIS_FIELD_NUMBER: _ClassVar[int]
     CHECKLIST_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
     service_order: str
     diagnosis: _visit_pb2.Diagnosis
     checklist: _containers.RepeatedCompositeFieldContainer[_visit_pb2.ChecklistAnswer]
-    def __init__(self, service_order: _Optional[str] = ..., diagnosis: _Optional[_Union[_visit_pb2.Diagnosis, _Mapping]] = ..., checklist: _Optional[_Iterable[_Union[_visit_pb2.ChecklistAnswer, _Mapping]]] = ...) -> None: ...
+    request_id: str
+    etag: str
+    def __init__(self, service_order: _Optional[str] = ..., diagnosis: _Optional[_Union[_visit_pb2.Diagnosis, _Mapping]] = ..., checklist: _Optional[_Iterable[_Union[_visit_pb2.ChecklistAnswer, _Mapping]]] = ..., request_id: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class RequestEscalationRequest(_message.Message):
-    __slots__ = ("service_order", "phone_used")
+    __slots__ = ("service_order", "phone_used", "request_id", "etag")
     SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
     PHONE_USED_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
     service_order: str
     phone_used: _visit_pb2.Escalation.PhoneUsed
-    def __init__(self, service_order: _Optional[str] = ..., phone_used: _Optional[_Union[_visit_pb2.Escalation.PhoneUsed, str]] = ...) -> None: ...
+    request_id: str
+    etag: str
+    def __init__(self, service_order: _Optional[str] = ..., phone_used: _Optional[_Union[_visit_pb2.Escalation.PhoneUsed, str]] = ..., request_id: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class RecordConferenceRequest(_message.Message):
-    __slots__ = ("service_order", "support_agent")
+    __slots__ = ("service_order", "support_agent", "request_id", "etag")
     SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
     SUPPORT_AGENT_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
     service_order: str
     support_agent: str
-    def __init__(self, service_order: _Optional[str] = ..., support_agent: _Optional[str] = ...) -> None: ...
+    request_id: str
+    etag: str
+    def __init__(self, service_order: _Optional[str] = ..., support_agent: _Optional[str] = ..., request_id: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class RecordHandOverRequest(_message.Message):
-    __slots__ = ("service_order", "note")
+    __slots__ = ("service_order", "note", "request_id", "etag")
     SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
     service_order: str
     note: str
-    def __init__(self, service_order: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+    request_id: str
+    etag: str
+    def __init__(self, service_order: _Optional[str] = ..., note: _Optional[str] = ..., request_id: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class RecordOutcomeRequest(_message.Message):
-    __slots__ = ("service_order", "outcome")
+    __slots__ = ("service_order", "outcome", "request_id", "etag")
     SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
     service_order: str
     outcome: _visit_pb2.Outcome
-    def __init__(self, service_order: _Optional[str] = ..., outcome: _Optional[_Union[_visit_pb2.Outcome, _Mapping]] = ...) -> None: ...
+    request_id: str
+    etag: str
+    def __init__(self, service_order: _Optional[str] = ..., outcome: _Optional[_Union[_visit_pb2.Outcome, _Mapping]] = ..., request_id: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class CaptureSignatureRequest(_message.Message):
-    __slots__ = ("service_order", "signature")
+    __slots__ = ("service_order", "signature", "request_id", "etag")
     SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
     SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
     service_order: str
     signature: _visit_pb2.Signature
-    def __init__(self, service_order: _Optional[str] = ..., signature: _Optional[_Union[_visit_pb2.Signature, _Mapping]] = ...) -> None: ...
+    request_id: str
+    etag: str
+    def __init__(self, service_order: _Optional[str] = ..., signature: _Optional[_Union[_visit_pb2.Signature, _Mapping]] = ..., request_id: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class CompleteVisitRequest(_message.Message):
-    __slots__ = ("service_order", "note")
+    __slots__ = ("service_order", "note", "request_id", "etag")
     SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    ETAG_FIELD_NUMBER: _ClassVar[int]
     service_order: str
     note: str
-    def __init__(self, service_order: _Optional[str] = ..., note: _Optional[str] = ...) -> None: ...
+    request_id: str
+    etag: str
+    def __init__(self, service_order: _Optional[str] = ..., note: _Optional[str] = ..., request_id: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
 
 class RenderScriptRequest(_message.Message):
     __slots__ = ("service_order", "script")

@@ -41,6 +41,19 @@ export interface RecordConfirmationCallRequest {
   result: ConfirmationCall_Result;
   /** Free text. */
   note: string;
+  /**
+   * Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later steps moved the order on; the same id with a different
+   * request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+   * scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+   * most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
+  /**
+   * The order's etag as the caller last read it: when set and the order changed since, the step
+   * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+   */
+  etag: string;
 }
 
 /** Request of RecordFollowUpCall. */
@@ -51,6 +64,19 @@ export interface RecordFollowUpCallRequest {
   technicianPresent: boolean;
   /** Free text. */
   note: string;
+  /**
+   * Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later steps moved the order on; the same id with a different
+   * request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+   * scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+   * most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
+  /**
+   * The order's etag as the caller last read it: when set and the order changed since, the step
+   * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+   */
+  etag: string;
 }
 
 /** Request of CheckIn. */
@@ -65,6 +91,19 @@ export interface CheckInRequest {
   officialIdType: OfficialIdType;
   /** Reason explained [B5]. */
   reasonExplained: boolean;
+  /**
+   * Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later steps moved the order on; the same id with a different
+   * request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+   * scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+   * most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
+  /**
+   * The order's etag as the caller last read it: when set and the order changed since, the step
+   * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+   */
+  etag: string;
 }
 
 /** Request of RecordDiagnosis. */
@@ -77,6 +116,19 @@ export interface RecordDiagnosisRequest {
     | undefined;
   /** Answers to the configured checklist; every item when internet related. */
   checklist: ChecklistAnswer[];
+  /**
+   * Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later steps moved the order on; the same id with a different
+   * request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+   * scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+   * most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
+  /**
+   * The order's etag as the caller last read it: when set and the order changed since, the step
+   * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+   */
+  etag: string;
 }
 
 /** Request of RequestEscalation. */
@@ -85,6 +137,19 @@ export interface RequestEscalationRequest {
   serviceOrder: string;
   /** The phone used [B6.b.i]. */
   phoneUsed: Escalation_PhoneUsed;
+  /**
+   * Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later steps moved the order on; the same id with a different
+   * request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+   * scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+   * most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
+  /**
+   * The order's etag as the caller last read it: when set and the order changed since, the step
+   * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+   */
+  etag: string;
 }
 
 /** Request of RecordConference. */
@@ -93,6 +158,19 @@ export interface RecordConferenceRequest {
   serviceOrder: string;
   /** The izzi support agent on the conference. */
   supportAgent: string;
+  /**
+   * Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later steps moved the order on; the same id with a different
+   * request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+   * scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+   * most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
+  /**
+   * The order's etag as the caller last read it: when set and the order changed since, the step
+   * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+   */
+  etag: string;
 }
 
 /** Request of RecordHandOver. */
@@ -101,6 +179,19 @@ export interface RecordHandOverRequest {
   serviceOrder: string;
   /** What was explained to izzi support. */
   note: string;
+  /**
+   * Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later steps moved the order on; the same id with a different
+   * request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+   * scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+   * most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
+  /**
+   * The order's etag as the caller last read it: when set and the order changed since, the step
+   * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+   */
+  etag: string;
 }
 
 /** Request of RecordOutcome. */
@@ -108,7 +199,22 @@ export interface RecordOutcomeRequest {
   /** The order. */
   serviceOrder: string;
   /** The outcome; record_time is set by the server. */
-  outcome: Outcome | undefined;
+  outcome:
+    | Outcome
+    | undefined;
+  /**
+   * Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later steps moved the order on; the same id with a different
+   * request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+   * scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+   * most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
+  /**
+   * The order's etag as the caller last read it: when set and the order changed since, the step
+   * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+   */
+  etag: string;
 }
 
 /** Request of CaptureSignature. */
@@ -116,7 +222,22 @@ export interface CaptureSignatureRequest {
   /** The order. */
   serviceOrder: string;
   /** The signature (PNG, at most 256 KiB) or a refusal with its reason; sign_time is set by the server. */
-  signature: Signature | undefined;
+  signature:
+    | Signature
+    | undefined;
+  /**
+   * Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later steps moved the order on; the same id with a different
+   * request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+   * scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+   * most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
+  /**
+   * The order's etag as the caller last read it: when set and the order changed since, the step
+   * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+   */
+  etag: string;
 }
 
 /** Request of CompleteVisit. */
@@ -125,6 +246,19 @@ export interface CompleteVisitRequest {
   serviceOrder: string;
   /** Note for DOT. */
   note: string;
+  /**
+   * Makes the step safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later steps moved the order on; the same id with a different
+   * request is ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are
+   * scoped to the caller and this method and remembered for 7 days. A UUID is recommended; at
+   * most 64 printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
+  /**
+   * The order's etag as the caller last read it: when set and the order changed since, the step
+   * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
+   */
+  etag: string;
 }
 
 /** Request of RenderScript. */
@@ -199,7 +333,7 @@ export interface RenderScriptResponse {
 }
 
 function createBaseRecordConfirmationCallRequest(): RecordConfirmationCallRequest {
-  return { serviceOrder: "", result: 0, note: "" };
+  return { serviceOrder: "", result: 0, note: "", requestId: "", etag: "" };
 }
 
 export const RecordConfirmationCallRequest: MessageFns<RecordConfirmationCallRequest> = {
@@ -212,6 +346,12 @@ export const RecordConfirmationCallRequest: MessageFns<RecordConfirmationCallReq
     }
     if (message.note !== "") {
       writer.uint32(26).string(message.note);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(34).string(message.requestId);
+    }
+    if (message.etag !== "") {
+      writer.uint32(42).string(message.etag);
     }
     return writer;
   },
@@ -253,6 +393,22 @@ export const RecordConfirmationCallRequest: MessageFns<RecordConfirmationCallReq
             message.note = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -274,6 +430,12 @@ export const RecordConfirmationCallRequest: MessageFns<RecordConfirmationCallReq
         : "",
       result: isSet(object.result) ? confirmationCall_ResultFromJSON(object.result) : 0,
       note: isSet(object.note) ? globalThis.String(object.note) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
     };
   },
 
@@ -288,6 +450,12 @@ export const RecordConfirmationCallRequest: MessageFns<RecordConfirmationCallReq
     if (message.note !== "") {
       obj.note = message.note;
     }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
     return obj;
   },
 
@@ -301,12 +469,14 @@ export const RecordConfirmationCallRequest: MessageFns<RecordConfirmationCallReq
     message.serviceOrder = object.serviceOrder ?? "";
     message.result = object.result ?? 0;
     message.note = object.note ?? "";
+    message.requestId = object.requestId ?? "";
+    message.etag = object.etag ?? "";
     return message;
   },
 };
 
 function createBaseRecordFollowUpCallRequest(): RecordFollowUpCallRequest {
-  return { serviceOrder: "", technicianPresent: false, note: "" };
+  return { serviceOrder: "", technicianPresent: false, note: "", requestId: "", etag: "" };
 }
 
 export const RecordFollowUpCallRequest: MessageFns<RecordFollowUpCallRequest> = {
@@ -319,6 +489,12 @@ export const RecordFollowUpCallRequest: MessageFns<RecordFollowUpCallRequest> = 
     }
     if (message.note !== "") {
       writer.uint32(26).string(message.note);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(34).string(message.requestId);
+    }
+    if (message.etag !== "") {
+      writer.uint32(42).string(message.etag);
     }
     return writer;
   },
@@ -360,6 +536,22 @@ export const RecordFollowUpCallRequest: MessageFns<RecordFollowUpCallRequest> = 
             message.note = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -385,6 +577,12 @@ export const RecordFollowUpCallRequest: MessageFns<RecordFollowUpCallRequest> = 
         ? globalThis.Boolean(object.technician_present)
         : false,
       note: isSet(object.note) ? globalThis.String(object.note) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
     };
   },
 
@@ -399,6 +597,12 @@ export const RecordFollowUpCallRequest: MessageFns<RecordFollowUpCallRequest> = 
     if (message.note !== "") {
       obj.note = message.note;
     }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
     return obj;
   },
 
@@ -410,12 +614,22 @@ export const RecordFollowUpCallRequest: MessageFns<RecordFollowUpCallRequest> = 
     message.serviceOrder = object.serviceOrder ?? "";
     message.technicianPresent = object.technicianPresent ?? false;
     message.note = object.note ?? "";
+    message.requestId = object.requestId ?? "";
+    message.etag = object.etag ?? "";
     return message;
   },
 };
 
 function createBaseCheckInRequest(): CheckInRequest {
-  return { serviceOrder: "", greetingGiven: false, vestWorn: false, officialIdType: 0, reasonExplained: false };
+  return {
+    serviceOrder: "",
+    greetingGiven: false,
+    vestWorn: false,
+    officialIdType: 0,
+    reasonExplained: false,
+    requestId: "",
+    etag: "",
+  };
 }
 
 export const CheckInRequest: MessageFns<CheckInRequest> = {
@@ -434,6 +648,12 @@ export const CheckInRequest: MessageFns<CheckInRequest> = {
     }
     if (message.reasonExplained !== false) {
       writer.uint32(40).bool(message.reasonExplained);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(50).string(message.requestId);
+    }
+    if (message.etag !== "") {
+      writer.uint32(58).string(message.etag);
     }
     return writer;
   },
@@ -491,6 +711,22 @@ export const CheckInRequest: MessageFns<CheckInRequest> = {
             message.reasonExplained = reader.bool();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -530,6 +766,12 @@ export const CheckInRequest: MessageFns<CheckInRequest> = {
         : isSet(object.reason_explained)
         ? globalThis.Boolean(object.reason_explained)
         : false,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
     };
   },
 
@@ -550,6 +792,12 @@ export const CheckInRequest: MessageFns<CheckInRequest> = {
     if (message.reasonExplained !== false) {
       obj.reasonExplained = message.reasonExplained;
     }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
     return obj;
   },
 
@@ -563,12 +811,14 @@ export const CheckInRequest: MessageFns<CheckInRequest> = {
     message.vestWorn = object.vestWorn ?? false;
     message.officialIdType = object.officialIdType ?? 0;
     message.reasonExplained = object.reasonExplained ?? false;
+    message.requestId = object.requestId ?? "";
+    message.etag = object.etag ?? "";
     return message;
   },
 };
 
 function createBaseRecordDiagnosisRequest(): RecordDiagnosisRequest {
-  return { serviceOrder: "", diagnosis: undefined, checklist: [] };
+  return { serviceOrder: "", diagnosis: undefined, checklist: [], requestId: "", etag: "" };
 }
 
 export const RecordDiagnosisRequest: MessageFns<RecordDiagnosisRequest> = {
@@ -581,6 +831,12 @@ export const RecordDiagnosisRequest: MessageFns<RecordDiagnosisRequest> = {
     }
     for (const v of message.checklist) {
       ChecklistAnswer.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(34).string(message.requestId);
+    }
+    if (message.etag !== "") {
+      writer.uint32(42).string(message.etag);
     }
     return writer;
   },
@@ -622,6 +878,22 @@ export const RecordDiagnosisRequest: MessageFns<RecordDiagnosisRequest> = {
             message.checklist.push(ChecklistAnswer.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -645,6 +917,12 @@ export const RecordDiagnosisRequest: MessageFns<RecordDiagnosisRequest> = {
       checklist: globalThis.Array.isArray(object?.checklist)
         ? object.checklist.map((e: any) => ChecklistAnswer.fromJSON(e))
         : [],
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
     };
   },
 
@@ -659,6 +937,12 @@ export const RecordDiagnosisRequest: MessageFns<RecordDiagnosisRequest> = {
     if (message.checklist?.length) {
       obj.checklist = message.checklist.map((e) => ChecklistAnswer.toJSON(e));
     }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
     return obj;
   },
 
@@ -672,12 +956,14 @@ export const RecordDiagnosisRequest: MessageFns<RecordDiagnosisRequest> = {
       ? Diagnosis.fromPartial(object.diagnosis)
       : undefined;
     message.checklist = object.checklist?.map((e) => ChecklistAnswer.fromPartial(e)) || [];
+    message.requestId = object.requestId ?? "";
+    message.etag = object.etag ?? "";
     return message;
   },
 };
 
 function createBaseRequestEscalationRequest(): RequestEscalationRequest {
-  return { serviceOrder: "", phoneUsed: 0 };
+  return { serviceOrder: "", phoneUsed: 0, requestId: "", etag: "" };
 }
 
 export const RequestEscalationRequest: MessageFns<RequestEscalationRequest> = {
@@ -687,6 +973,12 @@ export const RequestEscalationRequest: MessageFns<RequestEscalationRequest> = {
     }
     if (message.phoneUsed !== 0) {
       writer.uint32(16).int32(message.phoneUsed);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
     }
     return writer;
   },
@@ -720,6 +1012,22 @@ export const RequestEscalationRequest: MessageFns<RequestEscalationRequest> = {
             message.phoneUsed = reader.int32() as any;
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -744,6 +1052,12 @@ export const RequestEscalationRequest: MessageFns<RequestEscalationRequest> = {
         : isSet(object.phone_used)
         ? escalation_PhoneUsedFromJSON(object.phone_used)
         : 0,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
     };
   },
 
@@ -755,6 +1069,12 @@ export const RequestEscalationRequest: MessageFns<RequestEscalationRequest> = {
     if (message.phoneUsed !== 0) {
       obj.phoneUsed = escalation_PhoneUsedToJSON(message.phoneUsed);
     }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
     return obj;
   },
 
@@ -765,12 +1085,14 @@ export const RequestEscalationRequest: MessageFns<RequestEscalationRequest> = {
     const message = createBaseRequestEscalationRequest();
     message.serviceOrder = object.serviceOrder ?? "";
     message.phoneUsed = object.phoneUsed ?? 0;
+    message.requestId = object.requestId ?? "";
+    message.etag = object.etag ?? "";
     return message;
   },
 };
 
 function createBaseRecordConferenceRequest(): RecordConferenceRequest {
-  return { serviceOrder: "", supportAgent: "" };
+  return { serviceOrder: "", supportAgent: "", requestId: "", etag: "" };
 }
 
 export const RecordConferenceRequest: MessageFns<RecordConferenceRequest> = {
@@ -780,6 +1102,12 @@ export const RecordConferenceRequest: MessageFns<RecordConferenceRequest> = {
     }
     if (message.supportAgent !== "") {
       writer.uint32(18).string(message.supportAgent);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
     }
     return writer;
   },
@@ -813,6 +1141,22 @@ export const RecordConferenceRequest: MessageFns<RecordConferenceRequest> = {
             message.supportAgent = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -837,6 +1181,12 @@ export const RecordConferenceRequest: MessageFns<RecordConferenceRequest> = {
         : isSet(object.support_agent)
         ? globalThis.String(object.support_agent)
         : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
     };
   },
 
@@ -848,6 +1198,12 @@ export const RecordConferenceRequest: MessageFns<RecordConferenceRequest> = {
     if (message.supportAgent !== "") {
       obj.supportAgent = message.supportAgent;
     }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
     return obj;
   },
 
@@ -858,12 +1214,14 @@ export const RecordConferenceRequest: MessageFns<RecordConferenceRequest> = {
     const message = createBaseRecordConferenceRequest();
     message.serviceOrder = object.serviceOrder ?? "";
     message.supportAgent = object.supportAgent ?? "";
+    message.requestId = object.requestId ?? "";
+    message.etag = object.etag ?? "";
     return message;
   },
 };
 
 function createBaseRecordHandOverRequest(): RecordHandOverRequest {
-  return { serviceOrder: "", note: "" };
+  return { serviceOrder: "", note: "", requestId: "", etag: "" };
 }
 
 export const RecordHandOverRequest: MessageFns<RecordHandOverRequest> = {
@@ -873,6 +1231,12 @@ export const RecordHandOverRequest: MessageFns<RecordHandOverRequest> = {
     }
     if (message.note !== "") {
       writer.uint32(18).string(message.note);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
     }
     return writer;
   },
@@ -906,6 +1270,22 @@ export const RecordHandOverRequest: MessageFns<RecordHandOverRequest> = {
             message.note = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -926,6 +1306,12 @@ export const RecordHandOverRequest: MessageFns<RecordHandOverRequest> = {
         ? globalThis.String(object.service_order)
         : "",
       note: isSet(object.note) ? globalThis.String(object.note) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
     };
   },
 
@@ -937,6 +1323,12 @@ export const RecordHandOverRequest: MessageFns<RecordHandOverRequest> = {
     if (message.note !== "") {
       obj.note = message.note;
     }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
     return obj;
   },
 
@@ -947,12 +1339,14 @@ export const RecordHandOverRequest: MessageFns<RecordHandOverRequest> = {
     const message = createBaseRecordHandOverRequest();
     message.serviceOrder = object.serviceOrder ?? "";
     message.note = object.note ?? "";
+    message.requestId = object.requestId ?? "";
+    message.etag = object.etag ?? "";
     return message;
   },
 };
 
 function createBaseRecordOutcomeRequest(): RecordOutcomeRequest {
-  return { serviceOrder: "", outcome: undefined };
+  return { serviceOrder: "", outcome: undefined, requestId: "", etag: "" };
 }
 
 export const RecordOutcomeRequest: MessageFns<RecordOutcomeRequest> = {
@@ -962,6 +1356,12 @@ export const RecordOutcomeRequest: MessageFns<RecordOutcomeRequest> = {
     }
     if (message.outcome !== undefined) {
       Outcome.encode(message.outcome, writer.uint32(18).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
     }
     return writer;
   },
@@ -995,6 +1395,22 @@ export const RecordOutcomeRequest: MessageFns<RecordOutcomeRequest> = {
             message.outcome = Outcome.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1015,6 +1431,12 @@ export const RecordOutcomeRequest: MessageFns<RecordOutcomeRequest> = {
         ? globalThis.String(object.service_order)
         : "",
       outcome: isSet(object.outcome) ? Outcome.fromJSON(object.outcome) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
     };
   },
 
@@ -1025,6 +1447,12 @@ export const RecordOutcomeRequest: MessageFns<RecordOutcomeRequest> = {
     }
     if (message.outcome !== undefined) {
       obj.outcome = Outcome.toJSON(message.outcome);
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
     }
     return obj;
   },
@@ -1038,12 +1466,14 @@ export const RecordOutcomeRequest: MessageFns<RecordOutcomeRequest> = {
     message.outcome = (object.outcome !== undefined && object.outcome !== null)
       ? Outcome.fromPartial(object.outcome)
       : undefined;
+    message.requestId = object.requestId ?? "";
+    message.etag = object.etag ?? "";
     return message;
   },
 };
 
 function createBaseCaptureSignatureRequest(): CaptureSignatureRequest {
-  return { serviceOrder: "", signature: undefined };
+  return { serviceOrder: "", signature: undefined, requestId: "", etag: "" };
 }
 
 export const CaptureSignatureRequest: MessageFns<CaptureSignatureRequest> = {
@@ -1053,6 +1483,12 @@ export const CaptureSignatureRequest: MessageFns<CaptureSignatureRequest> = {
     }
     if (message.signature !== undefined) {
       Signature.encode(message.signature, writer.uint32(18).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
     }
     return writer;
   },
@@ -1086,6 +1522,22 @@ export const CaptureSignatureRequest: MessageFns<CaptureSignatureRequest> = {
             message.signature = Signature.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1106,6 +1558,12 @@ export const CaptureSignatureRequest: MessageFns<CaptureSignatureRequest> = {
         ? globalThis.String(object.service_order)
         : "",
       signature: isSet(object.signature) ? Signature.fromJSON(object.signature) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
     };
   },
 
@@ -1116,6 +1574,12 @@ export const CaptureSignatureRequest: MessageFns<CaptureSignatureRequest> = {
     }
     if (message.signature !== undefined) {
       obj.signature = Signature.toJSON(message.signature);
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
     }
     return obj;
   },
@@ -1129,12 +1593,14 @@ export const CaptureSignatureRequest: MessageFns<CaptureSignatureRequest> = {
     message.signature = (object.signature !== undefined && object.signature !== null)
       ? Signature.fromPartial(object.signature)
       : undefined;
+    message.requestId = object.requestId ?? "";
+    message.etag = object.etag ?? "";
     return message;
   },
 };
 
 function createBaseCompleteVisitRequest(): CompleteVisitRequest {
-  return { serviceOrder: "", note: "" };
+  return { serviceOrder: "", note: "", requestId: "", etag: "" };
 }
 
 export const CompleteVisitRequest: MessageFns<CompleteVisitRequest> = {
@@ -1144,6 +1610,12 @@ export const CompleteVisitRequest: MessageFns<CompleteVisitRequest> = {
     }
     if (message.note !== "") {
       writer.uint32(18).string(message.note);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
+    }
+    if (message.etag !== "") {
+      writer.uint32(34).string(message.etag);
     }
     return writer;
   },
@@ -1177,6 +1649,22 @@ export const CompleteVisitRequest: MessageFns<CompleteVisitRequest> = {
             message.note = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1197,6 +1685,12 @@ export const CompleteVisitRequest: MessageFns<CompleteVisitRequest> = {
         ? globalThis.String(object.service_order)
         : "",
       note: isSet(object.note) ? globalThis.String(object.note) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
     };
   },
 
@@ -1208,6 +1702,12 @@ export const CompleteVisitRequest: MessageFns<CompleteVisitRequest> = {
     if (message.note !== "") {
       obj.note = message.note;
     }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
     return obj;
   },
 
@@ -1218,6 +1718,8 @@ export const CompleteVisitRequest: MessageFns<CompleteVisitRequest> = {
     const message = createBaseCompleteVisitRequest();
     message.serviceOrder = object.serviceOrder ?? "";
     message.note = object.note ?? "";
+    message.requestId = object.requestId ?? "";
+    message.etag = object.etag ?? "";
     return message;
   },
 };

@@ -1,0 +1,281 @@
+// Visit steps are safe to retry (issue 15): request ids (AIP-155) and etags on every step.
+#include <google/protobuf/util/message_differencer.h>
+#include <gmock/gmock.h>
+
+#include <functional>
+#include <thread>
+
+#include "absl/time/clock.h"
+#include "api/request_replay.h"
+#include "domain/order_commands.h"
+#include "homevisit/v1/visit_service.grpc.pb.h"
+#include "test_server.h"
+
+namespace homevisit::testing {
+namespace {
+
+using google::protobuf::util::MessageDifferencer;
+
+class VisitRetryTest : public ServiceTest {
+ protected:
+  void SetUp() override {
+    ServiceTest::SetUp();
+    visits_ = v1::VisitService::NewStub(channel_);
+  }
+
+  // An order booked with technician "tech-rosa" for its requested window.
+  std::string Booked() {
+    v1::ServiceOrder created = CreateOk(ValidOrder(), "req-" + UniqueSuffix());
+    std::string id = created.name().substr(created.name().find('/') + 1);
+    server_->database().Write([&](domain::UnitOfWork& work) {
+      if (!work.technicians().Find("tech-rosa")) work.technicians().Insert(FullTimeTechnician("tech-rosa", {"01000"}));
+      domain::ServiceOrder order = domain::GetOrder(work, id, domain::SystemActor());
+      int expected = order.version;
+      order.state = domain::OrderState::kScheduled;
+      order.appointment = domain::Appointment{"tech-rosa", "", order.intake.requested_window, absl::Now()};
+      ++order.version;
+      work.orders().Update(order, expected);
+    });
+    return created.name();
+  }
+
+  v1::ServiceOrder Get(const std::string& name) {
+    grpc::ClientContext context;
+    v1::GetServiceOrderRequest request;
+    request.set_name(name);
+    v1::ServiceOrder out;
+    EXPECT_TRUE(orders_->GetServiceOrder(&context, request, &out).ok());
+    return out;
+  }
+
+  v1::CheckInRequest CheckInRequest(const std::string& name, const std::string& request_id) {
+    v1::CheckInRequest request;
+    request.set_service_order(name);
+    request.set_greeting_given(true);
+    request.set_vest_worn(true);
+    request.set_official_id_type(v1::OFFICIAL_ID_TYPE_INE);
+    request.set_reason_explained(true);
+    request.set_request_id(request_id);
+    return request;
+  }
+  grpc::Status CheckIn(const v1::CheckInRequest& request, v1::ServiceOrder* out) {
+    grpc::ClientContext context;
+    return visits_->CheckIn(&context, request, out);
+  }
+  grpc::Status Confirm(const std::string& name, const std::string& request_id, v1::ServiceOrder* out,
+                       const std::string& etag = "") {
+    grpc::ClientContext context;
+    v1::RecordConfirmationCallRequest request;
+    request.set_service_order(name);
+    request.set_result(v1::ConfirmationCall::RESULT_CONFIRMED);
+    request.set_request_id(request_id);
+    request.set_etag(etag);
+    return visits_->RecordConfirmationCall(&context, request, out);
+  }
+
+  // Every step of an escalated visit, in order, each a call with its own request id.
+  std::vector<std::function<grpc::Status(v1::ServiceOrder*)>> EscalatedVisit(const std::string& name) {
+    const std::string run = UniqueSuffix();
+    auto id = [run](int step) { return "step-" + std::to_string(step) + "-" + run; };
+    auto call = [this](auto method, auto request) {
+      return [this, method, request](v1::ServiceOrder* out) {
+        grpc::ClientContext context;
+        return ((*visits_).*method)(&context, request, out);
+      };
+    };
+    std::vector<std::function<grpc::Status(v1::ServiceOrder*)>> steps;
+    v1::RecordConfirmationCallRequest confirm;
+    confirm.set_service_order(name);
+    confirm.set_result(v1::ConfirmationCall::RESULT_CONFIRMED);
+    confirm.set_request_id(id(1));
+    steps.push_back(call(&v1::VisitService::Stub::RecordConfirmationCall, confirm));
+    v1::RecordFollowUpCallRequest follow_up;
+    follow_up.set_service_order(name);
+    follow_up.set_technician_present(true);
+    follow_up.set_request_id(id(2));
+    steps.push_back(call(&v1::VisitService::Stub::RecordFollowUpCall, follow_up));
+    steps.push_back(call(&v1::VisitService::Stub::CheckIn, CheckInRequest(name, id(3))));
+    v1::RecordDiagnosisRequest diagnosis;
+    diagnosis.set_service_order(name);
+    diagnosis.mutable_diagnosis()->set_internet_related(true);
+    diagnosis.mutable_diagnosis()->set_summary("Desconexiones cada hora.");
+    for (const char* item : {"modem_power_lights", "cabling", "modem_signal_levels", "wired_speed_test",
+                             "wifi_test_near_modem", "modem_restart", "area_outage"}) {
+      auto* a = diagnosis.add_checklist();
+      a->set_item_id(item);
+      a->set_result(std::string(item) == "modem_signal_levels" ? v1::ChecklistAnswer::RESULT_FAIL
+                                                                : v1::ChecklistAnswer::RESULT_PASS);
+    }
+    diagnosis.set_request_id(id(4));
+    steps.push_back(call(&v1::VisitService::Stub::RecordDiagnosis, diagnosis));
+    v1::RequestEscalationRequest escalation;
+    escalation.set_service_order(name);
+    escalation.set_phone_used(v1::Escalation::PHONE_USED_TECHNICIAN_MOBILE);
+    escalation.set_request_id(id(5));
+    steps.push_back(call(&v1::VisitService::Stub::RequestEscalation, escalation));
+    v1::RecordConferenceRequest conference;
+    conference.set_service_order(name);
+    conference.set_support_agent("Jorge Ruiz (soporte izzi)");
+    conference.set_request_id(id(6));
+    steps.push_back(call(&v1::VisitService::Stub::RecordConference, conference));
+    v1::RecordHandOverRequest hand_over;
+    hand_over.set_service_order(name);
+    hand_over.set_note("Niveles de señal fuera de rango.");
+    hand_over.set_request_id(id(7));
+    steps.push_back(call(&v1::VisitService::Stub::RecordHandOver, hand_over));
+    v1::RecordOutcomeRequest outcome;
+    outcome.set_service_order(name);
+    outcome.mutable_outcome()->set_result(v1::Outcome::RESULT_ESCALATED);
+    outcome.mutable_outcome()->set_problem("El internet se desconecta cada hora.");
+    outcome.mutable_outcome()->set_diagnosis("Niveles de señal fuera de rango.");
+    outcome.mutable_outcome()->set_actions_performed("Se reinició el módem; se escaló a soporte.");
+    outcome.set_request_id(id(8));
+    steps.push_back(call(&v1::VisitService::Stub::RecordOutcome, outcome));
+    v1::CaptureSignatureRequest signature;
+    signature.set_service_order(name);
+    signature.mutable_signature()->set_refused(true);
+    signature.mutable_signature()->set_refusal_reason("El suscriptor no desea firmar.");
+    signature.set_request_id(id(9));
+    steps.push_back(call(&v1::VisitService::Stub::CaptureSignature, signature));
+    v1::CompleteVisitRequest complete;
+    complete.set_service_order(name);
+    complete.set_note("Trabajos concluidos");
+    complete.set_request_id(id(10));
+    steps.push_back(call(&v1::VisitService::Stub::CompleteVisit, complete));
+    return steps;
+  }
+
+  std::unique_ptr<v1::VisitService::Stub> visits_;
+};
+
+TEST_F(VisitRetryTest, EveryStepRetriedGetsItsFirstResponseAndRecordsNothingTwice) {
+  const std::string name = Booked();
+  const auto steps = EscalatedVisit(name);
+  std::vector<v1::ServiceOrder> first(steps.size());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    SCOPED_TRACE("step " + std::to_string(i + 1));
+    ASSERT_TRUE(steps[i](&first[i]).ok());
+    const size_t events = EventsOf(name).size();
+    v1::ServiceOrder again;
+    grpc::Status status = steps[i](&again);  // the reply was lost: the app sends it again
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_TRUE(MessageDifferencer::Equals(again, first[i]));
+    EXPECT_EQ(EventsOf(name).size(), events);
+  }
+  EXPECT_EQ(first.back().state(), v1::ServiceOrder::STATE_COMPLETED);
+  // Long after, every step's retry still answers what that step answered then.
+  for (size_t i = 0; i < steps.size(); ++i) {
+    v1::ServiceOrder late;
+    ASSERT_TRUE(steps[i](&late).ok());
+    EXPECT_TRUE(MessageDifferencer::Equals(late, first[i])) << "step " << i + 1;
+    // Not the order as it is now (completed), but as that step left it.
+    EXPECT_EQ(late.state() == v1::ServiceOrder::STATE_COMPLETED, i + 1 == steps.size()) << "step " << i + 1;
+  }
+}
+
+TEST_F(VisitRetryTest, ARequestIdReusedForADifferentRequestIsAlreadyExists) {
+  const std::string name = Booked();
+  v1::ServiceOrder out;
+  ASSERT_TRUE(Confirm(name, "confirm-1", &out).ok());
+  v1::CheckInRequest request = CheckInRequest(name, "phone-42");
+  ASSERT_TRUE(CheckIn(request, &out).ok());
+  request.set_vest_worn(false);  // same id, other content
+  grpc::Status status = CheckIn(request, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  EXPECT_EQ(ErrorReason(status), "REQUEST_ID_REUSED");
+  // Ids are scoped to the method: the same id on another step is a new request.
+  grpc::ClientContext context;
+  v1::RequestEscalationRequest escalation;
+  escalation.set_service_order(name);
+  escalation.set_phone_used(v1::Escalation::PHONE_USED_TECHNICIAN_MOBILE);
+  escalation.set_request_id("phone-42");
+  EXPECT_EQ(visits_->RequestEscalation(&context, escalation, &out).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);  // no diagnosis yet: judged, not replayed
+}
+
+TEST_F(VisitRetryTest, ConcurrentDuplicatesRunOnce) {
+  const std::string name = Booked();
+  v1::ServiceOrder out;
+  ASSERT_TRUE(Confirm(name, "", &out).ok());
+  const v1::CheckInRequest request = CheckInRequest(name, "burst-" + UniqueSuffix());
+  constexpr int kCopies = 8;
+  std::vector<v1::ServiceOrder> replies(kCopies);
+  std::vector<grpc::Status> statuses(kCopies);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kCopies; ++i) {
+    threads.emplace_back([&, i] { statuses[i] = CheckIn(request, &replies[i]); });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < kCopies; ++i) {
+    ASSERT_TRUE(statuses[i].ok()) << i << ": " << statuses[i].error_message();
+    EXPECT_TRUE(MessageDifferencer::Equals(replies[i], replies[0]));
+  }
+  int check_ins = 0;
+  for (const auto& e : EventsOf(name)) check_ins += e.type() == v1::Event::TYPE_CHECKED_IN ? 1 : 0;
+  EXPECT_EQ(check_ins, 1);
+}
+
+TEST_F(VisitRetryTest, AStaleEtagIsAbortedAndRecordsNothing) {
+  const std::string name = Booked();
+  const std::string etag = Get(name).etag();
+  v1::ServiceOrder out;
+  ASSERT_TRUE(Confirm(name, "", &out, etag).ok());  // current etag: accepted
+  const size_t events = EventsOf(name).size();
+  grpc::Status status = CheckIn(CheckInRequest(name, ""), &out);
+  ASSERT_TRUE(status.ok());
+  // The order moved on since `etag` was read.
+  grpc::ClientContext context;
+  v1::RecordDiagnosisRequest diagnosis;
+  diagnosis.set_service_order(name);
+  diagnosis.mutable_diagnosis()->set_internet_related(false);
+  diagnosis.mutable_diagnosis()->set_summary("Sin relación con internet.");
+  diagnosis.set_etag(etag);
+  status = visits_->RecordDiagnosis(&context, diagnosis, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_EQ(ErrorReason(status), "ETAG_MISMATCH");
+  EXPECT_EQ(EventsOf(name).size(), events + 1);  // the check-in only
+  EXPECT_FALSE(Get(name).visit().has_diagnosis());
+}
+
+TEST_F(VisitRetryTest, AFailedStepIsNotRememberedAndBadIdsAreNamed) {
+  const std::string name = Booked();
+  v1::ServiceOrder out;
+  // Checking in before the confirmation call fails; the same id works once the call is made.
+  v1::CheckInRequest request = CheckInRequest(name, "early-" + UniqueSuffix());
+  EXPECT_EQ(CheckIn(request, &out).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_TRUE(Confirm(name, "", &out).ok());
+  ASSERT_TRUE(CheckIn(request, &out).ok());
+  EXPECT_EQ(out.state(), v1::ServiceOrder::STATE_ON_SITE);
+
+  grpc::Status status = CheckIn(CheckInRequest(name, "has spaces"), &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ::testing::ElementsAre("request_id"));
+}
+
+TEST_F(VisitRetryTest, RequestIdsAreForgottenAfterTheRetention) {
+  const std::string name = Booked();
+  v1::ServiceOrder out;
+  ASSERT_TRUE(Confirm(name, "", &out).ok());
+  const v1::CheckInRequest request = CheckInRequest(name, "old-" + UniqueSuffix());
+  ASSERT_TRUE(CheckIn(request, &out).ok());
+  ASSERT_TRUE(CheckIn(request, &out).ok());  // remembered
+  // Eight days later the sweep has forgotten it: the same request is judged anew.
+  const absl::Time later = absl::Now() + api::kRequestIdRetention + absl::Hours(24);
+  EXPECT_EQ(api::SweepExpiredRequestIds(server_->database(), later), 1);
+  EXPECT_EQ(api::SweepExpiredRequestIds(server_->database(), later), 0);
+  EXPECT_EQ(CheckIn(request, &out).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+
+  // An expired claim nobody swept yet is taken over by a new request with the same id.
+  const domain::ReplayKey key{"someone", "CheckIn", "reused"};
+  const absl::Time t0 = absl::Now();
+  server_->database().Write([&](domain::UnitOfWork& work) {
+    EXPECT_TRUE(work.replays().Claim(key, "first", t0, t0 - api::kRequestIdRetention));
+    EXPECT_FALSE(work.replays().Claim(key, "second", t0, t0 - api::kRequestIdRetention));
+    const absl::Time t1 = t0 + api::kRequestIdRetention + absl::Seconds(1);
+    EXPECT_TRUE(work.replays().Claim(key, "second", t1, t1 - api::kRequestIdRetention));
+    EXPECT_EQ(work.replays().Find(key)->fingerprint, "second");
+  });
+}
+
+}  // namespace
+}  // namespace homevisit::testing
