@@ -5,6 +5,7 @@
 #include "api/convert.h"
 #include "api/page_token.h"
 #include "api/principal.h"
+#include "api/request_replay.h"
 #include "api/unary.h"
 #include "domain/credential_commands.h"
 
@@ -75,9 +76,12 @@ grpc::ServerUnaryReactor* CredentialServiceImpl::RevokeCredential(grpc::Callback
                                                                   v1::Credential* response) {
   return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->name(), "credentials", "name");
-    CredentialToProto(
-        db_.Write([&](domain::UnitOfWork& work) { return domain::RevokeCredential(work, id, absl::Now()); }),
-        response);
+    WriteOnce(db_, CurrentActor(context), __func__, request->request_id(), *request, response,
+              [&](domain::UnitOfWork& work) {
+                const domain::Credential credential = domain::RevokeCredential(work, id, absl::Now());
+                response->Clear();
+                CredentialToProto(credential, response);
+              });
     cache_.Clear();
   });
 }

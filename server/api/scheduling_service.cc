@@ -4,6 +4,7 @@
 #include "absl/time/clock.h"
 #include "api/convert.h"
 #include "api/principal.h"
+#include "api/request_replay.h"
 #include "api/unary.h"
 #include "domain/errors.h"
 #include "domain/order_commands.h"
@@ -89,9 +90,9 @@ std::optional<absl::Time> AlternativesAround(const domain::BookingSource& source
 }  // namespace
 
 template <typename Fn>
-auto SchedulingServiceImpl::ClaimingWrite(const std::string& order_id, std::optional<absl::Time> start, Fn&& work) {
+auto SchedulingServiceImpl::ClaimingWrite(const std::string& order_id, std::optional<absl::Time> start, Fn&& write) {
   try {
-    return db_.Write(std::forward<Fn>(work));
+    return write();
   } catch (const DomainError& e) {
     if (!IsSlotTaken(e)) throw;
     std::string alternatives = "unknown";
@@ -137,11 +138,14 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::CreateHold(grpc::CallbackServer
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     domain::SlotChoice choice = ChoiceFromProto(request->option(), "option");
     domain::Actor actor = CurrentActor(context);
-    absl::Time now = absl::Now();
-    domain::Hold hold = ClaimingWrite(id, choice.start, [&](domain::UnitOfWork& work) {
-      return domain::CreateHold(work, id, choice, settings_, actor, now);
+    ClaimingWrite(id, choice.start, [&] {
+      WriteOnce(db_, actor, __func__, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+        const absl::Time now = absl::Now();
+        const domain::Hold hold = domain::CreateHold(work, id, choice, settings_, actor, now);
+        response->Clear();
+        HoldToProto(hold, now, response);
+      });
     });
-    HoldToProto(hold, now, response);
   });
 }
 
@@ -150,10 +154,12 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::ReleaseHold(grpc::CallbackServe
   return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->name(), "holds", "name");
     domain::Actor actor = CurrentActor(context);
-    absl::Time now = absl::Now();
-    domain::Hold hold =
-        db_.Write([&](domain::UnitOfWork& work) { return domain::ReleaseHold(work, id, actor, now); });
-    HoldToProto(hold, now, response);
+    WriteOnce(db_, actor, __func__, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+      const absl::Time now = absl::Now();
+      const domain::Hold hold = domain::ReleaseHold(work, id, actor, now);
+      response->Clear();
+      HoldToProto(hold, now, response);
+    });
   });
 }
 
@@ -165,9 +171,11 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::BookAppointment(grpc::CallbackS
     domain::BookingSource source = SourceFromProto(request->has_option(), request->option(), request->hold());
     domain::Actor actor = CurrentActor(context);
     ToProto(ClaimingWrite(id, AlternativesAround(source),
-                          [&](domain::UnitOfWork& work) {
-                            return domain::BookAppointment(work, id, source, request->request_id(), settings_, actor,
-                                                           absl::Now());
+                          [&] {
+                            return db_.Write([&](domain::UnitOfWork& work) {
+                              return domain::BookAppointment(work, id, source, request->request_id(), settings_,
+                                                             actor, absl::Now());
+                            });
                           }),
             response);
   });
@@ -180,12 +188,14 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::RescheduleAppointment(
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     domain::BookingSource source = SourceFromProto(request->has_option(), request->option(), request->hold());
     domain::Actor actor = CurrentActor(context);
-    ToProto(ClaimingWrite(id, AlternativesAround(source),
-                          [&](domain::UnitOfWork& work) {
-                            return domain::RescheduleAppointment(work, id, source, request->etag(), request->reason(),
-                                                                 settings_, actor, absl::Now());
-                          }),
-            response);
+    ClaimingWrite(id, AlternativesAround(source), [&] {
+      WriteOnce(db_, actor, __func__, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+        const domain::ServiceOrder order = domain::RescheduleAppointment(
+            work, id, source, request->etag(), request->reason(), settings_, actor, absl::Now());
+        response->Clear();
+        ToProto(order, response);
+      });
+    });
   });
 }
 
@@ -196,11 +206,12 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::ReassignAppointment(grpc::Callb
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     std::string technician = IdFromName(request->technician(), "technicians", "technician");
     domain::Actor actor = CurrentActor(context);
-    ToProto(db_.Write([&](domain::UnitOfWork& work) {
-              return domain::ReassignAppointment(work, id, technician, request->etag(), request->reason(), settings_,
-                                                 actor, absl::Now());
-            }),
-            response);
+    WriteOnce(db_, actor, __func__, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+      const domain::ServiceOrder order = domain::ReassignAppointment(work, id, technician, request->etag(),
+                                                                     request->reason(), settings_, actor, absl::Now());
+      response->Clear();
+      ToProto(order, response);
+    });
   });
 }
 

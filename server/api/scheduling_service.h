@@ -32,10 +32,10 @@ class SchedulingServiceImpl final : public v1::SchedulingService::CallbackServic
                                                 v1::ServiceOrder* response) override;
 
  private:
-  // Runs a write that claims a slot; a lost race comes out as ABORTED "SLOT_TAKEN" whose message
-  // lists fresh alternatives around `start` (the order's requested start when not given).
+  // Runs `write` (a write that claims a slot); a lost race comes out as ABORTED "SLOT_TAKEN" whose
+  // message lists fresh alternatives around `start` (the order's requested start when not given).
   template <typename Fn>
-  auto ClaimingWrite(const std::string& order_id, std::optional<absl::Time> start, Fn&& work);
+  auto ClaimingWrite(const std::string& order_id, std::optional<absl::Time> start, Fn&& write);
 
   storage::Database& db_;
   WorkerPool& pool_;

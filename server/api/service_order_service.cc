@@ -7,6 +7,7 @@
 #include "api/page_budget.h"
 #include "api/page_token.h"
 #include "api/principal.h"
+#include "api/request_replay.h"
 #include "api/unary.h"
 #include "domain/text_rules.h"
 #include "domain/order_commands.h"
@@ -122,11 +123,12 @@ grpc::ServerUnaryReactor* ServiceOrderServiceImpl::UpdateServiceOrder(grpc::Call
     v.ThrowIfAny();
     domain::OrderIntake changes = IntakeFromProto(request->service_order());
     domain::Actor actor = CurrentActor(context);
-    ToProto(db_.Write([&](domain::UnitOfWork& work) {
-              return domain::UpdateOrder(work, id, changes, paths, request->service_order().etag(), actor,
-                                         absl::Now());
-            }),
-            response);
+    WriteOnce(db_, actor, __func__, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+      const domain::ServiceOrder order =
+          domain::UpdateOrder(work, id, changes, paths, request->service_order().etag(), actor, absl::Now());
+      response->Clear();
+      ToProto(order, response);
+    });
   });
 }
 
@@ -136,10 +138,12 @@ grpc::ServerUnaryReactor* ServiceOrderServiceImpl::CancelServiceOrder(grpc::Call
   return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->name(), "serviceOrders", "name");
     domain::Actor actor = CurrentActor(context);
-    ToProto(db_.Write([&](domain::UnitOfWork& work) {
-              return domain::CancelOrder(work, id, request->reason(), request->etag(), actor, absl::Now());
-            }),
-            response);
+    WriteOnce(db_, actor, __func__, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+      const domain::ServiceOrder order =
+          domain::CancelOrder(work, id, request->reason(), request->etag(), actor, absl::Now());
+      response->Clear();
+      ToProto(order, response);
+    });
   });
 }
 

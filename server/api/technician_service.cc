@@ -6,6 +6,7 @@
 #include "api/convert.h"
 #include "api/page_token.h"
 #include "api/principal.h"
+#include "api/request_replay.h"
 #include "api/unary.h"
 #include "domain/technician_commands.h"
 #include "domain/technician_validation.h"
@@ -99,11 +100,12 @@ grpc::ServerUnaryReactor* TechnicianServiceImpl::UpdateTechnician(grpc::Callback
     std::set<std::string> paths = UpdatePaths(*request);
     domain::Technician changes = TechnicianFromProto(request->technician());
     domain::Actor actor = CurrentActor(context);
-    ToProto(db_.Write([&](domain::UnitOfWork& work) {
-              return domain::UpdateTechnician(work, id, changes, paths, request->technician().etag(), actor,
-                                              absl::Now());
-            }),
-            response);
+    WriteOnce(db_, actor, __func__, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+      const domain::Technician technician =
+          domain::UpdateTechnician(work, id, changes, paths, request->technician().etag(), actor, absl::Now());
+      response->Clear();
+      ToProto(technician, response);
+    });
   });
 }
 
@@ -113,10 +115,11 @@ grpc::ServerUnaryReactor* TechnicianServiceImpl::DeactivateTechnician(grpc::Call
   return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->name(), "technicians", "name");
     domain::Actor actor = CurrentActor(context);
-    ToProto(db_.Write([&](domain::UnitOfWork& work) {
-              return domain::DeactivateTechnician(work, id, request->etag(), actor, absl::Now());
-            }),
-            response);
+    WriteOnce(db_, actor, __func__, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+      const domain::Technician technician = domain::DeactivateTechnician(work, id, request->etag(), actor, absl::Now());
+      response->Clear();
+      ToProto(technician, response);
+    });
     // Deactivation revoked the technician's credentials: refuse them here at once.
     if (const CallGate* gate = pool_.call_gate()) gate->ForgetVerifiedCredentials();
   });

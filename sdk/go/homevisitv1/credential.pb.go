@@ -329,7 +329,13 @@ func (x *ListCredentialsResponse) GetNextPageToken() string {
 type RevokeCredentialRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// `credentials/{credential}`.
-	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Makes the call safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later changes; the same id with a different request is
+	// ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are scoped to
+	// the caller and this method and remembered for 7 days. A UUID is recommended; at most 64
+	// printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -371,6 +377,13 @@ func (x *RevokeCredentialRequest) GetName() string {
 	return ""
 }
 
+func (x *RevokeCredentialRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 var File_homevisit_v1_credential_proto protoreflect.FileDescriptor
 
 const file_homevisit_v1_credential_proto_rawDesc = "" +
@@ -405,10 +418,12 @@ const file_homevisit_v1_credential_proto_rawDesc = "" +
 	"page_token\x18\x02 \x01(\tR\tpageToken\"}\n" +
 	"\x17ListCredentialsResponse\x12:\n" +
 	"\vcredentials\x18\x01 \x03(\v2\x18.homevisit.v1.CredentialR\vcredentials\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"T\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"y\n" +
 	"\x17RevokeCredentialRequest\x129\n" +
 	"\x04name\x18\x01 \x01(\tB%\xe2A\x01\x02\xfaA\x1e\n" +
-	"\x1chomevisit.izzi.mx/CredentialR\x04name2\xab\x02\n" +
+	"\x1chomevisit.izzi.mx/CredentialR\x04name\x12#\n" +
+	"\n" +
+	"request_id\x18\x02 \x01(\tB\x04\xe2A\x01\x01R\trequestId2\xab\x02\n" +
 	"\x11CredentialService\x12a\n" +
 	"\x10CreateCredential\x12%.homevisit.v1.CreateCredentialRequest\x1a&.homevisit.v1.CreateCredentialResponse\x12^\n" +
 	"\x0fListCredentials\x12$.homevisit.v1.ListCredentialsRequest\x1a%.homevisit.v1.ListCredentialsResponse\x12S\n" +

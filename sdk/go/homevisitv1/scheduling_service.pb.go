@@ -382,7 +382,13 @@ type CreateHoldRequest struct {
 	// The order.
 	ServiceOrder string `protobuf:"bytes,1,opt,name=service_order,json=serviceOrder,proto3" json:"service_order,omitempty"`
 	// One of the options offered.
-	Option        *SlotOption `protobuf:"bytes,2,opt,name=option,proto3" json:"option,omitempty"`
+	Option *SlotOption `protobuf:"bytes,2,opt,name=option,proto3" json:"option,omitempty"`
+	// Makes the call safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later changes; the same id with a different request is
+	// ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are scoped to
+	// the caller and this method and remembered for 7 days. A UUID is recommended; at most 64
+	// printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -431,11 +437,24 @@ func (x *CreateHoldRequest) GetOption() *SlotOption {
 	return nil
 }
 
+func (x *CreateHoldRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 // Request of ReleaseHold.
 type ReleaseHoldRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// `holds/{hold}`.
-	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Makes the call safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later changes; the same id with a different request is
+	// ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are scoped to
+	// the caller and this method and remembered for 7 days. A UUID is recommended; at most 64
+	// printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId     string `protobuf:"bytes,2,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -473,6 +492,13 @@ func (*ReleaseHoldRequest) Descriptor() ([]byte, []int) {
 func (x *ReleaseHoldRequest) GetName() string {
 	if x != nil {
 		return x.Name
+	}
+	return ""
+}
+
+func (x *ReleaseHoldRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
 	}
 	return ""
 }
@@ -599,7 +625,13 @@ type RescheduleAppointmentRequest struct {
 	// Must match the order's etag when given.
 	Etag string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
 	// Why.
-	Reason        string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	Reason string `protobuf:"bytes,5,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Makes the call safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later changes; the same id with a different request is
+	// ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are scoped to
+	// the caller and this method and remembered for 7 days. A UUID is recommended; at most 64
+	// printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId     string `protobuf:"bytes,6,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -680,6 +712,13 @@ func (x *RescheduleAppointmentRequest) GetReason() string {
 	return ""
 }
 
+func (x *RescheduleAppointmentRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 type isRescheduleAppointmentRequest_Source interface {
 	isRescheduleAppointmentRequest_Source()
 }
@@ -708,7 +747,13 @@ type ReassignAppointmentRequest struct {
 	// Must match the order's etag when given.
 	Etag string `protobuf:"bytes,3,opt,name=etag,proto3" json:"etag,omitempty"`
 	// Why.
-	Reason        string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	Reason string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Makes the call safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later changes; the same id with a different request is
+	// ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are scoped to
+	// the caller and this method and remembered for 7 days. A UUID is recommended; at most 64
+	// printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId     string `protobuf:"bytes,5,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -771,6 +816,13 @@ func (x *ReassignAppointmentRequest) GetReason() string {
 	return ""
 }
 
+func (x *ReassignAppointmentRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 var File_homevisit_v1_scheduling_service_proto protoreflect.FileDescriptor
 
 const file_homevisit_v1_scheduling_service_proto_rawDesc = "" +
@@ -803,14 +855,18 @@ const file_homevisit_v1_scheduling_service_proto_rawDesc = "" +
 	"\x12unavailable_reason\x18\x03 \x01(\x0e2\x1f.homevisit.v1.UnavailableReasonR\x11unavailableReason\x123\n" +
 	"\bsame_day\x18\x04 \x03(\v2\x18.homevisit.v1.SlotOptionR\asameDay\x127\n" +
 	"\n" +
-	"other_days\x18\x05 \x03(\v2\x18.homevisit.v1.SlotOptionR\totherDays\"\x99\x01\n" +
+	"other_days\x18\x05 \x03(\v2\x18.homevisit.v1.SlotOptionR\totherDays\"\xbe\x01\n" +
 	"\x11CreateHoldRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x126\n" +
-	"\x06option\x18\x02 \x01(\v2\x18.homevisit.v1.SlotOptionB\x04\xe2A\x01\x02R\x06option\"I\n" +
+	"\x06option\x18\x02 \x01(\v2\x18.homevisit.v1.SlotOptionB\x04\xe2A\x01\x02R\x06option\x12#\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId\"n\n" +
 	"\x12ReleaseHoldRequest\x123\n" +
 	"\x04name\x18\x01 \x01(\tB\x1f\xe2A\x01\x02\xfaA\x18\n" +
-	"\x16homevisit.izzi.mx/HoldR\x04name\"\xdf\x01\n" +
+	"\x16homevisit.izzi.mx/HoldR\x04name\x12#\n" +
+	"\n" +
+	"request_id\x18\x02 \x01(\tB\x04\xe2A\x01\x01R\trequestId\"\xdf\x01\n" +
 	"\x16BookAppointmentRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12\x14\n" +
@@ -818,15 +874,17 @@ const file_homevisit_v1_scheduling_service_proto_rawDesc = "" +
 	"\x06option\x18\x03 \x01(\v2\x18.homevisit.v1.SlotOptionH\x00R\x06option\x12#\n" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\trequestIdB\b\n" +
-	"\x06source\"\xec\x01\n" +
+	"\x06source\"\x91\x02\n" +
 	"\x1cRescheduleAppointmentRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12\x14\n" +
 	"\x04hold\x18\x02 \x01(\tH\x00R\x04hold\x122\n" +
 	"\x06option\x18\x03 \x01(\v2\x18.homevisit.v1.SlotOptionH\x00R\x06option\x12\x12\n" +
 	"\x04etag\x18\x04 \x01(\tR\x04etag\x12\x16\n" +
-	"\x06reason\x18\x05 \x01(\tR\x06reasonB\b\n" +
-	"\x06source\"\xdd\x01\n" +
+	"\x06reason\x18\x05 \x01(\tR\x06reason\x12#\n" +
+	"\n" +
+	"request_id\x18\x06 \x01(\tB\x04\xe2A\x01\x01R\trequestIdB\b\n" +
+	"\x06source\"\x82\x02\n" +
 	"\x1aReassignAppointmentRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12E\n" +
@@ -835,7 +893,9 @@ const file_homevisit_v1_scheduling_service_proto_rawDesc = "" +
 	"\x1chomevisit.izzi.mx/TechnicianR\n" +
 	"technician\x12\x12\n" +
 	"\x04etag\x18\x03 \x01(\tR\x04etag\x12\x16\n" +
-	"\x06reason\x18\x04 \x01(\tR\x06reason*\x98\x02\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason\x12#\n" +
+	"\n" +
+	"request_id\x18\x05 \x01(\tB\x04\xe2A\x01\x01R\trequestId*\x98\x02\n" +
 	"\x11UnavailableReason\x12\"\n" +
 	"\x1eUNAVAILABLE_REASON_UNSPECIFIED\x10\x00\x12\"\n" +
 	"\x1eUNAVAILABLE_REASON_NO_COVERAGE\x10\x01\x12!\n" +

@@ -306,7 +306,13 @@ type UpdateServiceOrderRequest struct {
 	// The order with its `name` and the new values.
 	ServiceOrder *ServiceOrder `protobuf:"bytes,1,opt,name=service_order,json=serviceOrder,proto3" json:"service_order,omitempty"`
 	// Paths among `charge`, `receiver`, `problem_description`, `address.references`.
-	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	// Makes the call safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later changes; the same id with a different request is
+	// ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are scoped to
+	// the caller and this method and remembered for 7 days. A UUID is recommended; at most 64
+	// printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -355,6 +361,13 @@ func (x *UpdateServiceOrderRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
 	return nil
 }
 
+func (x *UpdateServiceOrderRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 // Request of CancelServiceOrder.
 type CancelServiceOrderRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -363,7 +376,13 @@ type CancelServiceOrderRequest struct {
 	// Why; at most 1000 characters.
 	Reason string `protobuf:"bytes,2,opt,name=reason,proto3" json:"reason,omitempty"`
 	// When given, must match the order's current etag (else ABORTED).
-	Etag          string `protobuf:"bytes,3,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,3,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Makes the call safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later changes; the same id with a different request is
+	// ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are scoped to
+	// the caller and this method and remembered for 7 days. A UUID is recommended; at most 64
+	// printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -419,6 +438,13 @@ func (x *CancelServiceOrderRequest) GetEtag() string {
 	return ""
 }
 
+func (x *CancelServiceOrderRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 var File_homevisit_v1_service_order_service_proto protoreflect.FileDescriptor
 
 const file_homevisit_v1_service_order_service_proto_rawDesc = "" +
@@ -448,16 +474,20 @@ const file_homevisit_v1_service_order_service_proto_rawDesc = "" +
 	"\x04view\x18\b \x01(\x0e2\x1e.homevisit.v1.ServiceOrderViewB\x04\xe2A\x01\x01R\x04view\"\x86\x01\n" +
 	"\x19ListServiceOrdersResponse\x12A\n" +
 	"\x0eservice_orders\x18\x01 \x03(\v2\x1a.homevisit.v1.ServiceOrderR\rserviceOrders\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xa5\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xca\x01\n" +
 	"\x19UpdateServiceOrderRequest\x12E\n" +
 	"\rservice_order\x18\x01 \x01(\v2\x1a.homevisit.v1.ServiceOrderB\x04\xe2A\x01\x02R\fserviceOrder\x12A\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x04\xe2A\x01\x02R\n" +
-	"updateMask\"\x90\x01\n" +
+	"updateMask\x12#\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId\"\xb5\x01\n" +
 	"\x19CancelServiceOrderRequest\x12;\n" +
 	"\x04name\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\x04name\x12\x1c\n" +
 	"\x06reason\x18\x02 \x01(\tB\x04\xe2A\x01\x02R\x06reason\x12\x18\n" +
-	"\x04etag\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\x04etag2\xe1\x03\n" +
+	"\x04etag\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\x04etag\x12#\n" +
+	"\n" +
+	"request_id\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\trequestId2\xe1\x03\n" +
 	"\x13ServiceOrderService\x12Y\n" +
 	"\x12CreateServiceOrder\x12'.homevisit.v1.CreateServiceOrderRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12S\n" +
 	"\x0fGetServiceOrder\x12$.homevisit.v1.GetServiceOrderRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12d\n" +

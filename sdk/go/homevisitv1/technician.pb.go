@@ -543,7 +543,13 @@ type UpdateTechnicianRequest struct {
 	// The technician with its name and new values.
 	Technician *Technician `protobuf:"bytes,1,opt,name=technician,proto3" json:"technician,omitempty"`
 	// Which fields to change.
-	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,2,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	// Makes the call safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later changes; the same id with a different request is
+	// ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are scoped to
+	// the caller and this method and remembered for 7 days. A UUID is recommended; at most 64
+	// printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -592,13 +598,26 @@ func (x *UpdateTechnicianRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
 	return nil
 }
 
+func (x *UpdateTechnicianRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
+	}
+	return ""
+}
+
 // Request of DeactivateTechnician.
 type DeactivateTechnicianRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// `technicians/{technician}`.
 	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
 	// When given, must match the current etag.
-	Etag          string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,2,opt,name=etag,proto3" json:"etag,omitempty"`
+	// Makes the call safe to retry (AIP-155). A retry with the same id and the same request returns
+	// the first response, even after later changes; the same id with a different request is
+	// ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are scoped to
+	// the caller and this method and remembered for 7 days. A UUID is recommended; at most 64
+	// printable ASCII characters, no spaces. Empty: not deduplicated.
+	RequestId     string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -643,6 +662,13 @@ func (x *DeactivateTechnicianRequest) GetName() string {
 func (x *DeactivateTechnicianRequest) GetEtag() string {
 	if x != nil {
 		return x.Etag
+	}
+	return ""
+}
+
+func (x *DeactivateTechnicianRequest) GetRequestId() string {
+	if x != nil {
+		return x.RequestId
 	}
 	return ""
 }
@@ -699,17 +725,21 @@ const file_homevisit_v1_technician_proto_rawDesc = "" +
 	"postalCode\"}\n" +
 	"\x17ListTechniciansResponse\x12:\n" +
 	"\vtechnicians\x18\x01 \x03(\v2\x18.homevisit.v1.TechnicianR\vtechnicians\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x9c\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xc1\x01\n" +
 	"\x17UpdateTechnicianRequest\x12>\n" +
 	"\n" +
 	"technician\x18\x01 \x01(\v2\x18.homevisit.v1.TechnicianB\x04\xe2A\x01\x02R\n" +
 	"technician\x12A\n" +
 	"\vupdate_mask\x18\x02 \x01(\v2\x1a.google.protobuf.FieldMaskB\x04\xe2A\x01\x02R\n" +
-	"updateMask\"l\n" +
+	"updateMask\x12#\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId\"\x91\x01\n" +
 	"\x1bDeactivateTechnicianRequest\x129\n" +
 	"\x04name\x18\x01 \x01(\tB%\xe2A\x01\x02\xfaA\x1e\n" +
 	"\x1chomevisit.izzi.mx/TechnicianR\x04name\x12\x12\n" +
-	"\x04etag\x18\x02 \x01(\tR\x04etag2\xc9\x03\n" +
+	"\x04etag\x18\x02 \x01(\tR\x04etag\x12#\n" +
+	"\n" +
+	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId2\xc9\x03\n" +
 	"\x11TechnicianService\x12S\n" +
 	"\x10CreateTechnician\x12%.homevisit.v1.CreateTechnicianRequest\x1a\x18.homevisit.v1.Technician\x12M\n" +
 	"\rGetTechnician\x12\".homevisit.v1.GetTechnicianRequest\x1a\x18.homevisit.v1.Technician\x12^\n" +

@@ -28,7 +28,7 @@ from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__
 from homevisit.v1 import common_pb2 as homevisit_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dhomevisit/v1/credential.proto\x12\x0chomevisit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19homevisit/v1/common.proto\"\xc3\x02\n\nCredential\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x17\n\tprincipal\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12&\n\x04role\x18\x03 \x01(\x0e\x32\x12.homevisit.v1.RoleB\x04\xe2\x41\x01\x02\x12\x35\n\ntechnician\x18\x04 \x01(\tB!\xfa\x41\x1e\n\x1chomevisit.izzi.mx/Technician\x12\x35\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0brevoke_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03:;\xea\x41\x38\n\x1chomevisit.izzi.mx/Credential\x12\x18\x63redentials/{credential}\"M\n\x17\x43reateCredentialRequest\x12\x32\n\ncredential\x18\x01 \x01(\x0b\x32\x18.homevisit.v1.CredentialB\x04\xe2\x41\x01\x02\"W\n\x18\x43reateCredentialResponse\x12,\n\ncredential\x18\x01 \x01(\x0b\x32\x18.homevisit.v1.Credential\x12\r\n\x05token\x18\x02 \x01(\t\"?\n\x16ListCredentialsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"a\n\x17ListCredentialsResponse\x12-\n\x0b\x63redentials\x18\x01 \x03(\x0b\x32\x18.homevisit.v1.Credential\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"N\n\x17RevokeCredentialRequest\x12\x33\n\x04name\x18\x01 \x01(\tB%\xe2\x41\x01\x02\xfa\x41\x1e\n\x1chomevisit.izzi.mx/Credential2\xab\x02\n\x11\x43redentialService\x12\x61\n\x10\x43reateCredential\x12%.homevisit.v1.CreateCredentialRequest\x1a&.homevisit.v1.CreateCredentialResponse\x12^\n\x0fListCredentials\x12$.homevisit.v1.ListCredentialsRequest\x1a%.homevisit.v1.ListCredentialsResponse\x12S\n\x10RevokeCredential\x12%.homevisit.v1.RevokeCredentialRequest\x1a\x18.homevisit.v1.Credentialb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dhomevisit/v1/credential.proto\x12\x0chomevisit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19homevisit/v1/common.proto\"\xc3\x02\n\nCredential\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x17\n\tprincipal\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12&\n\x04role\x18\x03 \x01(\x0e\x32\x12.homevisit.v1.RoleB\x04\xe2\x41\x01\x02\x12\x35\n\ntechnician\x18\x04 \x01(\tB!\xfa\x41\x1e\n\x1chomevisit.izzi.mx/Technician\x12\x35\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03\x12\x35\n\x0brevoke_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x03:;\xea\x41\x38\n\x1chomevisit.izzi.mx/Credential\x12\x18\x63redentials/{credential}\"M\n\x17\x43reateCredentialRequest\x12\x32\n\ncredential\x18\x01 \x01(\x0b\x32\x18.homevisit.v1.CredentialB\x04\xe2\x41\x01\x02\"W\n\x18\x43reateCredentialResponse\x12,\n\ncredential\x18\x01 \x01(\x0b\x32\x18.homevisit.v1.Credential\x12\r\n\x05token\x18\x02 \x01(\t\"?\n\x16ListCredentialsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"a\n\x17ListCredentialsResponse\x12-\n\x0b\x63redentials\x18\x01 \x03(\x0b\x32\x18.homevisit.v1.Credential\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"h\n\x17RevokeCredentialRequest\x12\x33\n\x04name\x18\x01 \x01(\tB%\xe2\x41\x01\x02\xfa\x41\x1e\n\x1chomevisit.izzi.mx/Credential\x12\x18\n\nrequest_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x01\x32\xab\x02\n\x11\x43redentialService\x12\x61\n\x10\x43reateCredential\x12%.homevisit.v1.CreateCredentialRequest\x1a&.homevisit.v1.CreateCredentialResponse\x12^\n\x0fListCredentials\x12$.homevisit.v1.ListCredentialsRequest\x1a%.homevisit.v1.ListCredentialsResponse\x12S\n\x10RevokeCredential\x12%.homevisit.v1.RevokeCredentialRequest\x1a\x18.homevisit.v1.Credentialb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -53,6 +53,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREATECREDENTIALREQUEST'].fields_by_name['credential']._serialized_options = b'\342A\001\002'
   _globals['_REVOKECREDENTIALREQUEST'].fields_by_name['name']._loaded_options = None
   _globals['_REVOKECREDENTIALREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\036\n\034homevisit.izzi.mx/Credential'
+  _globals['_REVOKECREDENTIALREQUEST'].fields_by_name['request_id']._loaded_options = None
+  _globals['_REVOKECREDENTIALREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\001'
   _globals['_CREDENTIAL']._serialized_start=168
   _globals['_CREDENTIAL']._serialized_end=491
   _globals['_CREATECREDENTIALREQUEST']._serialized_start=493
@@ -64,7 +66,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTCREDENTIALSRESPONSE']._serialized_start=726
   _globals['_LISTCREDENTIALSRESPONSE']._serialized_end=823
   _globals['_REVOKECREDENTIALREQUEST']._serialized_start=825
-  _globals['_REVOKECREDENTIALREQUEST']._serialized_end=903
-  _globals['_CREDENTIALSERVICE']._serialized_start=906
-  _globals['_CREDENTIALSERVICE']._serialized_end=1205
+  _globals['_REVOKECREDENTIALREQUEST']._serialized_end=929
+  _globals['_CREDENTIALSERVICE']._serialized_start=932
+  _globals['_CREDENTIALSERVICE']._serialized_end=1231
 # @@protoc_insertion_point(module_scope)

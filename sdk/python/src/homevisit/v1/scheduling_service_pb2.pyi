@@ -78,18 +78,22 @@ class CheckAvailabilityResponse(_message.Message):
     def __init__(self, requested_available: _Optional[bool] = ..., requested: _Optional[_Union[SlotOption, _Mapping]] = ..., unavailable_reason: _Optional[_Union[UnavailableReason, str]] = ..., same_day: _Optional[_Iterable[_Union[SlotOption, _Mapping]]] = ..., other_days: _Optional[_Iterable[_Union[SlotOption, _Mapping]]] = ...) -> None: ...
 
 class CreateHoldRequest(_message.Message):
-    __slots__ = ("service_order", "option")
+    __slots__ = ("service_order", "option", "request_id")
     SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
     OPTION_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     service_order: str
     option: SlotOption
-    def __init__(self, service_order: _Optional[str] = ..., option: _Optional[_Union[SlotOption, _Mapping]] = ...) -> None: ...
+    request_id: str
+    def __init__(self, service_order: _Optional[str] = ..., option: _Optional[_Union[SlotOption, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class ReleaseHoldRequest(_message.Message):
-    __slots__ = ("name",)
+    __slots__ = ("name", "request_id")
     NAME_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     name: str
-    def __init__(self, name: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, name: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class BookAppointmentRequest(_message.Message):
     __slots__ = ("service_order", "hold", "option", "request_id")
@@ -104,27 +108,31 @@ class BookAppointmentRequest(_message.Message):
     def __init__(self, service_order: _Optional[str] = ..., hold: _Optional[str] = ..., option: _Optional[_Union[SlotOption, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class RescheduleAppointmentRequest(_message.Message):
-    __slots__ = ("service_order", "hold", "option", "etag", "reason")
+    __slots__ = ("service_order", "hold", "option", "etag", "reason", "request_id")
     SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
     HOLD_FIELD_NUMBER: _ClassVar[int]
     OPTION_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     service_order: str
     hold: str
     option: SlotOption
     etag: str
     reason: str
-    def __init__(self, service_order: _Optional[str] = ..., hold: _Optional[str] = ..., option: _Optional[_Union[SlotOption, _Mapping]] = ..., etag: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, service_order: _Optional[str] = ..., hold: _Optional[str] = ..., option: _Optional[_Union[SlotOption, _Mapping]] = ..., etag: _Optional[str] = ..., reason: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class ReassignAppointmentRequest(_message.Message):
-    __slots__ = ("service_order", "technician", "etag", "reason")
+    __slots__ = ("service_order", "technician", "etag", "reason", "request_id")
     SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
     TECHNICIAN_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     service_order: str
     technician: str
     etag: str
     reason: str
-    def __init__(self, service_order: _Optional[str] = ..., technician: _Optional[str] = ..., etag: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, service_order: _Optional[str] = ..., technician: _Optional[str] = ..., etag: _Optional[str] = ..., reason: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...

@@ -58,19 +58,23 @@ class ListServiceOrdersResponse(_message.Message):
     def __init__(self, service_orders: _Optional[_Iterable[_Union[_service_order_pb2.ServiceOrder, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class UpdateServiceOrderRequest(_message.Message):
-    __slots__ = ("service_order", "update_mask")
+    __slots__ = ("service_order", "update_mask", "request_id")
     SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
     UPDATE_MASK_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     service_order: _service_order_pb2.ServiceOrder
     update_mask: _field_mask_pb2.FieldMask
-    def __init__(self, service_order: _Optional[_Union[_service_order_pb2.ServiceOrder, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ...) -> None: ...
+    request_id: str
+    def __init__(self, service_order: _Optional[_Union[_service_order_pb2.ServiceOrder, _Mapping]] = ..., update_mask: _Optional[_Union[_field_mask_pb2.FieldMask, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
 
 class CancelServiceOrderRequest(_message.Message):
-    __slots__ = ("name", "reason", "etag")
+    __slots__ = ("name", "reason", "etag", "request_id")
     NAME_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     ETAG_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
     name: str
     reason: str
     etag: str
-    def __init__(self, name: _Optional[str] = ..., reason: _Optional[str] = ..., etag: _Optional[str] = ...) -> None: ...
+    request_id: str
+    def __init__(self, name: _Optional[str] = ..., reason: _Optional[str] = ..., etag: _Optional[str] = ..., request_id: _Optional[str] = ...) -> None: ...

@@ -75,6 +75,14 @@ export interface ListCredentialsResponse {
 export interface RevokeCredentialRequest {
   /** `credentials/{credential}`. */
   name: string;
+  /**
+   * Makes the call safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later changes; the same id with a different request is
+   * ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are scoped to
+   * the caller and this method and remembered for 7 days. A UUID is recommended; at most 64
+   * printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
 }
 
 function createBaseCredential(): Credential {
@@ -575,13 +583,16 @@ export const ListCredentialsResponse: MessageFns<ListCredentialsResponse> = {
 };
 
 function createBaseRevokeCredentialRequest(): RevokeCredentialRequest {
-  return { name: "" };
+  return { name: "", requestId: "" };
 }
 
 export const RevokeCredentialRequest: MessageFns<RevokeCredentialRequest> = {
   encode(message: RevokeCredentialRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
     }
     return writer;
   },
@@ -607,6 +618,14 @@ export const RevokeCredentialRequest: MessageFns<RevokeCredentialRequest> = {
             message.name = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -620,13 +639,23 @@ export const RevokeCredentialRequest: MessageFns<RevokeCredentialRequest> = {
   },
 
   fromJSON(object: any): RevokeCredentialRequest {
-    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
   },
 
   toJSON(message: RevokeCredentialRequest): unknown {
     const obj: any = {};
     if (message.name !== "") {
       obj.name = message.name;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
     }
     return obj;
   },
@@ -637,6 +666,7 @@ export const RevokeCredentialRequest: MessageFns<RevokeCredentialRequest> = {
   fromPartial<I extends Exact<DeepPartial<RevokeCredentialRequest>, I>>(object: I): RevokeCredentialRequest {
     const message = createBaseRevokeCredentialRequest();
     message.name = object.name ?? "";
+    message.requestId = object.requestId ?? "";
     return message;
   },
 };

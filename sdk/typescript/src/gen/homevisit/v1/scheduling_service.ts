@@ -155,13 +155,31 @@ export interface CreateHoldRequest {
   /** The order. */
   serviceOrder: string;
   /** One of the options offered. */
-  option: SlotOption | undefined;
+  option:
+    | SlotOption
+    | undefined;
+  /**
+   * Makes the call safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later changes; the same id with a different request is
+   * ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are scoped to
+   * the caller and this method and remembered for 7 days. A UUID is recommended; at most 64
+   * printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
 }
 
 /** Request of ReleaseHold. */
 export interface ReleaseHoldRequest {
   /** `holds/{hold}`. */
   name: string;
+  /**
+   * Makes the call safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later changes; the same id with a different request is
+   * ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are scoped to
+   * the caller and this method and remembered for 7 days. A UUID is recommended; at most 64
+   * printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
 }
 
 /** Request of BookAppointment. */
@@ -200,6 +218,14 @@ export interface RescheduleAppointmentRequest {
   etag: string;
   /** Why. */
   reason: string;
+  /**
+   * Makes the call safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later changes; the same id with a different request is
+   * ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are scoped to
+   * the caller and this method and remembered for 7 days. A UUID is recommended; at most 64
+   * printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
 }
 
 /** Request of ReassignAppointment. */
@@ -212,6 +238,14 @@ export interface ReassignAppointmentRequest {
   etag: string;
   /** Why. */
   reason: string;
+  /**
+   * Makes the call safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later changes; the same id with a different request is
+   * ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are scoped to
+   * the caller and this method and remembered for 7 days. A UUID is recommended; at most 64
+   * printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
 }
 
 function createBaseSlotOption(): SlotOption {
@@ -707,7 +741,7 @@ export const CheckAvailabilityResponse: MessageFns<CheckAvailabilityResponse> = 
 };
 
 function createBaseCreateHoldRequest(): CreateHoldRequest {
-  return { serviceOrder: "", option: undefined };
+  return { serviceOrder: "", option: undefined, requestId: "" };
 }
 
 export const CreateHoldRequest: MessageFns<CreateHoldRequest> = {
@@ -717,6 +751,9 @@ export const CreateHoldRequest: MessageFns<CreateHoldRequest> = {
     }
     if (message.option !== undefined) {
       SlotOption.encode(message.option, writer.uint32(18).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
     }
     return writer;
   },
@@ -750,6 +787,14 @@ export const CreateHoldRequest: MessageFns<CreateHoldRequest> = {
             message.option = SlotOption.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -770,6 +815,11 @@ export const CreateHoldRequest: MessageFns<CreateHoldRequest> = {
         ? globalThis.String(object.service_order)
         : "",
       option: isSet(object.option) ? SlotOption.fromJSON(object.option) : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
     };
   },
 
@@ -780,6 +830,9 @@ export const CreateHoldRequest: MessageFns<CreateHoldRequest> = {
     }
     if (message.option !== undefined) {
       obj.option = SlotOption.toJSON(message.option);
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
     }
     return obj;
   },
@@ -793,18 +846,22 @@ export const CreateHoldRequest: MessageFns<CreateHoldRequest> = {
     message.option = (object.option !== undefined && object.option !== null)
       ? SlotOption.fromPartial(object.option)
       : undefined;
+    message.requestId = object.requestId ?? "";
     return message;
   },
 };
 
 function createBaseReleaseHoldRequest(): ReleaseHoldRequest {
-  return { name: "" };
+  return { name: "", requestId: "" };
 }
 
 export const ReleaseHoldRequest: MessageFns<ReleaseHoldRequest> = {
   encode(message: ReleaseHoldRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.name !== "") {
       writer.uint32(10).string(message.name);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(18).string(message.requestId);
     }
     return writer;
   },
@@ -830,6 +887,14 @@ export const ReleaseHoldRequest: MessageFns<ReleaseHoldRequest> = {
             message.name = reader.string();
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -843,13 +908,23 @@ export const ReleaseHoldRequest: MessageFns<ReleaseHoldRequest> = {
   },
 
   fromJSON(object: any): ReleaseHoldRequest {
-    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+    };
   },
 
   toJSON(message: ReleaseHoldRequest): unknown {
     const obj: any = {};
     if (message.name !== "") {
       obj.name = message.name;
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
     }
     return obj;
   },
@@ -860,6 +935,7 @@ export const ReleaseHoldRequest: MessageFns<ReleaseHoldRequest> = {
   fromPartial<I extends Exact<DeepPartial<ReleaseHoldRequest>, I>>(object: I): ReleaseHoldRequest {
     const message = createBaseReleaseHoldRequest();
     message.name = object.name ?? "";
+    message.requestId = object.requestId ?? "";
     return message;
   },
 };
@@ -992,7 +1068,7 @@ export const BookAppointmentRequest: MessageFns<BookAppointmentRequest> = {
 };
 
 function createBaseRescheduleAppointmentRequest(): RescheduleAppointmentRequest {
-  return { serviceOrder: "", hold: undefined, option: undefined, etag: "", reason: "" };
+  return { serviceOrder: "", hold: undefined, option: undefined, etag: "", reason: "", requestId: "" };
 }
 
 export const RescheduleAppointmentRequest: MessageFns<RescheduleAppointmentRequest> = {
@@ -1011,6 +1087,9 @@ export const RescheduleAppointmentRequest: MessageFns<RescheduleAppointmentReque
     }
     if (message.reason !== "") {
       writer.uint32(42).string(message.reason);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(50).string(message.requestId);
     }
     return writer;
   },
@@ -1068,6 +1147,14 @@ export const RescheduleAppointmentRequest: MessageFns<RescheduleAppointmentReque
             message.reason = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1091,6 +1178,11 @@ export const RescheduleAppointmentRequest: MessageFns<RescheduleAppointmentReque
       option: isSet(object.option) ? SlotOption.fromJSON(object.option) : undefined,
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
     };
   },
 
@@ -1111,6 +1203,9 @@ export const RescheduleAppointmentRequest: MessageFns<RescheduleAppointmentReque
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
     return obj;
   },
 
@@ -1126,12 +1221,13 @@ export const RescheduleAppointmentRequest: MessageFns<RescheduleAppointmentReque
       : undefined;
     message.etag = object.etag ?? "";
     message.reason = object.reason ?? "";
+    message.requestId = object.requestId ?? "";
     return message;
   },
 };
 
 function createBaseReassignAppointmentRequest(): ReassignAppointmentRequest {
-  return { serviceOrder: "", technician: "", etag: "", reason: "" };
+  return { serviceOrder: "", technician: "", etag: "", reason: "", requestId: "" };
 }
 
 export const ReassignAppointmentRequest: MessageFns<ReassignAppointmentRequest> = {
@@ -1147,6 +1243,9 @@ export const ReassignAppointmentRequest: MessageFns<ReassignAppointmentRequest> 
     }
     if (message.reason !== "") {
       writer.uint32(34).string(message.reason);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(42).string(message.requestId);
     }
     return writer;
   },
@@ -1196,6 +1295,14 @@ export const ReassignAppointmentRequest: MessageFns<ReassignAppointmentRequest> 
             message.reason = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1218,6 +1325,11 @@ export const ReassignAppointmentRequest: MessageFns<ReassignAppointmentRequest> 
       technician: isSet(object.technician) ? globalThis.String(object.technician) : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
     };
   },
 
@@ -1235,6 +1347,9 @@ export const ReassignAppointmentRequest: MessageFns<ReassignAppointmentRequest> 
     if (message.reason !== "") {
       obj.reason = message.reason;
     }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
     return obj;
   },
 
@@ -1247,6 +1362,7 @@ export const ReassignAppointmentRequest: MessageFns<ReassignAppointmentRequest> 
     message.technician = object.technician ?? "";
     message.etag = object.etag ?? "";
     message.reason = object.reason ?? "";
+    message.requestId = object.requestId ?? "";
     return message;
   },
 };

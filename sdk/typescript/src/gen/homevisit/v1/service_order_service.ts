@@ -93,7 +93,17 @@ export interface UpdateServiceOrderRequest {
     | ServiceOrder
     | undefined;
   /** Paths among `charge`, `receiver`, `problem_description`, `address.references`. */
-  updateMask: string[] | undefined;
+  updateMask:
+    | string[]
+    | undefined;
+  /**
+   * Makes the call safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later changes; the same id with a different request is
+   * ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are scoped to
+   * the caller and this method and remembered for 7 days. A UUID is recommended; at most 64
+   * printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
 }
 
 /** Request of CancelServiceOrder. */
@@ -104,6 +114,14 @@ export interface CancelServiceOrderRequest {
   reason: string;
   /** When given, must match the order's current etag (else ABORTED). */
   etag: string;
+  /**
+   * Makes the call safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later changes; the same id with a different request is
+   * ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are scoped to
+   * the caller and this method and remembered for 7 days. A UUID is recommended; at most 64
+   * printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
 }
 
 function createBaseCreateServiceOrderRequest(): CreateServiceOrderRequest {
@@ -602,7 +620,7 @@ export const ListServiceOrdersResponse: MessageFns<ListServiceOrdersResponse> = 
 };
 
 function createBaseUpdateServiceOrderRequest(): UpdateServiceOrderRequest {
-  return { serviceOrder: undefined, updateMask: undefined };
+  return { serviceOrder: undefined, updateMask: undefined, requestId: "" };
 }
 
 export const UpdateServiceOrderRequest: MessageFns<UpdateServiceOrderRequest> = {
@@ -612,6 +630,9 @@ export const UpdateServiceOrderRequest: MessageFns<UpdateServiceOrderRequest> = 
     }
     if (message.updateMask !== undefined) {
       FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(18).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
     }
     return writer;
   },
@@ -645,6 +666,14 @@ export const UpdateServiceOrderRequest: MessageFns<UpdateServiceOrderRequest> = 
             message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -669,6 +698,11 @@ export const UpdateServiceOrderRequest: MessageFns<UpdateServiceOrderRequest> = 
         : isSet(object.update_mask)
         ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
         : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
     };
   },
 
@@ -679,6 +713,9 @@ export const UpdateServiceOrderRequest: MessageFns<UpdateServiceOrderRequest> = 
     }
     if (message.updateMask !== undefined) {
       obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
     }
     return obj;
   },
@@ -692,12 +729,13 @@ export const UpdateServiceOrderRequest: MessageFns<UpdateServiceOrderRequest> = 
       ? ServiceOrder.fromPartial(object.serviceOrder)
       : undefined;
     message.updateMask = object.updateMask ?? undefined;
+    message.requestId = object.requestId ?? "";
     return message;
   },
 };
 
 function createBaseCancelServiceOrderRequest(): CancelServiceOrderRequest {
-  return { name: "", reason: "", etag: "" };
+  return { name: "", reason: "", etag: "", requestId: "" };
 }
 
 export const CancelServiceOrderRequest: MessageFns<CancelServiceOrderRequest> = {
@@ -710,6 +748,9 @@ export const CancelServiceOrderRequest: MessageFns<CancelServiceOrderRequest> = 
     }
     if (message.etag !== "") {
       writer.uint32(26).string(message.etag);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(34).string(message.requestId);
     }
     return writer;
   },
@@ -751,6 +792,14 @@ export const CancelServiceOrderRequest: MessageFns<CancelServiceOrderRequest> = 
             message.etag = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -768,6 +817,11 @@ export const CancelServiceOrderRequest: MessageFns<CancelServiceOrderRequest> = 
       name: isSet(object.name) ? globalThis.String(object.name) : "",
       reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
     };
   },
 
@@ -782,6 +836,9 @@ export const CancelServiceOrderRequest: MessageFns<CancelServiceOrderRequest> = 
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
     return obj;
   },
 
@@ -793,6 +850,7 @@ export const CancelServiceOrderRequest: MessageFns<CancelServiceOrderRequest> = 
     message.name = object.name ?? "";
     message.reason = object.reason ?? "";
     message.etag = object.etag ?? "";
+    message.requestId = object.requestId ?? "";
     return message;
   },
 };

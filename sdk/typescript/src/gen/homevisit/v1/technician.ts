@@ -127,7 +127,17 @@ export interface UpdateTechnicianRequest {
     | Technician
     | undefined;
   /** Which fields to change. */
-  updateMask: string[] | undefined;
+  updateMask:
+    | string[]
+    | undefined;
+  /**
+   * Makes the call safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later changes; the same id with a different request is
+   * ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are scoped to
+   * the caller and this method and remembered for 7 days. A UUID is recommended; at most 64
+   * printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
 }
 
 /** Request of DeactivateTechnician. */
@@ -136,6 +146,14 @@ export interface DeactivateTechnicianRequest {
   name: string;
   /** When given, must match the current etag. */
   etag: string;
+  /**
+   * Makes the call safe to retry (AIP-155). A retry with the same id and the same request returns
+   * the first response, even after later changes; the same id with a different request is
+   * ALREADY_EXISTS (reason REQUEST_ID_REUSED); concurrent duplicates run once. Ids are scoped to
+   * the caller and this method and remembered for 7 days. A UUID is recommended; at most 64
+   * printable ASCII characters, no spaces. Empty: not deduplicated.
+   */
+  requestId: string;
 }
 
 function createBaseTechnician(): Technician {
@@ -1060,7 +1078,7 @@ export const ListTechniciansResponse: MessageFns<ListTechniciansResponse> = {
 };
 
 function createBaseUpdateTechnicianRequest(): UpdateTechnicianRequest {
-  return { technician: undefined, updateMask: undefined };
+  return { technician: undefined, updateMask: undefined, requestId: "" };
 }
 
 export const UpdateTechnicianRequest: MessageFns<UpdateTechnicianRequest> = {
@@ -1070,6 +1088,9 @@ export const UpdateTechnicianRequest: MessageFns<UpdateTechnicianRequest> = {
     }
     if (message.updateMask !== undefined) {
       FieldMask.encode(FieldMask.wrap(message.updateMask), writer.uint32(18).fork()).join();
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
     }
     return writer;
   },
@@ -1103,6 +1124,14 @@ export const UpdateTechnicianRequest: MessageFns<UpdateTechnicianRequest> = {
             message.updateMask = FieldMask.unwrap(FieldMask.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1123,6 +1152,11 @@ export const UpdateTechnicianRequest: MessageFns<UpdateTechnicianRequest> = {
         : isSet(object.update_mask)
         ? FieldMask.unwrap(FieldMask.fromJSON(object.update_mask))
         : undefined,
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
     };
   },
 
@@ -1133,6 +1167,9 @@ export const UpdateTechnicianRequest: MessageFns<UpdateTechnicianRequest> = {
     }
     if (message.updateMask !== undefined) {
       obj.updateMask = FieldMask.toJSON(FieldMask.wrap(message.updateMask));
+    }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
     }
     return obj;
   },
@@ -1146,12 +1183,13 @@ export const UpdateTechnicianRequest: MessageFns<UpdateTechnicianRequest> = {
       ? Technician.fromPartial(object.technician)
       : undefined;
     message.updateMask = object.updateMask ?? undefined;
+    message.requestId = object.requestId ?? "";
     return message;
   },
 };
 
 function createBaseDeactivateTechnicianRequest(): DeactivateTechnicianRequest {
-  return { name: "", etag: "" };
+  return { name: "", etag: "", requestId: "" };
 }
 
 export const DeactivateTechnicianRequest: MessageFns<DeactivateTechnicianRequest> = {
@@ -1161,6 +1199,9 @@ export const DeactivateTechnicianRequest: MessageFns<DeactivateTechnicianRequest
     }
     if (message.etag !== "") {
       writer.uint32(18).string(message.etag);
+    }
+    if (message.requestId !== "") {
+      writer.uint32(26).string(message.requestId);
     }
     return writer;
   },
@@ -1194,6 +1235,14 @@ export const DeactivateTechnicianRequest: MessageFns<DeactivateTechnicianRequest
             message.etag = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1210,6 +1259,11 @@ export const DeactivateTechnicianRequest: MessageFns<DeactivateTechnicianRequest
     return {
       name: isSet(object.name) ? globalThis.String(object.name) : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
     };
   },
 
@@ -1221,6 +1275,9 @@ export const DeactivateTechnicianRequest: MessageFns<DeactivateTechnicianRequest
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
     return obj;
   },
 
@@ -1231,6 +1288,7 @@ export const DeactivateTechnicianRequest: MessageFns<DeactivateTechnicianRequest
     const message = createBaseDeactivateTechnicianRequest();
     message.name = object.name ?? "";
     message.etag = object.etag ?? "";
+    message.requestId = object.requestId ?? "";
     return message;
   },
 };
