@@ -100,7 +100,7 @@ grpc::Status Client::RunWithRetry(bool idempotent, const CallOptions& call,
     grpc::ClientContext context;
     Prepare(&context, call, deadline);
     grpc::Status status = attempt(&context);
-    if (!ShouldRetry(options_.retry, idempotent, status.error_code(), n)) return status;
+    if (!ShouldRetry(options_.retry, idempotent, status, n)) return status;
     auto wait = Backoff(options_.retry, n);
     if (Clock::now() + wait >= deadline) return status;  // no time left for another attempt
     std::this_thread::sleep_for(wait);
@@ -138,7 +138,8 @@ Result<v1::ServiceOrder> Client::CancelServiceOrder(const std::string& name, con
   request.set_name(name);
   request.set_reason(reason);
   request.set_etag(etag);
-  return Call<v1::ServiceOrder>(false, call, [&](grpc::ClientContext* c, v1::ServiceOrder* r) {
+  request.set_request_id(NewRequestId());
+  return Call<v1::ServiceOrder>(true, call, [&](grpc::ClientContext* c, v1::ServiceOrder* r) {
     return orders_->CancelServiceOrder(c, request, r);
   });
 }
@@ -150,8 +151,9 @@ Result<v1::CheckAvailabilityResponse> Client::CheckAvailability(const v1::CheckA
   });
 }
 
-Result<v1::Hold> Client::CreateHold(const v1::CreateHoldRequest& request, const CallOptions& call) {
-  return Call<v1::Hold>(false, call, [&](grpc::ClientContext* c, v1::Hold* r) {
+Result<v1::Hold> Client::CreateHold(v1::CreateHoldRequest request, const CallOptions& call) {
+  if (request.request_id().empty()) request.set_request_id(NewRequestId());
+  return Call<v1::Hold>(true, call, [&](grpc::ClientContext* c, v1::Hold* r) {
     return scheduling_->CreateHold(c, request, r);
   });
 }
@@ -159,13 +161,15 @@ Result<v1::Hold> Client::CreateHold(const v1::CreateHoldRequest& request, const 
 Result<v1::Hold> Client::ReleaseHold(const std::string& name, const CallOptions& call) {
   v1::ReleaseHoldRequest request;
   request.set_name(name);
-  return Call<v1::Hold>(false, call, [&](grpc::ClientContext* c, v1::Hold* r) {
+  request.set_request_id(NewRequestId());
+  return Call<v1::Hold>(true, call, [&](grpc::ClientContext* c, v1::Hold* r) {
     return scheduling_->ReleaseHold(c, request, r);
   });
 }
 
-Result<v1::ServiceOrder> Client::BookAppointment(const v1::BookAppointmentRequest& request, const CallOptions& call) {
-  return Call<v1::ServiceOrder>(!request.request_id().empty(), call, [&](grpc::ClientContext* c, v1::ServiceOrder* r) {
+Result<v1::ServiceOrder> Client::BookAppointment(v1::BookAppointmentRequest request, const CallOptions& call) {
+  if (request.request_id().empty()) request.set_request_id(NewRequestId());
+  return Call<v1::ServiceOrder>(true, call, [&](grpc::ClientContext* c, v1::ServiceOrder* r) {
     return scheduling_->BookAppointment(c, request, r);
   });
 }
@@ -220,7 +224,7 @@ Result<v1::ListCredentialsResponse> Client::ListCredentials(const v1::ListCreden
 Result<v1::Credential> Client::RevokeCredential(const std::string& name, const CallOptions& call) {
   v1::RevokeCredentialRequest request;
   request.set_name(name);
-  // Revoking twice changes nothing, so a retry is safe.
+  request.set_request_id(NewRequestId());  // a retry answers what the first revocation did
   return Call<v1::Credential>(true, call, [&](grpc::ClientContext* c, v1::Credential* r) {
     return credentials_->RevokeCredential(c, request, r);
   });

@@ -12,6 +12,10 @@
 #include <random>
 #include <regex>
 #include <sstream>
+#include <thread>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <signal.h>
 
 #include "api/server.h"
 #include "credentials.h"
@@ -120,36 +124,51 @@ TEST_F(FakeServerTest, RetriesAnIntakeWithTheSameGeneratedRequestId) {
       << ids[0];
 }
 
-TEST_F(FakeServerTest, NeverRetriesACancel) {
+TEST_F(FakeServerTest, RetriesACancelUnderOneFreshRequestId) {
   auto client = NewClient();
   fake_.set_script(Unavailable(1));
-  EXPECT_EQ(client->CancelServiceOrder("serviceOrders/fake", "r").error().code(), grpc::StatusCode::UNAVAILABLE);
-  EXPECT_EQ(fake_.calls(), 1);
+  EXPECT_TRUE(client->CancelServiceOrder("serviceOrders/fake", "r").ok());
+  EXPECT_EQ(fake_.calls(), 2);
+  const auto ids = fake_.request_ids();
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_EQ(ids[0], ids[1]);
+  EXPECT_EQ(ids[0].size(), 36u);
+  EXPECT_TRUE(client->CancelServiceOrder("serviceOrders/fake", "r").ok());
+  EXPECT_NE(fake_.request_ids().back(), ids[0]) << "a new call is a new request";
 }
 
-TEST_F(FakeServerTest, RetriesABookingOnlyWithARequestId) {
+TEST_F(FakeServerTest, ABookingGetsARequestIdUnlessItHasOne) {
   auto client = NewClient();
   fake_.set_script(Unavailable(1));
   v1::BookAppointmentRequest request;
   request.set_service_order("serviceOrders/fake");
   request.set_hold("holds/h");
-  EXPECT_EQ(client->BookAppointment(request).error().code(), grpc::StatusCode::UNAVAILABLE);
-  EXPECT_EQ(fake_.calls(), 1);
-
-  request.set_request_id("book-1");
   EXPECT_TRUE(client->BookAppointment(request).ok());
   EXPECT_EQ(fake_.calls(), 2);
-  fake_.set_script(Unavailable(4));
+  EXPECT_TRUE(request.request_id().empty()) << "the caller's request is left alone";
+  const std::string generated = fake_.request_ids()[0];
+  EXPECT_EQ(generated.size(), 36u);
+
+  request.set_request_id("book-1");
+  fake_.set_script(Unavailable(5));  // calls 3 to 5 fail: three retries, the fourth attempt answers
   EXPECT_TRUE(client->BookAppointment(request).ok());
-  EXPECT_EQ(fake_.calls(), 5);
-  EXPECT_THAT(fake_.request_ids(), ElementsAre("", "book-1", "book-1", "book-1", "book-1"));
+  EXPECT_EQ(fake_.calls(), 6);
+  EXPECT_THAT(fake_.request_ids(), ElementsAre(generated, generated, "book-1", "book-1", "book-1", "book-1"));
 }
 
-TEST_F(FakeServerTest, DoesNotRetryOtherCodes) {
+TEST_F(FakeServerTest, DoesNotRetryErrorsARepeatWouldOnlyRepeat) {
   auto client = NewClient();
-  fake_.set_script(Answer(grpc::Status(grpc::StatusCode::ABORTED, "etag mismatch")));
+  google::rpc::Status details;
+  details.set_code(grpc::StatusCode::ABORTED);
+  google::rpc::ErrorInfo info;
+  info.set_reason("ETAG_MISMATCH");
+  details.add_details()->PackFrom(info);
+  fake_.set_script(Answer(grpc::Status(grpc::StatusCode::ABORTED, "etag mismatch", details.SerializeAsString())));
   EXPECT_EQ(client->GetServiceOrder("serviceOrders/fake").error().code(), grpc::StatusCode::ABORTED);
   EXPECT_EQ(fake_.calls(), 1);
+  fake_.set_script(Answer(grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "wrong state")));
+  EXPECT_EQ(client->GetServiceOrder("serviceOrders/fake").error().code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(fake_.calls(), 2);
 }
 
 TEST_F(FakeServerTest, TheDefaultDeadlineEndsAHangingCall) {
@@ -207,21 +226,46 @@ TEST(RetryPolicyTest, BackoffGrowsAndIsCapped) {
   EXPECT_EQ(Backoff(policy, 2).count(), 200);
   EXPECT_EQ(Backoff(policy, 4).count(), 800);
   EXPECT_EQ(Backoff(policy, 10).count(), 2000);
-  policy.jitter = true;
-  for (int i = 0; i < 50; ++i) {
+  policy.jitter = true;  // full jitter: anywhere in [0, cap]
+  long long lowest = 200, highest = 0;
+  for (int i = 0; i < 200; ++i) {
     auto wait = Backoff(policy, 2).count();
-    EXPECT_GE(wait, 100);
+    EXPECT_GE(wait, 0);
     EXPECT_LE(wait, 200);
+    lowest = std::min<long long>(lowest, wait);
+    highest = std::max<long long>(highest, wait);
   }
+  EXPECT_LT(lowest, 50);
+  EXPECT_GT(highest, 150);
 }
 
-TEST(RetryPolicyTest, OnlyUnavailableOfIdempotentCallsWithinTheAttempts) {
+// A status carrying an ErrorInfo reason, as the server sends it.
+grpc::Status WithReason(grpc::StatusCode code, const std::string& reason) {
+  google::rpc::Status details;
+  details.set_code(code);
+  google::rpc::ErrorInfo info;
+  info.set_reason(reason);
+  details.add_details()->PackFrom(info);
+  return grpc::Status(code, "x", details.SerializeAsString());
+}
+
+TEST(RetryPolicyTest, TheSharedPolicyOfEveryCodeAndReason) {
   RetryPolicy policy;
-  EXPECT_TRUE(ShouldRetry(policy, true, grpc::StatusCode::UNAVAILABLE, 1));
-  EXPECT_FALSE(ShouldRetry(policy, true, grpc::StatusCode::UNAVAILABLE, 4));
-  EXPECT_FALSE(ShouldRetry(policy, false, grpc::StatusCode::UNAVAILABLE, 1));
-  EXPECT_FALSE(ShouldRetry(policy, true, grpc::StatusCode::DEADLINE_EXCEEDED, 1));
-  EXPECT_FALSE(ShouldRetry(policy, true, grpc::StatusCode::ABORTED, 1));
+  using C = grpc::StatusCode;
+  EXPECT_TRUE(ShouldRetry(policy, true, grpc::Status(C::UNAVAILABLE, "x"), 1));
+  EXPECT_TRUE(ShouldRetry(policy, true, grpc::Status(C::UNAVAILABLE, "x"), 3));
+  EXPECT_FALSE(ShouldRetry(policy, true, grpc::Status(C::UNAVAILABLE, "x"), 4));  // 4 attempts in all
+  EXPECT_FALSE(ShouldRetry(policy, false, grpc::Status(C::UNAVAILABLE, "x"), 1));
+  EXPECT_TRUE(ShouldRetry(policy, true, WithReason(C::ABORTED, "CONCURRENT_UPDATE"), 1));
+  EXPECT_TRUE(ShouldRetry(policy, true, grpc::Status(C::ABORTED, "x"), 1));
+  EXPECT_FALSE(ShouldRetry(policy, true, WithReason(C::ABORTED, "ETAG_MISMATCH"), 1));
+  EXPECT_FALSE(ShouldRetry(policy, true, WithReason(C::ABORTED, "SLOT_TAKEN"), 1));
+  EXPECT_TRUE(ShouldRetry(policy, true, WithReason(C::RESOURCE_EXHAUSTED, "SERVER_BUSY"), 1));
+  EXPECT_FALSE(ShouldRetry(policy, true, grpc::Status(C::RESOURCE_EXHAUSTED, "x"), 1));
+  for (C code : {C::DEADLINE_EXCEEDED, C::INTERNAL, C::INVALID_ARGUMENT, C::FAILED_PRECONDITION, C::NOT_FOUND,
+                 C::ALREADY_EXISTS, C::UNAUTHENTICATED, C::PERMISSION_DENIED}) {
+    EXPECT_FALSE(ShouldRetry(policy, true, grpc::Status(code, "x"), 1)) << CodeName(code);
+  }
 }
 
 TEST(ConnectTest, RefusesUnreadableTlsFiles) {
@@ -389,6 +433,74 @@ class LiveServerTest : public ::testing::Test {
   std::string admin_token_;
   std::unique_ptr<Client> client_;  // a DOT operator
 };
+
+// sdk/testing/drop_reply_proxy.py in front of the server: each write runs once, then its reply is
+// lost (UNAVAILABLE). Killed with the object.
+class DropReplyProxy {
+ public:
+  DropReplyProxy(const std::string& upstream, const std::filesystem::path& dir) {
+    const char* python = std::getenv("HOMEVISIT_PYTHON");
+    const std::string interpreter = python ? python : HOMEVISIT_SOURCE_DIR "/.deps/venv/bin/python";
+    const std::string script = HOMEVISIT_SOURCE_DIR "/sdk/testing/drop_reply_proxy.py";
+    const std::string port_file = (dir / "proxy.address").string();
+    pid_ = fork();
+    if (pid_ == 0) {
+      freopen("/dev/null", "w", stdout);
+      execl(interpreter.c_str(), interpreter.c_str(), script.c_str(), upstream.c_str(), "--port-file",
+            port_file.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    for (int i = 0; i < 200 && address_.empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      std::ifstream in(port_file);
+      std::getline(in, address_);
+    }
+  }
+  ~DropReplyProxy() {
+    if (pid_ > 0) {
+      kill(pid_, SIGTERM);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  const std::string& address() const { return address_; }  // empty: it did not start
+
+ private:
+  pid_t pid_ = -1;
+  std::string address_;
+};
+
+TEST_F(LiveServerTest, ALostReplyIsRetriedWithTheSameRequestIdAndHasOneEffect) {
+  DropReplyProxy proxy(target_, dir_);
+  ASSERT_FALSE(proxy.address().empty()) << "the drop-reply proxy did not start (python with grpcio in .deps/venv)";
+  auto token = testing::IssueToken(target_, admin_token_, v1::ROLE_DOT_OPERATOR);
+  ASSERT_TRUE(token.ok());
+  ClientOptions options;
+  options.target = proxy.address();
+  options.token = *token;
+  auto through_proxy = std::move(Client::Connect(options)).value();
+
+  // No request id from the caller: the client makes one and keeps it across the retry.
+  auto created = through_proxy->CreateServiceOrder(ValidOrder("EXP-LOST-1"));
+  ASSERT_TRUE(created.ok()) << created.error().ToString();
+  v1::ListServiceOrdersRequest list;
+  list.set_file_number("EXP-LOST-1");
+  EXPECT_EQ(client_->ListServiceOrders(list)->service_orders_size(), 1);
+  auto cancelled = through_proxy->CancelServiceOrder(created->name(), "ya no hace falta");
+  ASSERT_TRUE(cancelled.ok()) << cancelled.error().ToString();
+  EXPECT_EQ(cancelled->state(), v1::ServiceOrder::STATE_CANCELLED);
+  v1::ListEventsRequest events;
+  events.set_service_order(created->name());
+  auto listed = client_->ListEvents(events);
+  ASSERT_TRUE(listed.ok());
+  int cancellations = 0;
+  for (const auto& e : listed->events()) cancellations += e.type() == v1::Event::TYPE_CANCELLED ? 1 : 0;
+  EXPECT_EQ(cancellations, 1);
+
+  // The control: without retries the lost reply surfaces, so the proxy did lose it above.
+  options.retry.max_attempts = 1;
+  auto no_retry = std::move(Client::Connect(options)).value();
+  EXPECT_EQ(no_retry->CreateServiceOrder(ValidOrder("EXP-LOST-2")).error().code(), grpc::StatusCode::UNAVAILABLE);
+}
 
 TEST_F(LiveServerTest, InvalidIntakeExposesEachFieldViolation) {
   v1::ServiceOrder bad = ValidOrder("EXP-BAD");

@@ -16,9 +16,9 @@ class FakeServer::Orders final : public v1::ServiceOrderService::Service {
                                v1::ServiceOrder* response) override {
     return owner_->Answer(c, "", response);
   }
-  grpc::Status CancelServiceOrder(grpc::ServerContext* c, const v1::CancelServiceOrderRequest*,
+  grpc::Status CancelServiceOrder(grpc::ServerContext* c, const v1::CancelServiceOrderRequest* request,
                                   v1::ServiceOrder* response) override {
-    return owner_->Answer(c, "", response);
+    return owner_->Answer(c, request->request_id(), response);
   }
 
  private:

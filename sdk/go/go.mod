@@ -3,6 +3,7 @@ module github.com/izzi-drwifi/homevisit/sdk/go
 go 1.26.0
 
 require (
+	github.com/google/uuid v1.6.0
 	google.golang.org/genproto v0.0.0-20261026165753-2ffab32bce7e
 	google.golang.org/genproto/googleapis/api v0.0.0-20261110000943-09e21b237f2c
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20261110000943-09e21b237f2c

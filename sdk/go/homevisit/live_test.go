@@ -375,3 +375,147 @@ func TestDotOperatorMayNotCallDispatcherRPC(t *testing.T) {
 		t.Fatalf("demo technicians missing from %v", list.GetTechnicians())
 	}
 }
+
+// startDropReplyProxy starts sdk/testing/drop_reply_proxy.py in front of the live server and
+// returns its address; t.Cleanup stops it. The proxy lets the server execute each write once
+// and answers UNAVAILABLE instead of its reply; an identical repeat passes. The interpreter:
+// $HOMEVISIT_PYTHON, else the repository's .deps/venv (scripts/install-deps.sh, with grpcio).
+func startDropReplyProxy(t *testing.T) string {
+	t.Helper()
+	root := filepath.Join("..", "..", "..")
+	python := os.Getenv("HOMEVISIT_PYTHON")
+	if python == "" {
+		python = filepath.Join(root, ".deps", "venv", "bin", "python")
+	}
+	if _, err := exec.LookPath(python); err != nil {
+		t.Fatalf("the drop-reply proxy needs Python with grpcio (%v): run scripts/install-deps.sh or set HOMEVISIT_PYTHON", err)
+	}
+	portFile := filepath.Join(t.TempDir(), "proxy.address")
+	var output strings.Builder
+	cmd := exec.Command(python, filepath.Join(root, "sdk", "testing", "drop_reply_proxy.py"), serverAddress,
+		"--port-file", portFile)
+	cmd.Stdout = &output
+	cmd.Stderr = &output
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start the drop-reply proxy: %v", err)
+	}
+	exited := make(chan struct{})
+	go func() {
+		_ = cmd.Wait()
+		close(exited)
+	}()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	})
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
+		select {
+		case <-exited:
+			t.Fatalf("the drop-reply proxy exited before listening: %s", output.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+		// The proxy writes "host:port\n" once listening; a partial write lacks the newline.
+		if content, err := os.ReadFile(portFile); err == nil && strings.HasSuffix(string(content), "\n") {
+			return strings.TrimSpace(string(content))
+		}
+	}
+	t.Fatalf("the drop-reply proxy wrote no address within 30 s")
+	return ""
+}
+
+// dialProxy dials the drop-reply proxy as the DOT operator.
+func dialProxy(t *testing.T, proxy string, opts ...homevisit.Option) *homevisit.Client {
+	t.Helper()
+	c, err := homevisit.Dial(proxy, append([]homevisit.Option{homevisit.WithInsecure(), homevisit.WithToken(dotOperatorToken)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// ordersOfFile lists, straight from the server, the orders with fileNumber.
+func ordersOfFile(t *testing.T, c *homevisit.Client, fileNumber string) []*homevisitv1.ServiceOrder {
+	t.Helper()
+	list, err := c.ServiceOrders.ListServiceOrders(context.Background(), &homevisitv1.ListServiceOrdersRequest{FileNumber: fileNumber})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list.GetServiceOrders()
+}
+
+// TestLostRepliesRetriedWithGeneratedRequestID is the shared test of sdk/README.md: writes with
+// no request id of the caller's go through a proxy that loses each write's first reply; they
+// succeed with the server's first answer and have one effect only because the SDK gave them a
+// request id and retried with it.
+func TestLostRepliesRetriedWithGeneratedRequestID(t *testing.T) {
+	proxy := startDropReplyProxy(t)
+	direct := dial(t)
+	viaProxy := dialProxy(t, proxy)
+
+	// (a) An intake: one order.
+	file := uniqueID("EXP")
+	createReq := &homevisitv1.CreateServiceOrderRequest{ServiceOrder: validOrder(file)}
+	order, err := viaProxy.ServiceOrders.CreateServiceOrder(context.Background(), createReq)
+	if err != nil {
+		t.Fatalf("CreateServiceOrder through the proxy: %v", err)
+	}
+	if createReq.GetRequestId() != "" {
+		t.Fatalf("the SDK wrote request_id %q into the caller's message", createReq.GetRequestId())
+	}
+	orders := ordersOfFile(t, direct, file)
+	if len(orders) != 1 || orders[0].GetName() != order.GetName() {
+		t.Fatalf("file %s has orders %v, want exactly the one returned (%s)", file, orders, order.GetName())
+	}
+
+	// (b) A cancellation: the first answer (CANCELLED), one event; a retry without the same
+	// request id would have met a changed etag.
+	const reason = "El suscriptor ya no necesita la visita"
+	cancelled, err := viaProxy.ServiceOrders.CancelServiceOrder(context.Background(), &homevisitv1.CancelServiceOrderRequest{
+		Name: order.GetName(), Reason: reason, Etag: order.GetEtag()})
+	if err != nil {
+		t.Fatalf("CancelServiceOrder through the proxy: %v", err)
+	}
+	if cancelled.GetState() != homevisitv1.ServiceOrder_STATE_CANCELLED || cancelled.GetCancellation().GetReason() != reason {
+		t.Fatalf("after cancel: %v", cancelled)
+	}
+	events, err := direct.Events.ListEvents(context.Background(), &homevisitv1.ListEventsRequest{ServiceOrder: order.GetName()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancellations := 0
+	for _, e := range events.GetEvents() {
+		if e.GetType() == homevisitv1.Event_TYPE_CANCELLED {
+			cancellations++
+		}
+	}
+	if cancellations != 1 {
+		t.Fatalf("%d cancellation events for %s (%v), want 1", cancellations, order.GetName(), events.GetEvents())
+	}
+}
+
+// TestDropReplyProxyLosesWritesWithoutRetry is the negative control: with retries off the
+// proxy's lost reply reaches the caller, though the server did the work.
+func TestDropReplyProxyLosesWritesWithoutRetry(t *testing.T) {
+	proxy := startDropReplyProxy(t)
+	noRetry := dialProxy(t, proxy, homevisit.WithRetryPolicy(homevisit.RetryPolicy{MaxAttempts: 1}))
+	file := uniqueID("EXP")
+	_, err := noRetry.ServiceOrders.CreateServiceOrder(context.Background(), &homevisitv1.CreateServiceOrderRequest{
+		ServiceOrder: validOrder(file)})
+	if status.Code(err) != codes.Unavailable {
+		t.Fatalf("CreateServiceOrder through the proxy without retries: %v, want Unavailable", err)
+	}
+	if orders := ordersOfFile(t, dial(t), file); len(orders) != 1 {
+		t.Fatalf("file %s has %d orders, want the 1 the server created before its reply was lost", file, len(orders))
+	}
+	// Reads pass the proxy.
+	if _, err := noRetry.ServiceOrders.ListServiceOrders(context.Background(),
+		&homevisitv1.ListServiceOrdersRequest{FileNumber: file}); err != nil {
+		t.Fatalf("a read through the proxy: %v", err)
+	}
+}

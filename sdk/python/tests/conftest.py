@@ -6,6 +6,9 @@ The binary: $HOMEVISITD, else build/server/homevisitd of the repository
 The server requires a bearer token on every call: it writes its first admin token to a file in
 the session's temporary directory; the admin then issues a credential per role the tests need
 (``tokens``), and ``client`` calls as a DOT operator.
+
+``drop_reply_proxy`` puts sdk/testing/drop_reply_proxy.py in front of that server: it lets the
+server run each write once and answers UNAVAILABLE instead (sdk/README.md, "The shared test").
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import pathlib
 import queue
 import signal
 import subprocess
+import sys
 import threading
 import time
 
@@ -26,6 +30,7 @@ from homevisit.v1 import common_pb2, credential_pb2
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
 PREFIX = "homevisitd listening on "
+PROXY = REPO / "sdk" / "testing" / "drop_reply_proxy.py"
 
 
 @pytest.fixture(scope="session")
@@ -63,16 +68,52 @@ def server(tmp_path_factory: pytest.TempPathFactory):
         process.kill()
         pytest.fail(f"homevisitd did not print its address (exit code {process.poll()})")
     yield address, admin_token_file.read_text().strip()
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    _stop(process)
 
 
 @pytest.fixture(scope="session")
 def server_address(server) -> str:
     return server[0]
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def drop_reply_proxy(server_address: str, tmp_path_factory: pytest.TempPathFactory):
+    """Address of a drop-reply proxy in front of the session's homevisitd. It runs under this
+    interpreter (which has grpcio, as the SDK needs it) and is stopped after the session."""
+    work = tmp_path_factory.mktemp("drop-reply-proxy")
+    port_file, log_file = work / "address", work / "proxy.log"
+    with open(log_file, "w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            [sys.executable, str(PROXY), server_address, "--port-file", str(port_file)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    address = ""
+    give_up = time.monotonic() + 30
+    while time.monotonic() < give_up and process.poll() is None:
+        text = port_file.read_text(encoding="utf-8") if port_file.exists() else ""
+        if text.endswith("\n"):  # written in full
+            address = text.strip()
+            break
+        time.sleep(0.05)
+    if not address:
+        _stop(process)
+        pytest.fail(f"drop_reply_proxy.py did not write its address (exit code {process.poll()}):\n"
+                    + log_file.read_text(encoding="utf-8"))
+    try:
+        yield address
+    finally:
+        _stop(process)
 
 
 def issue_token(address: str, admin_token: str, role: int, technician: str = "") -> str:

@@ -126,7 +126,7 @@ def test_cancel_and_list_events(client, unique):
     assert cancelled.state == ServiceOrder.STATE_CANCELLED
     assert cancelled.cancellation.reason == reason
 
-    # The old etag no longer matches; a cancel is not idempotent, so it is not retried.
+    # The old etag no longer matches: ETAG_MISMATCH is not retried (read again instead).
     with pytest.raises(homevisit.ApiError) as caught:
         client.service_orders.CancelServiceOrder(
             sos.CancelServiceOrderRequest(name=order.name, reason="otra vez", etag=order.etag)
@@ -197,3 +197,68 @@ def test_the_dispatcher_reads_technicians(server_address, tokens):
     with homevisit.Client(server_address, insecure=True, token=tokens["dispatcher"]) as dispatcher:
         listed = dispatcher.technicians.ListTechnicians(technician_pb2.ListTechniciansRequest())
     assert "technicians/demo-tech-1" in [t.name for t in listed.technicians]
+
+
+# --- Lost replies (sdk/README.md, "The shared test") ------------------------------------------
+# The drop-reply proxy lets the server run each write once and answers UNAVAILABLE; the same
+# bytes again pass. The requests below carry no request_id of their own: one effect and the
+# server's first answer are possible only if the SDK filled an id and retried with it.
+
+
+def count_events(client: homevisit.Client, order: str, event_type: int) -> int:
+    events = client.events.ListEvents(event_pb2.ListEventsRequest(service_order=order)).events
+    return sum(1 for e in events if e.type == event_type)
+
+
+def test_lost_replies_are_retried_with_the_generated_request_id(client, drop_reply_proxy, tokens, unique):
+    file_number = unique("EXP")
+    with homevisit.Client(drop_reply_proxy, insecure=True, token=tokens["dot_operator"]) as proxied:
+        request = sos.CreateServiceOrderRequest(service_order=valid_order(file_number))
+        order = proxied.service_orders.CreateServiceOrder(request)
+        assert request.request_id == ""  # the caller's message is not changed
+        assert order.file_number == file_number and order.state == ServiceOrder.STATE_REQUESTED
+
+        # Directly against the server: one order, the one the SDK returned.
+        listed = client.service_orders.ListServiceOrders(sos.ListServiceOrdersRequest(file_number=file_number))
+        assert [o.name for o in listed.service_orders] == [order.name]
+        assert count_events(client, order.name, event_pb2.Event.TYPE_ORDER_CREATED) == 1
+
+        reason = "El suscriptor ya no necesita la visita"
+        cancelled = proxied.service_orders.CancelServiceOrder(
+            sos.CancelServiceOrderRequest(name=order.name, reason=reason, etag=order.etag)
+        )
+        assert cancelled.state == ServiceOrder.STATE_CANCELLED
+        assert cancelled.cancellation.reason == reason
+
+    assert count_events(client, order.name, event_pb2.Event.TYPE_CANCELLED) == 1
+    got = client.service_orders.GetServiceOrder(sos.GetServiceOrderRequest(name=order.name))
+    assert got.state == ServiceOrder.STATE_CANCELLED
+
+
+def test_without_retries_the_proxy_loses_the_reply(client, drop_reply_proxy, tokens, unique):
+    # The negative control: the same flow with retries off fails, so the proxy really drops
+    # replies (and the server still ran each write once).
+    file_number = unique("EXP")
+    with homevisit.Client(
+        drop_reply_proxy, insecure=True, token=tokens["dot_operator"], retry=homevisit.NO_RETRY
+    ) as proxied:
+        with pytest.raises(homevisit.ApiError) as caught:
+            proxied.service_orders.CreateServiceOrder(
+                sos.CreateServiceOrderRequest(service_order=valid_order(file_number))
+            )
+        assert caught.value.code == grpc.StatusCode.UNAVAILABLE
+
+        listed = client.service_orders.ListServiceOrders(sos.ListServiceOrdersRequest(file_number=file_number))
+        assert len(listed.service_orders) == 1  # executed, answer lost
+        order = listed.service_orders[0]
+
+        with pytest.raises(homevisit.ApiError) as caught:
+            proxied.service_orders.CancelServiceOrder(
+                sos.CancelServiceOrderRequest(name=order.name, reason="Prueba sin reintentos", etag=order.etag)
+            )
+        assert caught.value.code == grpc.StatusCode.UNAVAILABLE
+
+        # Reads pass the proxy untouched.
+        got = proxied.service_orders.GetServiceOrder(sos.GetServiceOrderRequest(name=order.name))
+    assert got.state == ServiceOrder.STATE_CANCELLED
+    assert count_events(client, order.name, event_pb2.Event.TYPE_CANCELLED) == 1

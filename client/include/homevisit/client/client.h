@@ -67,10 +67,12 @@ class Client {
 
   Result<v1::CheckAvailabilityResponse> CheckAvailability(const v1::CheckAvailabilityRequest& request,
                                                           const CallOptions& call = {});
-  Result<v1::Hold> CreateHold(const v1::CreateHoldRequest& request, const CallOptions& call = {});
+  // Holds, bookings and every write below carry a request id (a fresh one when the request has
+  // none), so they are retried safely (sdk/README.md).
+  Result<v1::Hold> CreateHold(v1::CreateHoldRequest request, const CallOptions& call = {});
   Result<v1::Hold> ReleaseHold(const std::string& name, const CallOptions& call = {});
   // Retried only when request.request_id() is set.
-  Result<v1::ServiceOrder> BookAppointment(const v1::BookAppointmentRequest& request, const CallOptions& call = {});
+  Result<v1::ServiceOrder> BookAppointment(v1::BookAppointmentRequest request, const CallOptions& call = {});
 
   Result<v1::VisitReport> GetVisitReport(const std::string& name, const CallOptions& call = {});
   Result<v1::ListVisitReportsResponse> ListVisitReports(const v1::ListVisitReportsRequest& request,
@@ -103,7 +105,7 @@ class Client {
   std::unique_ptr<grpc::ClientContext> NewContext(const CallOptions& call = {}) const;
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 
-  // Runs `rpc(context, response)` with the deadline and the token, retrying on UNAVAILABLE
+  // Runs `rpc(context, response)` with the deadline and the token, retrying per sdk/README.md
   // when `idempotent`. Public so that callers can wrap generated methods the same way.
   template <typename Response>
   Result<Response> Call(bool idempotent, const CallOptions& call,

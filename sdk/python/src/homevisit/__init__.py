@@ -1,13 +1,22 @@
 """Client SDK of homevisit, the izzi Dr. Wifi home-visit service.
 
 ``homevisit.v1`` holds the generated messages and stubs; this package adds the thin layer:
-``Client`` (credentials, TLS, default deadline, retries of idempotent calls) and ``ApiError``
-(status code, ``reason`` and ``field_violations`` of a failed call).
+``Client`` (credentials, TLS, default deadline, request ids and retries as ``sdk/README.md``
+says) and ``ApiError`` (status code, ``reason`` and ``field_violations`` of a failed call).
 """
 
 from homevisit.client import DEFAULT_TIMEOUT, Client, PolicyInterceptor
 from homevisit.errors import ApiError, FieldViolation, decode_status
-from homevisit.retry import DEFAULT_RETRY_POLICY, NO_RETRY, RetryPolicy, is_idempotent, should_retry
+from homevisit.retry import (
+    DEFAULT_RETRY_POLICY,
+    NO_RETRY,
+    RetryPolicy,
+    is_idempotent,
+    is_read,
+    is_retryable_error,
+    should_retry,
+    with_request_id,
+)
 
 __all__ = [
     "ApiError",
@@ -20,5 +29,8 @@ __all__ = [
     "RetryPolicy",
     "decode_status",
     "is_idempotent",
+    "is_read",
+    "is_retryable_error",
     "should_retry",
+    "with_request_id",
 ]

@@ -1,5 +1,6 @@
 """The thin layer over the generated stubs: one channel with credentials, TLS, a default
-deadline, retries of idempotent calls and errors that expose the server's details.
+deadline, request ids and retries as ``sdk/README.md`` says, and errors that expose the
+server's details.
 
     with homevisit.Client("127.0.0.1:50051", insecure=True, token=token) as client:
         order = client.service_orders.GetServiceOrder(
@@ -18,7 +19,7 @@ from typing import Any, Callable, Optional, Sequence, Tuple
 import grpc
 
 from homevisit.errors import ApiError
-from homevisit.retry import DEFAULT_RETRY_POLICY, RetryPolicy, should_retry
+from homevisit.retry import DEFAULT_RETRY_POLICY, RetryPolicy, should_retry, with_request_id
 from homevisit.v1 import (
     credential_pb2_grpc,
     event_pb2_grpc,
@@ -46,8 +47,9 @@ class Client:
         private_key, certificate_chain: PEM bytes of a client certificate (mutual TLS).
         server_name: overrides the name checked against the server's certificate.
         timeout: default deadline in seconds of unary calls made without one (None: no default).
-            It covers the call with all its retries.
-        retry: the ``RetryPolicy``; ``homevisit.NO_RETRY`` turns retries off.
+            It covers the call with all its attempts and pauses.
+        retry: the ``RetryPolicy``; ``homevisit.NO_RETRY`` turns retries off (an empty
+            ``request_id`` is still filled).
         options: extra channel arguments, e.g. ``[("grpc.max_receive_message_length", n)]``.
     """
 
@@ -107,8 +109,10 @@ class _CallDetails(
 
 
 class PolicyInterceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClientInterceptor):
-    """Adds the bearer token; gives unary calls the default deadline; retries idempotent unary
-    calls as ``should_retry`` says; turns failures of unary calls into ``ApiError``.
+    """Adds the bearer token; gives unary calls the default deadline; fills an empty
+    ``request_id`` with a fresh UUID4 (on a copy: the caller's message is left alone) and sends
+    that same request on every attempt; retries unary calls as ``should_retry`` says, with the
+    policy's backoff, all within the one deadline; turns failures of unary calls into ``ApiError``.
 
     Server streams (WatchEvents) get the token only: no default deadline (a watch is meant to
     last) and plain ``grpc.RpcError`` (convert with ``ApiError.from_rpc_error``).
@@ -144,6 +148,7 @@ class PolicyInterceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClient
     def intercept_unary_unary(self, continuation, client_call_details, request):
         timeout = client_call_details.timeout if client_call_details.timeout is not None else self._timeout
         deadline = None if timeout is None else self._clock() + timeout
+        request = with_request_id(request)  # before the first attempt; every attempt sends it
         attempt = 1
         while True:
             remaining = None if deadline is None else max(0.0, deadline - self._clock())
@@ -160,7 +165,7 @@ class PolicyInterceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClient
                 return _FailedCall(error)
             pause = self._retry.backoff(attempt)
             if deadline is not None and self._clock() + pause >= deadline:
-                return _FailedCall(error)
+                return _FailedCall(error)  # the retry would start at or past the deadline
             self._sleep(pause)
             attempt += 1
 
