@@ -1,15 +1,17 @@
 // A thin, idiomatic layer over the generated @grpc/grpc-js clients: one channel with TLS and a
-// bearer token, a default deadline on every call, retries of idempotent calls on UNAVAILABLE,
-// and HomevisitError for every failure. The generated clients stay reachable for the rest.
-import { randomUUID } from "node:crypto";
+// bearer token, a default deadline on every call, the retry and request-id policy of
+// sdk/README.md (see retry.ts), and HomevisitError for every failure. The generated clients stay
+// reachable for the rest.
 import { readFileSync } from "node:fs";
 import {
   type CallOptions as GrpcCallOptions,
   type ChannelCredentials,
+  type Client,
   type ClientUnaryCall,
   credentials,
   Metadata,
   type ServiceError,
+  status,
 } from "@grpc/grpc-js";
 import { HomevisitError, isServiceError } from "./errors";
 import { type Event, EventServiceClient, ListEventsRequest, type ListEventsResponse, WatchEventsRequest } from "./gen/homevisit/v1/event";
@@ -19,6 +21,7 @@ import {
   CheckAvailabilityRequest,
   CreateHoldRequest,
   type Hold,
+  ReleaseHoldRequest,
   SchedulingServiceClient,
 } from "./gen/homevisit/v1/scheduling_service";
 import { ServiceOrder, ServiceOrderView } from "./gen/homevisit/v1/service_order";
@@ -32,6 +35,7 @@ import {
   UpdateServiceOrderRequest,
 } from "./gen/homevisit/v1/service_order_service";
 import {
+  GetTechnicianRequest,
   ListTechniciansRequest,
   type ListTechniciansResponse,
   type Technician,
@@ -44,7 +48,7 @@ import {
   type VisitReport,
   VisitReportServiceClient,
 } from "./gen/homevisit/v1/visit_report";
-import { backoffMs, DEFAULT_RETRY_POLICY, type RetryPolicy, shouldRetry } from "./retry";
+import { backoffMs, DEFAULT_RETRY_POLICY, isRetrySafe, type RetryPolicy, shouldRetry, withRequestId } from "./retry";
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 /** Any part of a message: what the generated `fromPartial` accepts; the rest takes defaults. */
@@ -99,6 +103,33 @@ type UnaryMethod<Req, Res> = (
   callback: (error: ServiceError | null, response: Res) => void,
 ) => ClientUnaryCall;
 
+/** The names of a generated client's unary methods ("createServiceOrder", ...; not streams). */
+export type UnaryMethodName<C> = {
+  [K in keyof C]-?: C[K] extends (...args: infer A) => ClientUnaryCall
+    ? A extends [unknown, Metadata, Partial<GrpcCallOptions>, (error: ServiceError | null, response: any) => void] ? K : never
+    : never;
+}[keyof C] & string;
+/** The request and response messages of a generated unary method. */
+export type RequestOf<M> = M extends UnaryMethod<infer Req, any> ? Req : never;
+export type ResponseOf<M> = M extends UnaryMethod<any, infer Res> ? Res : never;
+
+/** What grpc-js attaches to each generated method besides the function itself. */
+interface MethodAttributes {
+  /** "/homevisit.v1.ServiceOrderService/CreateServiceOrder" */
+  path?: string;
+  requestDeserialize?: (bytes: Buffer) => unknown;
+}
+
+/** Whether the method's request message has a `requestId` field (its default message has it). */
+function requestHasIdField(method: MethodAttributes): boolean {
+  try {
+    const empty = method.requestDeserialize?.(Buffer.alloc(0));
+    return typeof empty === "object" && empty !== null && "requestId" in empty;
+  } catch {
+    return false;
+  }
+}
+
 function pem(value: Pem | undefined): Buffer | null {
   if (value === undefined) return null;
   if (Buffer.isBuffer(value)) return value;
@@ -116,7 +147,18 @@ function channelCredentials(tls: boolean | TlsOptions | undefined): ChannelCrede
   return credentials.createSsl(pem(options.rootCerts), privateKey, certChain);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `signal` aborts meanwhile. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}
 
 export class HomevisitClient {
   readonly orders: ServiceOrderServiceClient;
@@ -161,17 +203,34 @@ export class HomevisitClient {
   }
 
   /**
-   * Runs one unary method with the deadline and the token, retrying on UNAVAILABLE when
-   * `idempotent`. Public so that callers can wrap generated methods the same way.
+   * Runs the unary method `method` of the generated client `stub` (`client.orders`, ...) under
+   * the policy of sdk/README.md: an empty `requestId` is filled with a random UUID (on a copy,
+   * the same for every attempt); reads (Get*, List*, CheckAvailability, RenderScript) and
+   * requests with a request id are retried on UNAVAILABLE, ABORTED (unless ETAG_MISMATCH or
+   * SLOT_TAKEN) and RESOURCE_EXHAUSTED SERVER_BUSY; one deadline covers all attempts and pauses.
+   * Public so that callers can run any generated method the same way:
+   * `client.unary(client.orders, "updateServiceOrder", UpdateServiceOrderRequest.fromPartial({...}))`.
    */
-  async unary<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, idempotent: boolean, call: CallOptions = {}): Promise<Res> {
+  async unary<C extends Client, K extends UnaryMethodName<C>>(
+    stub: C,
+    method: K,
+    request: RequestOf<C[K]>,
+    call: CallOptions = {},
+  ): Promise<ResponseOf<C[K]>> {
+    type Res = ResponseOf<C[K]>;
+    const fn = stub[method] as unknown as UnaryMethod<RequestOf<C[K]>, Res> & MethodAttributes;
+    if (typeof fn !== "function") throw new TypeError(`${String(method)} is not a method of this client`);
+    const name: string = method;
+    const rpc = fn.path?.split("/").pop() || name.charAt(0).toUpperCase() + name.slice(1);
+    const sent = withRequestId(request, requestHasIdField(fn));
+    const idempotent = isRetrySafe(rpc, sent);
     const deadline = Date.now() + (call.timeoutMs ?? this.timeoutMs);
     for (let attempt = 1; ; attempt++) {
       const metadata = await this.metadata(call);
       try {
         return await new Promise<Res>((resolve, reject) => {
           const abort = () => pending.cancel();
-          const pending = method(request, metadata, { deadline: new Date(deadline) }, (error, response) => {
+          const pending = fn.call(stub, sent, metadata, { deadline: new Date(deadline) }, (error, response) => {
             call.signal?.removeEventListener("abort", abort);
             if (error) reject(error);
             else resolve(response);
@@ -181,12 +240,14 @@ export class HomevisitClient {
         });
       } catch (error) {
         if (!isServiceError(error)) throw error;
+        const failure = HomevisitError.fromServiceError(error);
+        if (call.signal?.aborted || !shouldRetry(this.retry, idempotent, failure.code, attempt, failure.reason)) throw failure;
         const wait = backoffMs(this.retry, attempt);
-        const aborted = call.signal?.aborted ?? false;
-        if (aborted || !shouldRetry(this.retry, idempotent, error.code, attempt) || Date.now() + wait >= deadline) {
-          throw HomevisitError.fromServiceError(error);
+        if (Date.now() + wait >= deadline) throw failure; // no retry would end in time
+        await pause(wait, call.signal);
+        if (call.signal?.aborted) {
+          throw new HomevisitError({ code: status.CANCELLED, details: `cancelled by the caller after ${failure.message}`, cause: failure });
         }
-        await sleep(wait);
       }
     }
   }
@@ -195,22 +256,22 @@ export class HomevisitClient {
 
   /**
    * Intake. Without `requestId` a random UUID is used, which makes the call safe to retry: a
-   * repeat returns the first order and creates nothing.
+   * repeat returns the first order and creates nothing. Pass your own to repeat it yourself later.
    */
-  createServiceOrder(order: DeepPartial<ServiceOrder>, requestId: string = randomUUID(), call?: CallOptions): Promise<ServiceOrder> {
+  createServiceOrder(order: DeepPartial<ServiceOrder>, requestId = "", call?: CallOptions): Promise<ServiceOrder> {
     const request = CreateServiceOrderRequest.fromPartial({ serviceOrder: order, requestId });
-    return this.unary(this.orders.createServiceOrder.bind(this.orders), request, true, call);
+    return this.unary(this.orders, "createServiceOrder", request, call);
   }
 
   /** The whole order, signature image included (`view` BASIC leaves the image out). */
   getServiceOrder(name: string, call?: CallOptions, view: ServiceOrderView = ServiceOrderView.SERVICE_ORDER_VIEW_UNSPECIFIED): Promise<ServiceOrder> {
     const request = GetServiceOrderRequest.fromPartial({ name, view });
-    return this.unary(this.orders.getServiceOrder.bind(this.orders), request, true, call);
+    return this.unary(this.orders, "getServiceOrder", request, call);
   }
 
   listServiceOrders(request: DeepPartial<ListServiceOrdersRequest> = {}, call?: CallOptions): Promise<ListServiceOrdersResponse> {
     const full = ListServiceOrdersRequest.fromPartial(request);
-    return this.unary(this.orders.listServiceOrders.bind(this.orders), full, true, call);
+    return this.unary(this.orders, "listServiceOrders", full, call);
   }
 
   /** Every order matching the filters, page after page. */
@@ -225,35 +286,33 @@ export class HomevisitClient {
 
   updateServiceOrder(order: DeepPartial<ServiceOrder>, paths: string[], call?: CallOptions): Promise<ServiceOrder> {
     const request = UpdateServiceOrderRequest.fromPartial({ serviceOrder: order, updateMask: paths });
-    return this.unary(this.orders.updateServiceOrder.bind(this.orders), request, false, call);
+    return this.unary(this.orders, "updateServiceOrder", request, call);
   }
 
   cancelServiceOrder(name: string, reason: string, etag = "", call?: CallOptions): Promise<ServiceOrder> {
     const request = CancelServiceOrderRequest.fromPartial({ name, reason, etag });
-    return this.unary(this.orders.cancelServiceOrder.bind(this.orders), request, false, call);
+    return this.unary(this.orders, "cancelServiceOrder", request, call);
   }
 
   // --- Scheduling [S2-S4]
 
   checkAvailability(request: DeepPartial<CheckAvailabilityRequest>, call?: CallOptions): Promise<CheckAvailabilityResponse> {
     const full = CheckAvailabilityRequest.fromPartial(request);
-    return this.unary(this.scheduling.checkAvailability.bind(this.scheduling), full, true, call);
+    return this.unary(this.scheduling, "checkAvailability", full, call);
   }
 
-  /** Not retried: a repeat could replace a hold taken meanwhile. */
   createHold(request: DeepPartial<CreateHoldRequest>, call?: CallOptions): Promise<Hold> {
     const full = CreateHoldRequest.fromPartial(request);
-    return this.unary(this.scheduling.createHold.bind(this.scheduling), full, false, call);
+    return this.unary(this.scheduling, "createHold", full, call);
   }
 
   releaseHold(name: string, call?: CallOptions): Promise<Hold> {
-    return this.unary(this.scheduling.releaseHold.bind(this.scheduling), { name }, false, call);
+    return this.unary(this.scheduling, "releaseHold", ReleaseHoldRequest.fromPartial({ name }), call);
   }
 
-  /** Retried only when the request carries a requestId. */
   bookAppointment(request: DeepPartial<BookAppointmentRequest>, call?: CallOptions): Promise<ServiceOrder> {
     const full = BookAppointmentRequest.fromPartial(request);
-    return this.unary(this.scheduling.bookAppointment.bind(this.scheduling), full, full.requestId !== "", call);
+    return this.unary(this.scheduling, "bookAppointment", full, call);
   }
 
   // --- Reports [G1, G5]
@@ -262,30 +321,30 @@ export class HomevisitClient {
   getVisitReport(name: string, call?: CallOptions): Promise<VisitReport> {
     const reportName = name.endsWith("/visitReport") ? name : `${name}/visitReport`;
     const request = GetVisitReportRequest.fromPartial({ name: reportName });
-    return this.unary(this.reports.getVisitReport.bind(this.reports), request, true, call);
+    return this.unary(this.reports, "getVisitReport", request, call);
   }
 
   listVisitReports(request: DeepPartial<ListVisitReportsRequest>, call?: CallOptions): Promise<ListVisitReportsResponse> {
     const full = ListVisitReportsRequest.fromPartial(request);
-    return this.unary(this.reports.listVisitReports.bind(this.reports), full, true, call);
+    return this.unary(this.reports, "listVisitReports", full, call);
   }
 
   // --- Technicians
 
   getTechnician(name: string, call?: CallOptions): Promise<Technician> {
-    return this.unary(this.technicians.getTechnician.bind(this.technicians), { name }, true, call);
+    return this.unary(this.technicians, "getTechnician", GetTechnicianRequest.fromPartial({ name }), call);
   }
 
   listTechnicians(request: DeepPartial<ListTechniciansRequest> = {}, call?: CallOptions): Promise<ListTechniciansResponse> {
     const full = ListTechniciansRequest.fromPartial(request);
-    return this.unary(this.technicians.listTechnicians.bind(this.technicians), full, true, call);
+    return this.unary(this.technicians, "listTechnicians", full, call);
   }
 
   // --- Events (SPEC §6)
 
   listEvents(request: DeepPartial<ListEventsRequest> = {}, call?: CallOptions): Promise<ListEventsResponse> {
     const full = ListEventsRequest.fromPartial(request);
-    return this.unary(this.events.listEvents.bind(this.events), full, true, call);
+    return this.unary(this.events, "listEvents", full, call);
   }
 
   /**

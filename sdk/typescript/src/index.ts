@@ -1,7 +1,28 @@
 // homevisit's TypeScript SDK: the client, its errors, and the generated message types.
-export { type CallOptions, type DeepPartial, HomevisitClient, type HomevisitClientOptions, type Pem, type TlsOptions } from "./client";
+export {
+  type CallOptions,
+  type DeepPartial,
+  HomevisitClient,
+  type HomevisitClientOptions,
+  type Pem,
+  type RequestOf,
+  type ResponseOf,
+  type TlsOptions,
+  type UnaryMethodName,
+} from "./client";
 export { Code, type FieldViolation, HomevisitError } from "./errors";
-export { backoffMs, DEFAULT_RETRY_POLICY, type RetryPolicy, shouldRetry } from "./retry";
+export {
+  backoffCapMs,
+  backoffMs,
+  DEFAULT_RETRY_POLICY,
+  isRead,
+  isRetryableError,
+  isRetrySafe,
+  requestIdOf,
+  type RetryPolicy,
+  shouldRetry,
+  withRequestId,
+} from "./retry";
 export * from "./gen/homevisit/v1/common";
 export * from "./gen/homevisit/v1/event";
 export * from "./gen/homevisit/v1/scheduling_service";

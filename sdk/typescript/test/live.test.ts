@@ -3,15 +3,18 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { Code, CreateTechnicianRequest, Event_Type, HomevisitClient, HomevisitError, Role, ServiceOrder_State } from "../src";
+import { type DropReplyProxy, startDropReplyProxy } from "./drop_reply_proxy";
 import { type LiveServer, startServer } from "./live_server";
 import { validOrder } from "./orders";
 
 let server: LiveServer;
 let client: HomevisitClient; // a DOT operator
+let dotToken: string;
 
 before(async () => {
   server = await startServer();
-  client = new HomevisitClient({ address: server.address, token: await server.issueToken(Role.ROLE_DOT_OPERATOR), timeoutMs: 5000 });
+  dotToken = await server.issueToken(Role.ROLE_DOT_OPERATOR);
+  client = new HomevisitClient({ address: server.address, token: dotToken, timeoutMs: 5000 });
 });
 
 after(async () => {
@@ -124,6 +127,61 @@ describe("cancel and events", () => {
   });
 });
 
+// sdk/README.md's shared test: the proxy lets the server run each write once and loses its
+// answer. Writes sent with no request id of the caller's succeed with one effect only because the
+// SDK filled a request id and retried with it.
+describe("retries through a proxy that loses each write's first answer", () => {
+  let proxy: DropReplyProxy;
+  let proxied: HomevisitClient;
+
+  before(async () => {
+    proxy = await startDropReplyProxy(server.address);
+    proxied = new HomevisitClient({ address: proxy.address, token: dotToken, timeoutMs: 10_000 });
+  });
+
+  after(async () => {
+    proxied?.close();
+    await proxy?.stop();
+  });
+
+  test("an intake without a request id succeeds and creates one order", async () => {
+    const order = validOrder();
+    const created = await proxied.createServiceOrder(order);
+    assert.equal(created.state, ServiceOrder_State.STATE_REQUESTED);
+    assert.equal(created.fileNumber, order.fileNumber);
+    const listed = await client.listServiceOrders({ fileNumber: order.fileNumber }); // the server itself
+    assert.deepEqual(listed.serviceOrders.map((o) => o.name), [created.name]);
+  });
+
+  test("a cancel without a request id succeeds and is recorded once", async () => {
+    const created = await client.createServiceOrder(validOrder());
+    const cancelled = await proxied.cancelServiceOrder(created.name, "El suscriptor ya no está", created.etag);
+    assert.equal(cancelled.state, ServiceOrder_State.STATE_CANCELLED);
+    assert.equal(cancelled.cancellation?.reason, "El suscriptor ya no está");
+    const { events } = await client.listEvents({ serviceOrder: created.name });
+    assert.equal(events.filter((e) => e.type === Event_Type.TYPE_CANCELLED).length, 1, JSON.stringify(events.map((e) => Event_Type[e.type])));
+  });
+
+  test("negative control: without retries a write through the proxy fails with UNAVAILABLE", async () => {
+    const once = new HomevisitClient({ address: proxy.address, token: dotToken, timeoutMs: 10_000, retry: { maxAttempts: 1 } });
+    try {
+      const order = validOrder();
+      const error = await rejection(once.createServiceOrder(order));
+      assert.equal(error.code, Code.UNAVAILABLE, error.message);
+      // The server ran it: only its answer was lost.
+      const listed = await client.listServiceOrders({ fileNumber: order.fileNumber });
+      assert.equal(listed.serviceOrders.length, 1);
+      const cancel = await rejection(once.cancelServiceOrder(listed.serviceOrders[0].name, "prueba"));
+      assert.equal(cancel.code, Code.UNAVAILABLE, cancel.message);
+      // Reads pass the proxy untouched.
+      const read = await once.getServiceOrder(listed.serviceOrders[0].name);
+      assert.equal(read.state, ServiceOrder_State.STATE_CANCELLED);
+    } finally {
+      once.close();
+    }
+  });
+});
+
 describe("not yet served", () => {
   test("a call the server may not serve yet fails with a clear code", async () => {
     const created = await client.createServiceOrder(validOrder());
@@ -157,7 +215,7 @@ describe("authentication and roles", () => {
   test("a DOT operator calling a dispatcher-only RPC is PERMISSION_DENIED (ROLE_NOT_ALLOWED)", async () => {
     // CreateTechnician is the dispatcher's; the role is checked before the request is read.
     const request = CreateTechnicianRequest.fromPartial({ technician: { displayName: "Nadie" }, requestId: randomUUID() });
-    const error = await rejection(client.unary(client.technicians.createTechnician.bind(client.technicians), request, false));
+    const error = await rejection(client.unary(client.technicians, "createTechnician", request));
     assert.equal(error.code, Code.PERMISSION_DENIED);
     assert.equal(error.reason, "ROLE_NOT_ALLOWED");
 

@@ -65,7 +65,7 @@ export async function startServer(extraArgs: string[] = []): Promise<LiveServer>
         const request = CreateCredentialRequest.fromPartial({
           credential: { principal: `ts-sdk-${Role[role].toLowerCase()}`, role, technician },
         });
-        const issued = await admin.unary(stub.createCredential.bind(stub), request, false);
+        const issued = await admin.unary(stub, "createCredential", request); // never retried: no request id
         if (!issued.token) throw new Error("CreateCredential returned no token");
         return issued.token;
       } finally {
