@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/time.h"
 #include "api/convert.h"
 #include "api/page_budget.h"
 #include "api/page_token.h"
@@ -23,6 +24,45 @@ void ToReport(const domain::ServiceOrder& order, v1::VisitReport* out) {
   ToProto(order.visit.completion->complete_time, out->mutable_file_time());
 }
 
+bool IsVisitStep(domain::EventType type) {
+  using T = domain::EventType;
+  switch (type) {
+    case T::kCallRecorded:
+    case T::kCheckedIn:
+    case T::kDiagnosisRecorded:
+    case T::kEscalationRequested:
+    case T::kConferenceSetUp:
+    case T::kHandedOver:
+    case T::kOutcomeRecorded:
+    case T::kSigned:
+    case T::kCompleted:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The report's steps from the order's events: the event's time is when the server recorded the
+// step, its observe_time attribute (if any) when it happened.
+void AddSteps(const std::vector<domain::Event>& events, v1::VisitReport* out) {
+  for (const domain::Event& e : events) {
+    if (!IsVisitStep(e.type)) continue;
+    v1::RecordedStep* step = out->add_steps();
+    step->set_type(static_cast<v1::Event::Type>(e.type));
+    ToProto(e.time, step->mutable_record_time());
+    absl::Time observed = e.time;
+    if (auto it = e.attributes.find("observe_time"); it != e.attributes.end()) {
+      std::string error;
+      if (!absl::ParseTime(absl::RFC3339_full, it->second, &observed, &error)) observed = e.time;
+    }
+    ToProto(observed, step->mutable_observe_time());
+    step->set_actor(e.actor.principal);
+  }
+}
+
+// More than any visit has (about a dozen steps): a bound, not a page.
+constexpr int kMaxReportEvents = 500;
+
 }  // namespace
 
 grpc::ServerUnaryReactor* VisitReportServiceImpl::GetVisitReport(grpc::CallbackServerContext* context,
@@ -34,9 +74,15 @@ grpc::ServerUnaryReactor* VisitReportServiceImpl::GetVisitReport(grpc::CallbackS
     std::string id = IdFromName(std::string(order_name), "serviceOrders", "name");
     domain::OrderView view = ViewFromProto(request->view(), domain::OrderView::kFull);
     domain::Actor actor = CurrentActor(context);
-    domain::ServiceOrder order = db_.Read([&](domain::UnitOfWork& work) { return domain::GetReport(work, id, actor); });
+    std::vector<domain::Event> events;
+    domain::ServiceOrder order = db_.Read([&](domain::UnitOfWork& work) {
+      domain::ServiceOrder report = domain::GetReport(work, id, actor);
+      events = work.events().OfOrder(id, kMaxReportEvents);
+      return report;
+    });
     ApplyView(view, order);
     ToReport(order, response);
+    AddSteps(events, response);
   });
 }
 

@@ -24,15 +24,23 @@ void RequireMessage(bool present, const char* field) {
 }  // namespace
 
 // Every step: one write, run at most once per request id (WriteOnce), guarded by the request's
-// optional etag (the step functions check it), the state machine and the write's version check.
+// optional etag (the step functions check it), the state machine and the write's version check;
+// recorded at the request's observe_time when it has one (the domain checks it is plausible).
 template <typename Request, typename Step>
 grpc::ServerUnaryReactor* VisitServiceImpl::Serve(grpc::CallbackServerContext* context, const char* method,
                                                   const Request* request, v1::ServiceOrder* response, Step step) {
   return ServeUnary(context, pool_, method, [=, this] {
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
+    const std::optional<absl::Time> observed =
+        request->has_observe_time()
+            // Microseconds, as the database keeps every time.
+            ? std::optional<absl::Time>(absl::FromUnixMicros(
+                  absl::ToUnixMicros(FromProto(request->observe_time(), true, "observe_time"))))
+            : std::nullopt;
     domain::Actor actor = CurrentActor(context);
     WriteOnce(db_, actor, method, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
-      domain::ServiceOrder order = step(work, id, actor, absl::Now());
+      const absl::Time now = absl::Now();
+      domain::ServiceOrder order = step(work, id, actor, domain::StepTime{now, observed.value_or(now)});
       response->Clear();  // a retried unit of work fills it again
       ToProto(order, response);
     });
@@ -43,9 +51,9 @@ grpc::ServerUnaryReactor* VisitServiceImpl::RecordConfirmationCall(grpc::Callbac
                                                                    const v1::RecordConfirmationCallRequest* request,
                                                                    v1::ServiceOrder* response) {
   return Serve(context, __func__, request, response,
-               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, absl::Time now) {
+               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, const domain::StepTime& at) {
                  return domain::RecordConfirmationCall(work, id, static_cast<domain::CallResult>(request->result()),
-                                                       request->note(), request->etag(), actor, now);
+                                                       request->note(), request->etag(), actor, at);
                });
 }
 
@@ -54,22 +62,22 @@ grpc::ServerUnaryReactor* VisitServiceImpl::RecordFollowUpCall(grpc::CallbackSer
                                                                v1::ServiceOrder* response) {
   return Serve(context, __func__, request, response,
                [request, this](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor,
-                               absl::Time now) {
+                               const domain::StepTime& at) {
                  return domain::RecordFollowUpCall(work, id, request->technician_present(), request->note(), policy_,
-                                                   request->etag(), actor, now);
+                                                   request->etag(), actor, at);
                });
 }
 
 grpc::ServerUnaryReactor* VisitServiceImpl::CheckIn(grpc::CallbackServerContext* context,
                                                     const v1::CheckInRequest* request, v1::ServiceOrder* response) {
   return Serve(context, __func__, request, response,
-               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, absl::Time now) {
+               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, const domain::StepTime& at) {
                  domain::CheckInInput input;
                  input.greeting_given = request->greeting_given();
                  input.vest_worn = request->vest_worn();
                  input.official_id_type = request->official_id_type();
                  input.reason_explained = request->reason_explained();
-                 return domain::RecordCheckIn(work, id, input, request->etag(), actor, now);
+                 return domain::RecordCheckIn(work, id, input, request->etag(), actor, at);
                });
 }
 
@@ -78,11 +86,11 @@ grpc::ServerUnaryReactor* VisitServiceImpl::RecordDiagnosis(grpc::CallbackServer
                                                             v1::ServiceOrder* response) {
   return Serve(context, __func__, request, response,
                [request, this](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor,
-                               absl::Time now) {
+                               const domain::StepTime& at) {
                  RequireMessage(request->has_diagnosis(), "diagnosis");
                  return domain::RecordDiagnosis(work, id, DiagnosisFromProto(request->diagnosis()),
                                                 ChecklistFromProto(request->checklist()), policy_, request->etag(), actor,
-                                                now);
+                                                at);
                });
 }
 
@@ -90,9 +98,9 @@ grpc::ServerUnaryReactor* VisitServiceImpl::RequestEscalation(grpc::CallbackServ
                                                               const v1::RequestEscalationRequest* request,
                                                               v1::ServiceOrder* response) {
   return Serve(context, __func__, request, response,
-               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, absl::Time now) {
+               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, const domain::StepTime& at) {
                  return domain::RequestEscalation(work, id, static_cast<domain::PhoneUsed>(request->phone_used()),
-                                                  request->etag(), actor, now);
+                                                  request->etag(), actor, at);
                });
 }
 
@@ -100,8 +108,8 @@ grpc::ServerUnaryReactor* VisitServiceImpl::RecordConference(grpc::CallbackServe
                                                              const v1::RecordConferenceRequest* request,
                                                              v1::ServiceOrder* response) {
   return Serve(context, __func__, request, response,
-               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, absl::Time now) {
-                 return domain::RecordConference(work, id, request->support_agent(), request->etag(), actor, now);
+               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, const domain::StepTime& at) {
+                 return domain::RecordConference(work, id, request->support_agent(), request->etag(), actor, at);
                });
 }
 
@@ -109,8 +117,8 @@ grpc::ServerUnaryReactor* VisitServiceImpl::RecordHandOver(grpc::CallbackServerC
                                                            const v1::RecordHandOverRequest* request,
                                                            v1::ServiceOrder* response) {
   return Serve(context, __func__, request, response,
-               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, absl::Time now) {
-                 return domain::RecordHandOver(work, id, request->note(), request->etag(), actor, now);
+               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, const domain::StepTime& at) {
+                 return domain::RecordHandOver(work, id, request->note(), request->etag(), actor, at);
                });
 }
 
@@ -119,10 +127,10 @@ grpc::ServerUnaryReactor* VisitServiceImpl::RecordOutcome(grpc::CallbackServerCo
                                                           v1::ServiceOrder* response) {
   return Serve(context, __func__, request, response,
                [request, this](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor,
-                               absl::Time now) {
+                               const domain::StepTime& at) {
                  RequireMessage(request->has_outcome(), "outcome");
                  return domain::RecordOutcome(work, id, OutcomeFromProto(request->outcome()), policy_, request->etag(), actor,
-                                              now);
+                                              at);
                });
 }
 
@@ -131,10 +139,10 @@ grpc::ServerUnaryReactor* VisitServiceImpl::CaptureSignature(grpc::CallbackServe
                                                              v1::ServiceOrder* response) {
   return Serve(context, __func__, request, response,
                [request, this](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor,
-                               absl::Time now) {
+                               const domain::StepTime& at) {
                  RequireMessage(request->has_signature(), "signature");
                  return domain::CaptureSignature(work, id, SignatureFromProto(request->signature()), policy_, request->etag(),
-                                                 actor, now);
+                                                 actor, at);
                });
 }
 
@@ -142,8 +150,8 @@ grpc::ServerUnaryReactor* VisitServiceImpl::CompleteVisit(grpc::CallbackServerCo
                                                           const v1::CompleteVisitRequest* request,
                                                           v1::ServiceOrder* response) {
   return Serve(context, __func__, request, response,
-               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, absl::Time now) {
-                 return domain::CompleteVisit(work, id, request->note(), request->etag(), actor, now);
+               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, const domain::StepTime& at) {
+                 return domain::CompleteVisit(work, id, request->note(), request->etag(), actor, at);
                });
 }
 

@@ -64,6 +64,9 @@ class EventRepository {
   virtual int Publish(absl::Duration wait) = 0;
   // Published events, oldest first, with seq > after_seq.
   virtual std::vector<Event> List(const EventFilter& filter, long long after_seq, int limit) = 0;
+  // The first `limit` committed events of one order in the order they were appended, published
+  // or not (a report's account of its own steps; not a cursor).
+  virtual std::vector<Event> OfOrder(const std::string& order_id, int limit) = 0;
   // The newest published event's position, 0 for an empty log.
   virtual long long LastSeq() = 0;
   // The same among events of `types` only (an index lookup per type).

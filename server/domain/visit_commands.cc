@@ -40,6 +40,51 @@ void Store(UnitOfWork& work, ServiceOrder& order, int expected, absl::Time now) 
   work.visits().Save(order.id, order.visit);
 }
 
+// The observed time of a step must be plausible: not ahead of the server's clock by more than
+// the skew allowance, not before the order existed, and not before `earlier` (the steps this one
+// follows, as the same device or the procedure recorded them). Times the server takes itself
+// are not checked.
+void CheckObserved(const ServiceOrder& order, const StepTime& at, std::initializer_list<std::optional<absl::Time>> earlier) {
+  if (at.observed == at.now) return;
+  Violations v;
+  if (at.observed > at.now + kMaxClockSkew) {
+    v.Add("observe_time", absl::StrCat("is ", absl::FormatDuration(at.observed - at.now),
+                                       " after the server's clock (at most 2m allowed): check the device's clock"));
+  } else if (at.observed < order.create_time) {
+    v.Add("observe_time", "is before the order was created");
+  } else {
+    for (const auto& before : earlier) {
+      if (before && at.observed < *before) {
+        v.Add("observe_time", absl::StrCat("is before the previous step of the visit (",
+                                           absl::FormatTime(absl::RFC3339_sec, *before, absl::UTCTimeZone()),
+                                           "): steps are recorded in the order they happened"));
+        break;
+      }
+    }
+  }
+  v.ThrowIfAny();
+}
+
+// The step's event, at the server's time, naming the observed time when it differs.
+Event StepEvent(const ServiceOrder& order, EventType type, const Actor& actor, const StepTime& at) {
+  Event event = MakeEvent(order, type, actor, at.now);
+  if (at.observed != at.now) {
+    event.attributes["observe_time"] = absl::FormatTime(absl::RFC3339_full, at.observed, absl::UTCTimeZone());
+  }
+  return event;
+}
+
+std::optional<absl::Time> HandOverTime(const Visit& visit) {
+  return visit.escalation ? visit.escalation->hand_over_time : std::nullopt;
+}
+std::optional<absl::Time> EscalationTime(const Visit& visit) {
+  return visit.escalation ? std::optional<absl::Time>(visit.escalation->request_time) : std::nullopt;
+}
+template <typename T, typename F>
+std::optional<absl::Time> TimeOf(const std::optional<T>& step, F field) {
+  return step ? std::optional<absl::Time>(field(*step)) : std::nullopt;
+}
+
 const char* CallResultName(CallResult r) {
   switch (r) {
     case CallResult::kConfirmed: return "CONFIRMED";
@@ -160,7 +205,8 @@ std::vector<ChecklistAnswer> CheckChecklist(const std::vector<ChecklistAnswer>& 
 
 ServiceOrder RecordConfirmationCall(UnitOfWork& work, const std::string& id, CallResult result,
                                     const std::string& note, const std::string& etag, const Actor& actor,
-                                    absl::Time now) {
+                                    const StepTime& at) {
+  const absl::Time now = at.now;
   Violations v;
   int r = static_cast<int>(result);
   if (r < 1 || r > 3) v.Add("result", "must be CONFIRMED, CHANGE_REQUESTED or NOT_REACHABLE");
@@ -168,12 +214,13 @@ ServiceOrder RecordConfirmationCall(UnitOfWork& work, const std::string& id, Cal
   v.ThrowIfAny();
   ServiceOrder order = Load(work, id, etag, actor);
   if (!AwaitingTechnician(order)) ThrowWrongState(order, "record a confirmation call for");
+  CheckObserved(order, at, {});
   int expected = order.version;
-  order.visit.confirmation_call = ConfirmationCall{result, note, now, actor.principal};
+  order.visit.confirmation_call = ConfirmationCall{result, note, at.observed, actor.principal};
   if (result == CallResult::kConfirmed) order.state = OrderState::kConfirmed;
   if (result == CallResult::kChangeRequested) order.state = OrderState::kScheduled;
   Store(work, order, expected, now);
-  Event event = MakeEvent(order, EventType::kCallRecorded, actor, now);
+  Event event = StepEvent(order, EventType::kCallRecorded, actor, at);
   event.attributes["call"] = "CONFIRMATION";
   event.attributes["result"] = CallResultName(result);
   work.events().Append(event);
@@ -182,7 +229,8 @@ ServiceOrder RecordConfirmationCall(UnitOfWork& work, const std::string& id, Cal
 
 ServiceOrder RecordFollowUpCall(UnitOfWork& work, const std::string& id, bool technician_present,
                                 const std::string& note, const VisitPolicy& policy, const std::string& etag,
-                                const Actor& actor, absl::Time now) {
+                                const Actor& actor, const StepTime& at) {
+  const absl::Time now = at.now;
   Violations v;
   v.OptionalText("note", note, kMaxNoteChars, true);
   v.ThrowIfAny();
@@ -190,15 +238,18 @@ ServiceOrder RecordFollowUpCall(UnitOfWork& work, const std::string& id, bool te
   if (!InState(order, {OrderState::kScheduled, OrderState::kConfirmed, OrderState::kOnSite, OrderState::kEscalating})) {
     ThrowWrongState(order, "record a follow-up call for");
   }
+  CheckObserved(order, at, {TimeOf(order.visit.confirmation_call, [](const auto& c) { return c.time; })});
   int expected = order.version;
-  order.visit.follow_up_call = FollowUpCall{technician_present, note, now, actor.principal};
+  order.visit.follow_up_call = FollowUpCall{technician_present, note, at.observed, actor.principal};
   Store(work, order, expected, now);
-  bool late = !technician_present && LateAlertDue(order, policy, now) && work.visits().MarkLate(order.id, now);
+  // Late as of when the call was made; the alert itself is raised now.
+  bool late =
+      !technician_present && LateAlertDue(order, policy, at.observed) && work.visits().MarkLate(order.id, now);
   if (late) {  // MarkLate bumped the version once more
     order.visit.late_alert_time = now;
     ++order.version;
   }
-  Event event = MakeEvent(order, EventType::kCallRecorded, actor, now);
+  Event event = StepEvent(order, EventType::kCallRecorded, actor, at);
   event.attributes["call"] = "FOLLOW_UP";
   event.attributes["technician_present"] = technician_present ? "true" : "false";
   work.events().Append(event);
@@ -207,7 +258,8 @@ ServiceOrder RecordFollowUpCall(UnitOfWork& work, const std::string& id, bool te
 }
 
 ServiceOrder RecordCheckIn(UnitOfWork& work, const std::string& id, const CheckInInput& input, const std::string& etag,
-                           const Actor& actor, absl::Time now) {
+                           const Actor& actor, const StepTime& at) {
+  const absl::Time now = at.now;
   Violations v;
   if (input.official_id_type < 1 || input.official_id_type > kMaxOfficialIdType) {
     v.Add("official_id_type", "is required: the type of the official ID shown to the subscriber");
@@ -222,10 +274,11 @@ ServiceOrder RecordCheckIn(UnitOfWork& work, const std::string& id, const CheckI
                call ? "the subscriber asked DOT for a change of the appointment"
                     : "DOT has not confirmed the appointment (nor recorded that the subscriber was unreachable)");
   }
+  CheckObserved(order, at, {});
   int expected = order.version;
   CheckIn check_in;
-  check_in.arrival_time = now;
-  check_in.punctuality = PunctualityOf(now, order.appointment->window);
+  check_in.arrival_time = at.observed;
+  check_in.punctuality = PunctualityOf(at.observed, order.appointment->window);
   check_in.greeting_given = input.greeting_given;
   check_in.vest_worn = input.vest_worn;
   check_in.official_id_type = input.official_id_type;
@@ -233,7 +286,7 @@ ServiceOrder RecordCheckIn(UnitOfWork& work, const std::string& id, const CheckI
   order.visit.check_in = check_in;
   order.state = OrderState::kOnSite;
   Store(work, order, expected, now);
-  Event event = MakeEvent(order, EventType::kCheckedIn, actor, now);
+  Event event = StepEvent(order, EventType::kCheckedIn, actor, at);
   event.attributes["punctuality"] = PunctualityName(check_in.punctuality);
   event.attributes["vest_worn"] = check_in.vest_worn ? "true" : "false";
   work.events().Append(event);
@@ -242,19 +295,23 @@ ServiceOrder RecordCheckIn(UnitOfWork& work, const std::string& id, const CheckI
 
 ServiceOrder RecordDiagnosis(UnitOfWork& work, const std::string& id, const Diagnosis& diagnosis,
                              const std::vector<ChecklistAnswer>& answers, const VisitPolicy& policy,
-                             const std::string& etag, const Actor& actor, absl::Time now) {
+                             const std::string& etag, const Actor& actor, const StepTime& at) {
+  const absl::Time now = at.now;
   Violations v;
   v.RequireText("diagnosis.summary", diagnosis.summary, kMaxVisitTextChars, true);
   std::vector<ChecklistAnswer> checklist = CheckChecklist(answers, policy.checklist, diagnosis.internet_related, v);
   v.ThrowIfAny();
   ServiceOrder order = Load(work, id, etag, actor);
   if (order.state != OrderState::kOnSite) ThrowWrongState(order, "record a diagnosis for");
+  CheckObserved(order, at,
+                {TimeOf(order.visit.check_in, [](const auto& c) { return c.arrival_time; }),
+                 TimeOf(order.visit.diagnosis, [](const auto& d) { return d.time; })});
   int expected = order.version;
-  order.visit.diagnosis = Diagnosis{diagnosis.internet_related, diagnosis.summary, now};
+  order.visit.diagnosis = Diagnosis{diagnosis.internet_related, diagnosis.summary, at.observed};
   order.visit.checklist = checklist;
   Store(work, order, expected, now);
   work.visits().SaveChecklist(order.id, order.visit.checklist);
-  Event event = MakeEvent(order, EventType::kDiagnosisRecorded, actor, now);
+  Event event = StepEvent(order, EventType::kDiagnosisRecorded, actor, at);
   event.attributes["internet_related"] = diagnosis.internet_related ? "true" : "false";
   event.attributes["failed_service_items"] = absl::StrJoin(FailedServiceItems(checklist), ",");
   work.events().Append(event);
@@ -262,7 +319,8 @@ ServiceOrder RecordDiagnosis(UnitOfWork& work, const std::string& id, const Diag
 }
 
 ServiceOrder RequestEscalation(UnitOfWork& work, const std::string& id, PhoneUsed phone_used,
-                               const std::string& etag, const Actor& actor, absl::Time now) {
+                               const std::string& etag, const Actor& actor, const StepTime& at) {
+  const absl::Time now = at.now;
   Violations v;
   if (phone_used != PhoneUsed::kSubscriberLine && phone_used != PhoneUsed::kTechnicianMobile) {
     v.Add("phone_used", "must be SUBSCRIBER_LINE or TECHNICIAN_MOBILE");
@@ -271,14 +329,15 @@ ServiceOrder RequestEscalation(UnitOfWork& work, const std::string& id, PhoneUse
   ServiceOrder order = Load(work, id, etag, actor);
   if (order.state != OrderState::kOnSite) ThrowWrongState(order, "request an escalation for");
   if (!order.visit.diagnosis) ThrowGuard(order, "DIAGNOSIS_MISSING", "record the diagnosis before escalating");
+  CheckObserved(order, at, {order.visit.diagnosis->time});
   int expected = order.version;
   Escalation escalation;
   escalation.phone_used = phone_used;
-  escalation.request_time = now;
+  escalation.request_time = at.observed;
   order.visit.escalation = escalation;
   order.state = OrderState::kEscalating;
   Store(work, order, expected, now);
-  Event event = MakeEvent(order, EventType::kEscalationRequested, actor, now);
+  Event event = StepEvent(order, EventType::kEscalationRequested, actor, at);
   event.attributes["phone_used"] =
       phone_used == PhoneUsed::kSubscriberLine ? "SUBSCRIBER_LINE" : "TECHNICIAN_MOBILE";
   work.events().Append(event);
@@ -286,7 +345,8 @@ ServiceOrder RequestEscalation(UnitOfWork& work, const std::string& id, PhoneUse
 }
 
 ServiceOrder RecordConference(UnitOfWork& work, const std::string& id, const std::string& support_agent,
-                              const std::string& etag, const Actor& actor, absl::Time now) {
+                              const std::string& etag, const Actor& actor, const StepTime& at) {
+  const absl::Time now = at.now;
   Violations v;
   v.RequireText("support_agent", support_agent, kMaxNameChars);
   v.ThrowIfAny();
@@ -294,17 +354,19 @@ ServiceOrder RecordConference(UnitOfWork& work, const std::string& id, const std
   if (order.state != OrderState::kEscalating) ThrowWrongState(order, "record a conference for");
   Escalation& escalation = *order.visit.escalation;
   if (escalation.conference_time) ThrowGuard(order, "CONFERENCE_ALREADY_SET_UP", "the conference is already set up");
+  CheckObserved(order, at, {escalation.request_time});
   int expected = order.version;
   escalation.support_agent = support_agent;
-  escalation.conference_time = now;
+  escalation.conference_time = at.observed;
   escalation.conference_actor = actor.principal;
   Store(work, order, expected, now);
-  work.events().Append(MakeEvent(order, EventType::kConferenceSetUp, actor, now));
+  work.events().Append(StepEvent(order, EventType::kConferenceSetUp, actor, at));
   return order;
 }
 
 ServiceOrder RecordHandOver(UnitOfWork& work, const std::string& id, const std::string& note,
-                            const std::string& etag, const Actor& actor, absl::Time now) {
+                            const std::string& etag, const Actor& actor, const StepTime& at) {
+  const absl::Time now = at.now;
   Violations v;
   v.OptionalText("note", note, kMaxNoteChars, true);
   v.ThrowIfAny();
@@ -315,16 +377,18 @@ ServiceOrder RecordHandOver(UnitOfWork& work, const std::string& id, const std::
     ThrowGuard(order, "CONFERENCE_MISSING", "the DOT supervisor has not set up the conference with izzi support yet");
   }
   if (escalation.hand_over_time) ThrowGuard(order, "ALREADY_HANDED_OVER", "the subscriber was handed over already");
+  CheckObserved(order, at, {escalation.request_time});
   int expected = order.version;
-  escalation.hand_over_time = now;
+  escalation.hand_over_time = at.observed;
   escalation.hand_over_note = note;
   Store(work, order, expected, now);
-  work.events().Append(MakeEvent(order, EventType::kHandedOver, actor, now));
+  work.events().Append(StepEvent(order, EventType::kHandedOver, actor, at));
   return order;
 }
 
 ServiceOrder RecordOutcome(UnitOfWork& work, const std::string& id, const Outcome& outcome,
-                           const VisitPolicy& policy, const std::string& etag, const Actor& actor, absl::Time now) {
+                           const VisitPolicy& policy, const std::string& etag, const Actor& actor, const StepTime& at) {
+  const absl::Time now = at.now;
   Violations v("outcome.");
   int r = static_cast<int>(outcome.result);
   if (r < 1 || r > 3) v.Add("result", "must be RESOLVED, NOT_RESOLVED or ESCALATED");
@@ -376,9 +440,13 @@ ServiceOrder RecordOutcome(UnitOfWork& work, const std::string& id, const Outcom
       }
     }
   }
+  CheckObserved(order, at,
+                {TimeOf(visit.check_in, [](const auto& c) { return c.arrival_time; }),
+                 TimeOf(visit.diagnosis, [](const auto& d) { return d.time; }), EscalationTime(visit),
+                 HandOverTime(visit)});
   int expected = order.version;
   Outcome recorded = outcome;
-  recorded.record_time = now;
+  recorded.record_time = at.observed;
   if (!not_resolved) {
     recorded.reason_category = ReasonCategory::kUnspecified;
     recorded.reason_text.clear();
@@ -386,7 +454,7 @@ ServiceOrder RecordOutcome(UnitOfWork& work, const std::string& id, const Outcom
   order.visit.outcome = recorded;
   order.state = OrderState::kOutcomeRecorded;
   Store(work, order, expected, now);
-  Event event = MakeEvent(order, EventType::kOutcomeRecorded, actor, now);
+  Event event = StepEvent(order, EventType::kOutcomeRecorded, actor, at);
   event.attributes["result"] = OutcomeName(recorded.result);
   if (not_resolved) event.attributes["reason_category"] = absl::StrCat(static_cast<int>(recorded.reason_category));
   work.events().Append(event);
@@ -395,7 +463,8 @@ ServiceOrder RecordOutcome(UnitOfWork& work, const std::string& id, const Outcom
 
 ServiceOrder CaptureSignature(UnitOfWork& work, const std::string& id, const Signature& signature,
                               const VisitPolicy& policy, const std::string& etag, const Actor& actor,
-                              absl::Time now) {
+                              const StepTime& at) {
+  const absl::Time now = at.now;
   Violations v("signature.");
   Signature recorded = signature;
   if (signature.refused) {
@@ -416,19 +485,21 @@ ServiceOrder CaptureSignature(UnitOfWork& work, const std::string& id, const Sig
   v.ThrowIfAny();
   ServiceOrder order = Load(work, id, etag, actor);
   if (order.state != OrderState::kOutcomeRecorded) ThrowWrongState(order, "capture a signature for");
+  CheckObserved(order, at, {order.visit.outcome->record_time});
   int expected = order.version;
-  recorded.sign_time = now;
+  recorded.sign_time = at.observed;
   order.visit.signature = recorded;
   order.state = OrderState::kSigned;
   Store(work, order, expected, now);
-  Event event = MakeEvent(order, EventType::kSigned, actor, now);
+  Event event = StepEvent(order, EventType::kSigned, actor, at);
   event.attributes["refused"] = recorded.refused ? "true" : "false";
   work.events().Append(event);
   return order;
 }
 
 ServiceOrder CompleteVisit(UnitOfWork& work, const std::string& id, const std::string& note,
-                           const std::string& etag, const Actor& actor, absl::Time now) {
+                           const std::string& etag, const Actor& actor, const StepTime& at) {
+  const absl::Time now = at.now;
   Violations v;
   v.OptionalText("note", note, kMaxNoteChars, true);
   v.ThrowIfAny();
@@ -437,11 +508,12 @@ ServiceOrder CompleteVisit(UnitOfWork& work, const std::string& id, const std::s
     ThrowGuard(order, "SIGNATURE_MISSING", "capture the signature or its refusal before completing");
   }
   if (order.state != OrderState::kSigned) ThrowWrongState(order, "complete");
+  CheckObserved(order, at, {order.visit.signature->sign_time});
   int expected = order.version;
-  order.visit.completion = Completion{now, note};
+  order.visit.completion = Completion{at.observed, note};
   order.state = OrderState::kCompleted;
   Store(work, order, expected, now);
-  Event event = MakeEvent(order, EventType::kCompleted, actor, now);
+  Event event = StepEvent(order, EventType::kCompleted, actor, at);
   event.attributes["outcome"] = OutcomeName(order.visit.outcome->result);
   work.events().Append(event);
   return order;

@@ -112,6 +112,18 @@ std::vector<domain::Event> SociEventRepository::List(const domain::EventFilter& 
   std::string query = absl::StrCat(
       "SELECT ", position, " AS seq, order_id, file_number, type, actor, actor_role, event_time, attributes "
       "FROM events WHERE ", absl::StrJoin(where, " AND "), " ORDER BY ", position, " LIMIT ", p.Int(limit));
+  return Query(query, p);
+}
+
+std::vector<domain::Event> SociEventRepository::OfOrder(const std::string& order_id, int limit) {
+  SqlParams p;
+  std::string query = absl::StrCat(
+      "SELECT seq, order_id, file_number, type, actor, actor_role, event_time, attributes FROM events "
+      "WHERE order_id = ", p.Text(order_id), " ORDER BY seq LIMIT ", p.Int(limit));
+  return Query(query, p);
+}
+
+std::vector<domain::Event> SociEventRepository::Query(const std::string& query, SqlParams& p) {
   std::vector<domain::Event> events;
   QueryRows(sql_, query, p, [&](const soci::row& r) {
     domain::Event e;

@@ -6,6 +6,7 @@
 #include "domain/repositories.h"
 #include "storage/credential_store.h"
 #include "storage/database.h"
+#include "storage/sql.h"
 
 namespace homevisit::storage {
 
@@ -31,6 +32,7 @@ class SociEventRepository final : public domain::EventRepository {
   void Append(const domain::Event& event) override;
   int Publish(absl::Duration wait) override;
   std::vector<domain::Event> List(const domain::EventFilter& filter, long long after_seq, int limit) override;
+  std::vector<domain::Event> OfOrder(const std::string& order_id, int limit) override;
   long long LastSeq() override;
   long long LastSeqOf(const std::vector<domain::EventType>& types) override;
 
@@ -38,6 +40,8 @@ class SociEventRepository final : public domain::EventRepository {
   static constexpr int kPublishBatch = 10000;
 
  private:
+  // Runs `query` (selecting the columns ReadEvent reads) and returns its events.
+  std::vector<domain::Event> Query(const std::string& query, SqlParams& params);
   soci::session& sql_;
   Dialect dialect_;
 };

@@ -5,7 +5,10 @@
 #include <functional>
 #include <thread>
 
+#include "homevisit/v1/visit_report.grpc.pb.h"
+
 #include "absl/time/clock.h"
+#include "api/convert.h"
 #include "api/request_replay.h"
 #include "domain/order_commands.h"
 #include "homevisit/v1/visit_service.grpc.pb.h"
@@ -73,11 +76,16 @@ class VisitRetryTest : public ServiceTest {
     return visits_->RecordConfirmationCall(&context, request, out);
   }
 
-  // Every step of an escalated visit, in order, each a call with its own request id.
-  std::vector<std::function<grpc::Status(v1::ServiceOrder*)>> EscalatedVisit(const std::string& name) {
+  // Every step of an escalated visit, in order, each a call with its own request id. With
+  // `observed`, step i (from 0) carries observe_time observed[i]: the visit as a phone that had
+  // no signal sends it afterwards.
+  std::vector<std::function<grpc::Status(v1::ServiceOrder*)>> EscalatedVisit(
+      const std::string& name, const std::vector<absl::Time>& observed = {}) {
     const std::string run = UniqueSuffix();
     auto id = [run](int step) { return "step-" + std::to_string(step) + "-" + run; };
-    auto call = [this](auto method, auto request) {
+    auto call = [this, &observed, step = size_t{0}](auto method, auto request) mutable {
+      if (step < observed.size()) api::ToProto(observed[step], request.mutable_observe_time());
+      ++step;
       return [this, method, request](v1::ServiceOrder* out) {
         grpc::ClientContext context;
         return ((*visits_).*method)(&context, request, out);
@@ -275,6 +283,157 @@ TEST_F(VisitRetryTest, RequestIdsAreForgottenAfterTheRetention) {
     EXPECT_TRUE(work.replays().Claim(key, "second", t1, t1 - api::kRequestIdRetention));
     EXPECT_EQ(work.replays().Find(key)->fingerprint, "second");
   });
+}
+
+// Clears every Timestamp in `message` (recursively): what is left of a report is its content.
+void ClearTimes(google::protobuf::Message& message) {
+  const auto* reflection = message.GetReflection();
+  std::vector<const google::protobuf::FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const auto* field : fields) {
+    if (field->type() != google::protobuf::FieldDescriptor::TYPE_MESSAGE) continue;
+    if (field->message_type()->full_name() == "google.protobuf.Timestamp") {
+      reflection->ClearField(&message, field);
+    } else if (field->is_repeated()) {
+      for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
+        ClearTimes(*reflection->MutableRepeatedMessage(&message, field, i));
+      }
+    } else {
+      ClearTimes(*reflection->MutableMessage(&message, field));
+    }
+  }
+}
+
+class VisitOfflineTest : public VisitRetryTest {
+ protected:
+  v1::VisitReport Report(const std::string& name) {
+    auto reports = v1::VisitReportService::NewStub(channel_);
+    grpc::ClientContext context;
+    v1::GetVisitReportRequest request;
+    request.set_name(name + "/visitReport");
+    v1::VisitReport report;
+    grpc::Status status = reports->GetVisitReport(&context, request, &report);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return report;
+  }
+  absl::Time CreateTime(const std::string& name) { return api::FromProto(Get(name).create_time(), true); }
+};
+
+TEST_F(VisitOfflineTest, AVisitSentLaterIsRecordedAsItHappenedAndEqualsTheLiveOne) {
+  // Live: every step recorded as it arrives.
+  const std::string live = Booked();
+  v1::ServiceOrder out;
+  for (const auto& step : EscalatedVisit(live)) ASSERT_TRUE(step(&out).ok());
+
+  // Offline: the same steps happened one second apart from just after the booking; the phone
+  // sends them all at once three seconds later, then (not sure they arrived) the whole batch again.
+  const std::string offline = Booked();
+  const absl::Time start = CreateTime(offline) + absl::Seconds(1);
+  std::vector<absl::Time> observed;
+  for (int i = 0; i < 10; ++i) observed.push_back(start + absl::Milliseconds(100) * i);
+  const auto batch = EscalatedVisit(offline, observed);
+  absl::SleepFor(absl::Seconds(3) - (absl::Now() - start));
+  for (const auto& step : batch) ASSERT_TRUE(step(&out).ok());
+  const size_t events = EventsOf(offline).size();
+  for (const auto& step : batch) ASSERT_TRUE(step(&out).ok());
+  EXPECT_EQ(EventsOf(offline).size(), events) << "the batch sent twice recorded something twice";
+
+  v1::VisitReport report = Report(offline);
+  const v1::Visit& visit = report.service_order().visit();
+  EXPECT_EQ(api::FromProto(visit.confirmation_call().call_time(), true), observed[0]);
+  EXPECT_EQ(api::FromProto(visit.check_in().arrival_time(), true), observed[2]);
+  EXPECT_EQ(api::FromProto(visit.escalation().conference_time(), true), observed[5]);
+  EXPECT_EQ(api::FromProto(visit.outcome().record_time(), true), observed[7]);
+  EXPECT_EQ(api::FromProto(report.file_time(), true), observed[9]);
+  // Both times of every step, in order: observed as sent, recorded seconds later.
+  ASSERT_EQ(report.steps_size(), 10);
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(api::FromProto(report.steps(i).observe_time(), true), observed[i]) << i;
+    EXPECT_GE(api::FromProto(report.steps(i).record_time(), true), start + absl::Seconds(2)) << i;
+  }
+  EXPECT_EQ(report.steps(2).type(), v1::Event::TYPE_CHECKED_IN);
+  // A live report has both times equal.
+  v1::VisitReport live_report = Report(live);
+  ASSERT_EQ(live_report.steps_size(), 10);
+  EXPECT_TRUE(MessageDifferencer::Equals(live_report.steps(3).observe_time(), live_report.steps(3).record_time()));
+
+  // Apart from the times (and the order's own identity), the offline report is the live one.
+  for (v1::VisitReport* r : {&report, &live_report}) {
+    ClearTimes(*r);
+    r->clear_name();
+    r->clear_steps();
+    r->mutable_service_order()->clear_name();
+    r->mutable_service_order()->clear_file_number();
+    r->mutable_service_order()->clear_etag();
+  }
+  MessageDifferencer differencer;
+  std::string differences;
+  differencer.ReportDifferencesToString(&differences);
+  EXPECT_TRUE(differencer.Compare(report, live_report)) << differences;
+}
+
+TEST_F(VisitOfflineTest, PunctualityIsJudgedOnTheObservedArrival) {
+  const std::string name = Booked();
+  const std::string id = name.substr(name.find('/') + 1);
+  // The window ends two seconds from now; the technician arrives within it but the check-in
+  // reaches the server after it ended.
+  const absl::Time arrival = absl::FromUnixMicros(absl::ToUnixMicros(absl::Now()));  // as stored
+  server_->database().Write([&](domain::UnitOfWork& work) {
+    domain::ServiceOrder order = domain::GetOrder(work, id, domain::SystemActor());
+    const int expected = order.version;
+    order.appointment->window = domain::TimeWindow{arrival - absl::Hours(2), arrival + absl::Seconds(2)};
+    ++order.version;
+    work.orders().Update(order, expected);
+  });
+  v1::ServiceOrder out;
+  ASSERT_TRUE(Confirm(name, "", &out).ok());
+  absl::SleepFor(absl::Seconds(3));
+  v1::CheckInRequest request = CheckInRequest(name, "");
+  api::ToProto(arrival, request.mutable_observe_time());
+  ASSERT_TRUE(CheckIn(request, &out).ok());
+  EXPECT_EQ(out.visit().check_in().punctuality(), v1::CheckIn::PUNCTUALITY_ON_TIME);
+  EXPECT_EQ(api::FromProto(out.visit().check_in().arrival_time(), true), arrival);
+  const auto events = EventsOf(name);
+  EXPECT_EQ(events.back().attributes().at("punctuality"), "ON_TIME");
+  EXPECT_TRUE(events.back().attributes().contains("observe_time"));
+}
+
+TEST_F(VisitOfflineTest, ImplausibleObservedTimesAreRefusedAndRecordNothing) {
+  const std::string name = Booked();
+  v1::ServiceOrder out;
+  ASSERT_TRUE(Confirm(name, "", &out).ok());
+  const size_t events = EventsOf(name).size();
+  auto refused = [&](absl::Time observed, const std::string& why) {
+    v1::CheckInRequest request = CheckInRequest(name, "");
+    api::ToProto(observed, request.mutable_observe_time());
+    grpc::Status status = CheckIn(request, &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << why;
+    EXPECT_THAT(ViolatedFields(status), ::testing::ElementsAre("observe_time")) << why;
+    return status.error_message();
+  };
+  refused(absl::Now() + absl::Minutes(10), "in the future");
+  refused(CreateTime(name) - absl::Hours(1), "before the order existed");
+  EXPECT_EQ(EventsOf(name).size(), events);
+  EXPECT_EQ(Get(name).state(), v1::ServiceOrder::STATE_CONFIRMED);
+
+  // A small skew is allowed; a step may not be observed before the one it follows.
+  v1::CheckInRequest check_in = CheckInRequest(name, "");
+  const absl::Time arrival = absl::Now() + absl::Seconds(30);
+  api::ToProto(arrival, check_in.mutable_observe_time());
+  ASSERT_TRUE(CheckIn(check_in, &out).ok());
+  grpc::ClientContext context;
+  v1::RecordDiagnosisRequest diagnosis;
+  diagnosis.set_service_order(name);
+  diagnosis.mutable_diagnosis()->set_internet_related(false);
+  diagnosis.mutable_diagnosis()->set_summary("Sin relación con internet.");
+  api::ToProto(arrival - absl::Seconds(10), diagnosis.mutable_observe_time());
+  grpc::Status status = visits_->RecordDiagnosis(&context, diagnosis, &out);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ::testing::ElementsAre("observe_time"));
+  // A malformed observe_time is named like any timestamp.
+  v1::CheckInRequest bad = CheckInRequest(name, "");
+  bad.mutable_observe_time()->set_nanos(-1);
+  EXPECT_THAT(ViolatedFields(CheckIn(bad, &out)), ::testing::ElementsAre("observe_time"));
 }
 
 }  // namespace

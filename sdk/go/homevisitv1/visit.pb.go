@@ -380,6 +380,9 @@ type Visit struct {
 	// DOT's follow-up call at the appointment time [B2].
 	FollowUpCall *FollowUpCall `protobuf:"bytes,2,opt,name=follow_up_call,json=followUpCall,proto3" json:"follow_up_call,omitempty"`
 	// Arrival and identification [B3-B5].
+	//
+	// Every time of a visit step is when the step happened: the request's observe_time when the
+	// device sent one, else the server's time. The report's `steps` has both for each step.
 	CheckIn *CheckIn `protobuf:"bytes,3,opt,name=check_in,json=checkIn,proto3" json:"check_in,omitempty"`
 	// Whether the problem is internet related [B6].
 	Diagnosis *Diagnosis `protobuf:"bytes,4,opt,name=diagnosis,proto3" json:"diagnosis,omitempty"`
@@ -506,7 +509,7 @@ type ConfirmationCall struct {
 	Result ConfirmationCall_Result `protobuf:"varint,1,opt,name=result,proto3,enum=homevisit.v1.ConfirmationCall_Result" json:"result,omitempty"`
 	// Free-text note.
 	Note string `protobuf:"bytes,2,opt,name=note,proto3" json:"note,omitempty"`
-	// When it was recorded.
+	// When the call was made: the request's observe_time, else when the server recorded it.
 	CallTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=call_time,json=callTime,proto3" json:"call_time,omitempty"`
 	// Who recorded it.
 	Actor         string `protobuf:"bytes,4,opt,name=actor,proto3" json:"actor,omitempty"`
@@ -579,7 +582,7 @@ type FollowUpCall struct {
 	TechnicianPresent bool `protobuf:"varint,1,opt,name=technician_present,json=technicianPresent,proto3" json:"technician_present,omitempty"`
 	// Free-text note.
 	Note string `protobuf:"bytes,2,opt,name=note,proto3" json:"note,omitempty"`
-	// When it was recorded.
+	// When the call was made: the request's observe_time, else when the server recorded it.
 	CallTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=call_time,json=callTime,proto3" json:"call_time,omitempty"`
 	// Who recorded it.
 	Actor         string `protobuf:"bytes,4,opt,name=actor,proto3" json:"actor,omitempty"`
@@ -646,9 +649,13 @@ func (x *FollowUpCall) GetActor() string {
 }
 
 // Arrival and identification [B3-B5].
+//
+// Every time of a visit step is when the step happened: the request's observe_time when the
+// device sent one, else the server's time. The report's `steps` has both for each step.
 type CheckIn struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Server clock at check-in.
+	// When the technician arrived: the check-in's observe_time, else the server's clock at check-in.
+	// Punctuality is judged on it.
 	ArrivalTime *timestamppb.Timestamp `protobuf:"bytes,1,opt,name=arrival_time,json=arrivalTime,proto3" json:"arrival_time,omitempty"`
 	// Computed by the server from arrival_time and the window.
 	Punctuality CheckIn_Punctuality `protobuf:"varint,2,opt,name=punctuality,proto3,enum=homevisit.v1.CheckIn_Punctuality" json:"punctuality,omitempty"`
@@ -997,7 +1004,7 @@ type Outcome struct {
 	ReasonCategory Outcome_ReasonCategory `protobuf:"varint,5,opt,name=reason_category,json=reasonCategory,proto3,enum=homevisit.v1.Outcome_ReasonCategory" json:"reason_category,omitempty"`
 	// Required when not resolved: the reason explained clearly [B8.a].
 	ReasonText string `protobuf:"bytes,6,opt,name=reason_text,json=reasonText,proto3" json:"reason_text,omitempty"`
-	// When it was recorded.
+	// When the outcome was recorded on site: the request's observe_time, else the server's time.
 	RecordTime    *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=record_time,json=recordTime,proto3" json:"record_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -31,7 +31,12 @@ type VisitReport struct {
 	// The order with intake, appointment, technician, calls, check-in, checklist, outcome, signature.
 	ServiceOrder *ServiceOrder `protobuf:"bytes,2,opt,name=service_order,json=serviceOrder,proto3" json:"service_order,omitempty"`
 	// When the report was filed (completion).
-	FileTime      *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=file_time,json=fileTime,proto3" json:"file_time,omitempty"`
+	FileTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=file_time,json=fileTime,proto3" json:"file_time,omitempty"`
+	// The visit's steps as the event log recorded them, in order: the calls, check-in, diagnosis,
+	// escalation, conference, hand-over, outcome, signature and completion, each with when it
+	// happened and when the server recorded it (they differ for steps a device sent late, see
+	// observe_time on the VisitService requests). Filled by GetVisitReport; lists leave it empty.
+	Steps         []*RecordedStep `protobuf:"bytes,4,rep,name=steps,proto3" json:"steps,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -87,6 +92,86 @@ func (x *VisitReport) GetFileTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *VisitReport) GetSteps() []*RecordedStep {
+	if x != nil {
+		return x.Steps
+	}
+	return nil
+}
+
+// One step of a visit: when it happened and when the server recorded it.
+type RecordedStep struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The step's event type (TYPE_CALL_RECORDED, TYPE_CHECKED_IN, ...).
+	Type Event_Type `protobuf:"varint,1,opt,name=type,proto3,enum=homevisit.v1.Event_Type" json:"type,omitempty"`
+	// When it happened: the device's observe_time, or the server's time when the step had none.
+	ObserveTime *timestamppb.Timestamp `protobuf:"bytes,2,opt,name=observe_time,json=observeTime,proto3" json:"observe_time,omitempty"`
+	// When the server recorded it.
+	RecordTime *timestamppb.Timestamp `protobuf:"bytes,3,opt,name=record_time,json=recordTime,proto3" json:"record_time,omitempty"`
+	// Who recorded it (the principal; never a name, e-mail or phone).
+	Actor         string `protobuf:"bytes,4,opt,name=actor,proto3" json:"actor,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordedStep) Reset() {
+	*x = RecordedStep{}
+	mi := &file_homevisit_v1_visit_report_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordedStep) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordedStep) ProtoMessage() {}
+
+func (x *RecordedStep) ProtoReflect() protoreflect.Message {
+	mi := &file_homevisit_v1_visit_report_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordedStep.ProtoReflect.Descriptor instead.
+func (*RecordedStep) Descriptor() ([]byte, []int) {
+	return file_homevisit_v1_visit_report_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *RecordedStep) GetType() Event_Type {
+	if x != nil {
+		return x.Type
+	}
+	return Event_TYPE_UNSPECIFIED
+}
+
+func (x *RecordedStep) GetObserveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ObserveTime
+	}
+	return nil
+}
+
+func (x *RecordedStep) GetRecordTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.RecordTime
+	}
+	return nil
+}
+
+func (x *RecordedStep) GetActor() string {
+	if x != nil {
+		return x.Actor
+	}
+	return ""
+}
+
 // Request of GetVisitReport.
 type GetVisitReportRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -100,7 +185,7 @@ type GetVisitReportRequest struct {
 
 func (x *GetVisitReportRequest) Reset() {
 	*x = GetVisitReportRequest{}
-	mi := &file_homevisit_v1_visit_report_proto_msgTypes[1]
+	mi := &file_homevisit_v1_visit_report_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -112,7 +197,7 @@ func (x *GetVisitReportRequest) String() string {
 func (*GetVisitReportRequest) ProtoMessage() {}
 
 func (x *GetVisitReportRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_homevisit_v1_visit_report_proto_msgTypes[1]
+	mi := &file_homevisit_v1_visit_report_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -125,7 +210,7 @@ func (x *GetVisitReportRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetVisitReportRequest.ProtoReflect.Descriptor instead.
 func (*GetVisitReportRequest) Descriptor() ([]byte, []int) {
-	return file_homevisit_v1_visit_report_proto_rawDescGZIP(), []int{1}
+	return file_homevisit_v1_visit_report_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *GetVisitReportRequest) GetName() string {
@@ -160,7 +245,7 @@ type ListVisitReportsRequest struct {
 
 func (x *ListVisitReportsRequest) Reset() {
 	*x = ListVisitReportsRequest{}
-	mi := &file_homevisit_v1_visit_report_proto_msgTypes[2]
+	mi := &file_homevisit_v1_visit_report_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -172,7 +257,7 @@ func (x *ListVisitReportsRequest) String() string {
 func (*ListVisitReportsRequest) ProtoMessage() {}
 
 func (x *ListVisitReportsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_homevisit_v1_visit_report_proto_msgTypes[2]
+	mi := &file_homevisit_v1_visit_report_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -185,7 +270,7 @@ func (x *ListVisitReportsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListVisitReportsRequest.ProtoReflect.Descriptor instead.
 func (*ListVisitReportsRequest) Descriptor() ([]byte, []int) {
-	return file_homevisit_v1_visit_report_proto_rawDescGZIP(), []int{2}
+	return file_homevisit_v1_visit_report_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *ListVisitReportsRequest) GetFileNumber() string {
@@ -229,7 +314,7 @@ type ListVisitReportsResponse struct {
 
 func (x *ListVisitReportsResponse) Reset() {
 	*x = ListVisitReportsResponse{}
-	mi := &file_homevisit_v1_visit_report_proto_msgTypes[3]
+	mi := &file_homevisit_v1_visit_report_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -241,7 +326,7 @@ func (x *ListVisitReportsResponse) String() string {
 func (*ListVisitReportsResponse) ProtoMessage() {}
 
 func (x *ListVisitReportsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_homevisit_v1_visit_report_proto_msgTypes[3]
+	mi := &file_homevisit_v1_visit_report_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -254,7 +339,7 @@ func (x *ListVisitReportsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListVisitReportsResponse.ProtoReflect.Descriptor instead.
 func (*ListVisitReportsResponse) Descriptor() ([]byte, []int) {
-	return file_homevisit_v1_visit_report_proto_rawDescGZIP(), []int{3}
+	return file_homevisit_v1_visit_report_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ListVisitReportsResponse) GetVisitReports() []*VisitReport {
@@ -275,12 +360,19 @@ var File_homevisit_v1_visit_report_proto protoreflect.FileDescriptor
 
 const file_homevisit_v1_visit_report_proto_rawDesc = "" +
 	"\n" +
-	"\x1fhomevisit/v1/visit_report.proto\x12\fhomevisit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a homevisit/v1/service_order.proto\"\xf0\x01\n" +
+	"\x1fhomevisit/v1/visit_report.proto\x12\fhomevisit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18homevisit/v1/event.proto\x1a homevisit/v1/service_order.proto\"\xa2\x02\n" +
 	"\vVisitReport\x12\x18\n" +
 	"\x04name\x18\x01 \x01(\tB\x04\xe2A\x01\bR\x04name\x12?\n" +
 	"\rservice_order\x18\x02 \x01(\v2\x1a.homevisit.v1.ServiceOrderR\fserviceOrder\x127\n" +
-	"\tfile_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\bfileTime:M\xeaAJ\n" +
-	"\x1dhomevisit.izzi.mx/VisitReport\x12)serviceOrders/{service_order}/visitReport\"\x8d\x01\n" +
+	"\tfile_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\bfileTime\x120\n" +
+	"\x05steps\x18\x04 \x03(\v2\x1a.homevisit.v1.RecordedStepR\x05steps:M\xeaAJ\n" +
+	"\x1dhomevisit.izzi.mx/VisitReport\x12)serviceOrders/{service_order}/visitReport\"\xce\x01\n" +
+	"\fRecordedStep\x12,\n" +
+	"\x04type\x18\x01 \x01(\x0e2\x18.homevisit.v1.Event.TypeR\x04type\x12=\n" +
+	"\fobserve_time\x18\x02 \x01(\v2\x1a.google.protobuf.TimestampR\vobserveTime\x12;\n" +
+	"\vrecord_time\x18\x03 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
+	"recordTime\x12\x14\n" +
+	"\x05actor\x18\x04 \x01(\tR\x05actor\"\x8d\x01\n" +
 	"\x15GetVisitReportRequest\x12:\n" +
 	"\x04name\x18\x01 \x01(\tB&\xe2A\x01\x02\xfaA\x1f\n" +
 	"\x1dhomevisit.izzi.mx/VisitReportR\x04name\x128\n" +
@@ -311,31 +403,37 @@ func file_homevisit_v1_visit_report_proto_rawDescGZIP() []byte {
 	return file_homevisit_v1_visit_report_proto_rawDescData
 }
 
-var file_homevisit_v1_visit_report_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
+var file_homevisit_v1_visit_report_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
 var file_homevisit_v1_visit_report_proto_goTypes = []any{
 	(*VisitReport)(nil),              // 0: homevisit.v1.VisitReport
-	(*GetVisitReportRequest)(nil),    // 1: homevisit.v1.GetVisitReportRequest
-	(*ListVisitReportsRequest)(nil),  // 2: homevisit.v1.ListVisitReportsRequest
-	(*ListVisitReportsResponse)(nil), // 3: homevisit.v1.ListVisitReportsResponse
-	(*ServiceOrder)(nil),             // 4: homevisit.v1.ServiceOrder
-	(*timestamppb.Timestamp)(nil),    // 5: google.protobuf.Timestamp
-	(ServiceOrderView)(0),            // 6: homevisit.v1.ServiceOrderView
+	(*RecordedStep)(nil),             // 1: homevisit.v1.RecordedStep
+	(*GetVisitReportRequest)(nil),    // 2: homevisit.v1.GetVisitReportRequest
+	(*ListVisitReportsRequest)(nil),  // 3: homevisit.v1.ListVisitReportsRequest
+	(*ListVisitReportsResponse)(nil), // 4: homevisit.v1.ListVisitReportsResponse
+	(*ServiceOrder)(nil),             // 5: homevisit.v1.ServiceOrder
+	(*timestamppb.Timestamp)(nil),    // 6: google.protobuf.Timestamp
+	(Event_Type)(0),                  // 7: homevisit.v1.Event.Type
+	(ServiceOrderView)(0),            // 8: homevisit.v1.ServiceOrderView
 }
 var file_homevisit_v1_visit_report_proto_depIdxs = []int32{
-	4, // 0: homevisit.v1.VisitReport.service_order:type_name -> homevisit.v1.ServiceOrder
-	5, // 1: homevisit.v1.VisitReport.file_time:type_name -> google.protobuf.Timestamp
-	6, // 2: homevisit.v1.GetVisitReportRequest.view:type_name -> homevisit.v1.ServiceOrderView
-	6, // 3: homevisit.v1.ListVisitReportsRequest.view:type_name -> homevisit.v1.ServiceOrderView
-	0, // 4: homevisit.v1.ListVisitReportsResponse.visit_reports:type_name -> homevisit.v1.VisitReport
-	1, // 5: homevisit.v1.VisitReportService.GetVisitReport:input_type -> homevisit.v1.GetVisitReportRequest
-	2, // 6: homevisit.v1.VisitReportService.ListVisitReports:input_type -> homevisit.v1.ListVisitReportsRequest
-	0, // 7: homevisit.v1.VisitReportService.GetVisitReport:output_type -> homevisit.v1.VisitReport
-	3, // 8: homevisit.v1.VisitReportService.ListVisitReports:output_type -> homevisit.v1.ListVisitReportsResponse
-	7, // [7:9] is the sub-list for method output_type
-	5, // [5:7] is the sub-list for method input_type
-	5, // [5:5] is the sub-list for extension type_name
-	5, // [5:5] is the sub-list for extension extendee
-	0, // [0:5] is the sub-list for field type_name
+	5,  // 0: homevisit.v1.VisitReport.service_order:type_name -> homevisit.v1.ServiceOrder
+	6,  // 1: homevisit.v1.VisitReport.file_time:type_name -> google.protobuf.Timestamp
+	1,  // 2: homevisit.v1.VisitReport.steps:type_name -> homevisit.v1.RecordedStep
+	7,  // 3: homevisit.v1.RecordedStep.type:type_name -> homevisit.v1.Event.Type
+	6,  // 4: homevisit.v1.RecordedStep.observe_time:type_name -> google.protobuf.Timestamp
+	6,  // 5: homevisit.v1.RecordedStep.record_time:type_name -> google.protobuf.Timestamp
+	8,  // 6: homevisit.v1.GetVisitReportRequest.view:type_name -> homevisit.v1.ServiceOrderView
+	8,  // 7: homevisit.v1.ListVisitReportsRequest.view:type_name -> homevisit.v1.ServiceOrderView
+	0,  // 8: homevisit.v1.ListVisitReportsResponse.visit_reports:type_name -> homevisit.v1.VisitReport
+	2,  // 9: homevisit.v1.VisitReportService.GetVisitReport:input_type -> homevisit.v1.GetVisitReportRequest
+	3,  // 10: homevisit.v1.VisitReportService.ListVisitReports:input_type -> homevisit.v1.ListVisitReportsRequest
+	0,  // 11: homevisit.v1.VisitReportService.GetVisitReport:output_type -> homevisit.v1.VisitReport
+	4,  // 12: homevisit.v1.VisitReportService.ListVisitReports:output_type -> homevisit.v1.ListVisitReportsResponse
+	11, // [11:13] is the sub-list for method output_type
+	9,  // [9:11] is the sub-list for method input_type
+	9,  // [9:9] is the sub-list for extension type_name
+	9,  // [9:9] is the sub-list for extension extendee
+	0,  // [0:9] is the sub-list for field type_name
 }
 
 func init() { file_homevisit_v1_visit_report_proto_init() }
@@ -343,6 +441,7 @@ func file_homevisit_v1_visit_report_proto_init() {
 	if File_homevisit_v1_visit_report_proto != nil {
 		return
 	}
+	file_homevisit_v1_event_proto_init()
 	file_homevisit_v1_service_order_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -350,7 +449,7 @@ func file_homevisit_v1_visit_report_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_homevisit_v1_visit_report_proto_rawDesc), len(file_homevisit_v1_visit_report_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   4,
+			NumMessages:   5,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -10,6 +10,7 @@ import (
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -100,7 +101,14 @@ type RecordConfirmationCallRequest struct {
 	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The order's etag as the caller last read it: when set and the order changed since, the step
 	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
-	Etag          string `protobuf:"bytes,5,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,5,opt,name=etag,proto3" json:"etag,omitempty"`
+	// When the device observed the action, for a step sent after it happened (a phone without
+	// signal sends its steps later, in order). The step is recorded at this time, and punctuality
+	// and lateness are judged on it; the server's own time of recording stays in the event (its
+	// `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+	// (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+	// before the order was created, or before the visit's previous step. Absent: the server's time.
+	ObserveTime   *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=observe_time,json=observeTime,proto3" json:"observe_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -170,6 +178,13 @@ func (x *RecordConfirmationCallRequest) GetEtag() string {
 	return ""
 }
 
+func (x *RecordConfirmationCallRequest) GetObserveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ObserveTime
+	}
+	return nil
+}
+
 // Request of RecordFollowUpCall.
 type RecordFollowUpCallRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -187,7 +202,14 @@ type RecordFollowUpCallRequest struct {
 	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The order's etag as the caller last read it: when set and the order changed since, the step
 	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
-	Etag          string `protobuf:"bytes,5,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,5,opt,name=etag,proto3" json:"etag,omitempty"`
+	// When the device observed the action, for a step sent after it happened (a phone without
+	// signal sends its steps later, in order). The step is recorded at this time, and punctuality
+	// and lateness are judged on it; the server's own time of recording stays in the event (its
+	// `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+	// (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+	// before the order was created, or before the visit's previous step. Absent: the server's time.
+	ObserveTime   *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=observe_time,json=observeTime,proto3" json:"observe_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -257,6 +279,13 @@ func (x *RecordFollowUpCallRequest) GetEtag() string {
 	return ""
 }
 
+func (x *RecordFollowUpCallRequest) GetObserveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ObserveTime
+	}
+	return nil
+}
+
 // Request of CheckIn.
 type CheckInRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -278,7 +307,14 @@ type CheckInRequest struct {
 	RequestId string `protobuf:"bytes,6,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The order's etag as the caller last read it: when set and the order changed since, the step
 	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
-	Etag          string `protobuf:"bytes,7,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,7,opt,name=etag,proto3" json:"etag,omitempty"`
+	// When the device observed the action, for a step sent after it happened (a phone without
+	// signal sends its steps later, in order). The step is recorded at this time, and punctuality
+	// and lateness are judged on it; the server's own time of recording stays in the event (its
+	// `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+	// (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+	// before the order was created, or before the visit's previous step. Absent: the server's time.
+	ObserveTime   *timestamppb.Timestamp `protobuf:"bytes,8,opt,name=observe_time,json=observeTime,proto3" json:"observe_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -362,6 +398,13 @@ func (x *CheckInRequest) GetEtag() string {
 	return ""
 }
 
+func (x *CheckInRequest) GetObserveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ObserveTime
+	}
+	return nil
+}
+
 // Request of RecordDiagnosis.
 type RecordDiagnosisRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -379,7 +422,14 @@ type RecordDiagnosisRequest struct {
 	RequestId string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The order's etag as the caller last read it: when set and the order changed since, the step
 	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
-	Etag          string `protobuf:"bytes,5,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,5,opt,name=etag,proto3" json:"etag,omitempty"`
+	// When the device observed the action, for a step sent after it happened (a phone without
+	// signal sends its steps later, in order). The step is recorded at this time, and punctuality
+	// and lateness are judged on it; the server's own time of recording stays in the event (its
+	// `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+	// (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+	// before the order was created, or before the visit's previous step. Absent: the server's time.
+	ObserveTime   *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=observe_time,json=observeTime,proto3" json:"observe_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -449,6 +499,13 @@ func (x *RecordDiagnosisRequest) GetEtag() string {
 	return ""
 }
 
+func (x *RecordDiagnosisRequest) GetObserveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ObserveTime
+	}
+	return nil
+}
+
 // Request of RequestEscalation.
 type RequestEscalationRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -464,7 +521,14 @@ type RequestEscalationRequest struct {
 	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The order's etag as the caller last read it: when set and the order changed since, the step
 	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
-	Etag          string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
+	// When the device observed the action, for a step sent after it happened (a phone without
+	// signal sends its steps later, in order). The step is recorded at this time, and punctuality
+	// and lateness are judged on it; the server's own time of recording stays in the event (its
+	// `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+	// (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+	// before the order was created, or before the visit's previous step. Absent: the server's time.
+	ObserveTime   *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=observe_time,json=observeTime,proto3" json:"observe_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -527,6 +591,13 @@ func (x *RequestEscalationRequest) GetEtag() string {
 	return ""
 }
 
+func (x *RequestEscalationRequest) GetObserveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ObserveTime
+	}
+	return nil
+}
+
 // Request of RecordConference.
 type RecordConferenceRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -542,7 +613,14 @@ type RecordConferenceRequest struct {
 	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The order's etag as the caller last read it: when set and the order changed since, the step
 	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
-	Etag          string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
+	// When the device observed the action, for a step sent after it happened (a phone without
+	// signal sends its steps later, in order). The step is recorded at this time, and punctuality
+	// and lateness are judged on it; the server's own time of recording stays in the event (its
+	// `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+	// (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+	// before the order was created, or before the visit's previous step. Absent: the server's time.
+	ObserveTime   *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=observe_time,json=observeTime,proto3" json:"observe_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -605,6 +683,13 @@ func (x *RecordConferenceRequest) GetEtag() string {
 	return ""
 }
 
+func (x *RecordConferenceRequest) GetObserveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ObserveTime
+	}
+	return nil
+}
+
 // Request of RecordHandOver.
 type RecordHandOverRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -620,7 +705,14 @@ type RecordHandOverRequest struct {
 	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The order's etag as the caller last read it: when set and the order changed since, the step
 	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
-	Etag          string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
+	// When the device observed the action, for a step sent after it happened (a phone without
+	// signal sends its steps later, in order). The step is recorded at this time, and punctuality
+	// and lateness are judged on it; the server's own time of recording stays in the event (its
+	// `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+	// (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+	// before the order was created, or before the visit's previous step. Absent: the server's time.
+	ObserveTime   *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=observe_time,json=observeTime,proto3" json:"observe_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -683,6 +775,13 @@ func (x *RecordHandOverRequest) GetEtag() string {
 	return ""
 }
 
+func (x *RecordHandOverRequest) GetObserveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ObserveTime
+	}
+	return nil
+}
+
 // Request of RecordOutcome.
 type RecordOutcomeRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -698,7 +797,14 @@ type RecordOutcomeRequest struct {
 	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The order's etag as the caller last read it: when set and the order changed since, the step
 	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
-	Etag          string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
+	// When the device observed the action, for a step sent after it happened (a phone without
+	// signal sends its steps later, in order). The step is recorded at this time, and punctuality
+	// and lateness are judged on it; the server's own time of recording stays in the event (its
+	// `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+	// (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+	// before the order was created, or before the visit's previous step. Absent: the server's time.
+	ObserveTime   *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=observe_time,json=observeTime,proto3" json:"observe_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -761,6 +867,13 @@ func (x *RecordOutcomeRequest) GetEtag() string {
 	return ""
 }
 
+func (x *RecordOutcomeRequest) GetObserveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ObserveTime
+	}
+	return nil
+}
+
 // Request of CaptureSignature.
 type CaptureSignatureRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -776,7 +889,14 @@ type CaptureSignatureRequest struct {
 	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The order's etag as the caller last read it: when set and the order changed since, the step
 	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
-	Etag          string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
+	// When the device observed the action, for a step sent after it happened (a phone without
+	// signal sends its steps later, in order). The step is recorded at this time, and punctuality
+	// and lateness are judged on it; the server's own time of recording stays in the event (its
+	// `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+	// (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+	// before the order was created, or before the visit's previous step. Absent: the server's time.
+	ObserveTime   *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=observe_time,json=observeTime,proto3" json:"observe_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -839,6 +959,13 @@ func (x *CaptureSignatureRequest) GetEtag() string {
 	return ""
 }
 
+func (x *CaptureSignatureRequest) GetObserveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ObserveTime
+	}
+	return nil
+}
+
 // Request of CompleteVisit.
 type CompleteVisitRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -854,7 +981,14 @@ type CompleteVisitRequest struct {
 	RequestId string `protobuf:"bytes,3,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	// The order's etag as the caller last read it: when set and the order changed since, the step
 	// is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
-	Etag          string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,4,opt,name=etag,proto3" json:"etag,omitempty"`
+	// When the device observed the action, for a step sent after it happened (a phone without
+	// signal sends its steps later, in order). The step is recorded at this time, and punctuality
+	// and lateness are judged on it; the server's own time of recording stays in the event (its
+	// `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+	// (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+	// before the order was created, or before the visit's previous step. Absent: the server's time.
+	ObserveTime   *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=observe_time,json=observeTime,proto3" json:"observe_time,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -915,6 +1049,13 @@ func (x *CompleteVisitRequest) GetEtag() string {
 		return x.Etag
 	}
 	return ""
+}
+
+func (x *CompleteVisitRequest) GetObserveTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ObserveTime
+	}
+	return nil
 }
 
 // Request of RenderScript.
@@ -1022,7 +1163,7 @@ var File_homevisit_v1_visit_service_proto protoreflect.FileDescriptor
 
 const file_homevisit_v1_visit_service_proto_rawDesc = "" +
 	"\n" +
-	" homevisit/v1/visit_service.proto\x12\fhomevisit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x19homevisit/v1/common.proto\x1a homevisit/v1/service_order.proto\x1a\x18homevisit/v1/visit.proto\"\x85\x02\n" +
+	" homevisit/v1/visit_service.proto\x12\fhomevisit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19homevisit/v1/common.proto\x1a homevisit/v1/service_order.proto\x1a\x18homevisit/v1/visit.proto\"\xca\x02\n" +
 	"\x1dRecordConfirmationCallRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12C\n" +
@@ -1030,7 +1171,8 @@ const file_homevisit_v1_visit_service_proto_rawDesc = "" +
 	"\x04note\x18\x03 \x01(\tR\x04note\x12#\n" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
-	"\x04etag\x18\x05 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\xeb\x01\n" +
+	"\x04etag\x18\x05 \x01(\tB\x04\xe2A\x01\x01R\x04etag\x12C\n" +
+	"\fobserve_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampB\x04\xe2A\x01\x01R\vobserveTime\"\xb0\x02\n" +
 	"\x19RecordFollowUpCallRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12-\n" +
@@ -1038,7 +1180,8 @@ const file_homevisit_v1_visit_service_proto_rawDesc = "" +
 	"\x04note\x18\x03 \x01(\tR\x04note\x12#\n" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
-	"\x04etag\x18\x05 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\xda\x02\n" +
+	"\x04etag\x18\x05 \x01(\tB\x04\xe2A\x01\x01R\x04etag\x12C\n" +
+	"\fobserve_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampB\x04\xe2A\x01\x01R\vobserveTime\"\x9f\x03\n" +
 	"\x0eCheckInRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12%\n" +
@@ -1048,7 +1191,8 @@ const file_homevisit_v1_visit_service_proto_rawDesc = "" +
 	"\x10reason_explained\x18\x05 \x01(\bR\x0freasonExplained\x12#\n" +
 	"\n" +
 	"request_id\x18\x06 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
-	"\x04etag\x18\a \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\x9f\x02\n" +
+	"\x04etag\x18\a \x01(\tB\x04\xe2A\x01\x01R\x04etag\x12C\n" +
+	"\fobserve_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampB\x04\xe2A\x01\x01R\vobserveTime\"\xe4\x02\n" +
 	"\x16RecordDiagnosisRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12;\n" +
@@ -1056,7 +1200,8 @@ const file_homevisit_v1_visit_service_proto_rawDesc = "" +
 	"\tchecklist\x18\x03 \x03(\v2\x1d.homevisit.v1.ChecklistAnswerR\tchecklist\x12#\n" +
 	"\n" +
 	"request_id\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
-	"\x04etag\x18\x05 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\xf0\x01\n" +
+	"\x04etag\x18\x05 \x01(\tB\x04\xe2A\x01\x01R\x04etag\x12C\n" +
+	"\fobserve_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampB\x04\xe2A\x01\x01R\vobserveTime\"\xb5\x02\n" +
 	"\x18RequestEscalationRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12G\n" +
@@ -1064,42 +1209,48 @@ const file_homevisit_v1_visit_service_proto_rawDesc = "" +
 	"phone_used\x18\x02 \x01(\x0e2\".homevisit.v1.Escalation.PhoneUsedB\x04\xe2A\x01\x02R\tphoneUsed\x12#\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
-	"\x04etag\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\xd1\x01\n" +
+	"\x04etag\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x04etag\x12C\n" +
+	"\fobserve_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampB\x04\xe2A\x01\x01R\vobserveTime\"\x96\x02\n" +
 	"\x17RecordConferenceRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12)\n" +
 	"\rsupport_agent\x18\x02 \x01(\tB\x04\xe2A\x01\x02R\fsupportAgent\x12#\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
-	"\x04etag\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\xb8\x01\n" +
+	"\x04etag\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x04etag\x12C\n" +
+	"\fobserve_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampB\x04\xe2A\x01\x01R\vobserveTime\"\xfd\x01\n" +
 	"\x15RecordHandOverRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12\x12\n" +
 	"\x04note\x18\x02 \x01(\tR\x04note\x12#\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
-	"\x04etag\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\xda\x01\n" +
+	"\x04etag\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x04etag\x12C\n" +
+	"\fobserve_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampB\x04\xe2A\x01\x01R\vobserveTime\"\x9f\x02\n" +
 	"\x14RecordOutcomeRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x125\n" +
 	"\aoutcome\x18\x02 \x01(\v2\x15.homevisit.v1.OutcomeB\x04\xe2A\x01\x02R\aoutcome\x12#\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
-	"\x04etag\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\xe3\x01\n" +
+	"\x04etag\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x04etag\x12C\n" +
+	"\fobserve_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampB\x04\xe2A\x01\x01R\vobserveTime\"\xa8\x02\n" +
 	"\x17CaptureSignatureRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12;\n" +
 	"\tsignature\x18\x02 \x01(\v2\x17.homevisit.v1.SignatureB\x04\xe2A\x01\x02R\tsignature\x12#\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
-	"\x04etag\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\xb7\x01\n" +
+	"\x04etag\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x04etag\x12C\n" +
+	"\fobserve_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampB\x04\xe2A\x01\x01R\vobserveTime\"\xfc\x01\n" +
 	"\x14CompleteVisitRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12\x12\n" +
 	"\x04note\x18\x02 \x01(\tR\x04note\x12#\n" +
 	"\n" +
 	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId\x12\x18\n" +
-	"\x04etag\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x04etag\"\xc4\x02\n" +
+	"\x04etag\x18\x04 \x01(\tB\x04\xe2A\x01\x01R\x04etag\x12C\n" +
+	"\fobserve_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampB\x04\xe2A\x01\x01R\vobserveTime\"\xc4\x02\n" +
 	"\x13RenderScriptRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x12F\n" +
@@ -1154,50 +1305,61 @@ var file_homevisit_v1_visit_service_proto_goTypes = []any{
 	(*RenderScriptRequest)(nil),           // 11: homevisit.v1.RenderScriptRequest
 	(*RenderScriptResponse)(nil),          // 12: homevisit.v1.RenderScriptResponse
 	(ConfirmationCall_Result)(0),          // 13: homevisit.v1.ConfirmationCall.Result
-	(OfficialIdType)(0),                   // 14: homevisit.v1.OfficialIdType
-	(*Diagnosis)(nil),                     // 15: homevisit.v1.Diagnosis
-	(*ChecklistAnswer)(nil),               // 16: homevisit.v1.ChecklistAnswer
-	(Escalation_PhoneUsed)(0),             // 17: homevisit.v1.Escalation.PhoneUsed
-	(*Outcome)(nil),                       // 18: homevisit.v1.Outcome
-	(*Signature)(nil),                     // 19: homevisit.v1.Signature
-	(*ServiceOrder)(nil),                  // 20: homevisit.v1.ServiceOrder
+	(*timestamppb.Timestamp)(nil),         // 14: google.protobuf.Timestamp
+	(OfficialIdType)(0),                   // 15: homevisit.v1.OfficialIdType
+	(*Diagnosis)(nil),                     // 16: homevisit.v1.Diagnosis
+	(*ChecklistAnswer)(nil),               // 17: homevisit.v1.ChecklistAnswer
+	(Escalation_PhoneUsed)(0),             // 18: homevisit.v1.Escalation.PhoneUsed
+	(*Outcome)(nil),                       // 19: homevisit.v1.Outcome
+	(*Signature)(nil),                     // 20: homevisit.v1.Signature
+	(*ServiceOrder)(nil),                  // 21: homevisit.v1.ServiceOrder
 }
 var file_homevisit_v1_visit_service_proto_depIdxs = []int32{
 	13, // 0: homevisit.v1.RecordConfirmationCallRequest.result:type_name -> homevisit.v1.ConfirmationCall.Result
-	14, // 1: homevisit.v1.CheckInRequest.official_id_type:type_name -> homevisit.v1.OfficialIdType
-	15, // 2: homevisit.v1.RecordDiagnosisRequest.diagnosis:type_name -> homevisit.v1.Diagnosis
-	16, // 3: homevisit.v1.RecordDiagnosisRequest.checklist:type_name -> homevisit.v1.ChecklistAnswer
-	17, // 4: homevisit.v1.RequestEscalationRequest.phone_used:type_name -> homevisit.v1.Escalation.PhoneUsed
-	18, // 5: homevisit.v1.RecordOutcomeRequest.outcome:type_name -> homevisit.v1.Outcome
-	19, // 6: homevisit.v1.CaptureSignatureRequest.signature:type_name -> homevisit.v1.Signature
-	0,  // 7: homevisit.v1.RenderScriptRequest.script:type_name -> homevisit.v1.RenderScriptRequest.Script
-	1,  // 8: homevisit.v1.VisitService.RecordConfirmationCall:input_type -> homevisit.v1.RecordConfirmationCallRequest
-	2,  // 9: homevisit.v1.VisitService.RecordFollowUpCall:input_type -> homevisit.v1.RecordFollowUpCallRequest
-	3,  // 10: homevisit.v1.VisitService.CheckIn:input_type -> homevisit.v1.CheckInRequest
-	4,  // 11: homevisit.v1.VisitService.RecordDiagnosis:input_type -> homevisit.v1.RecordDiagnosisRequest
-	5,  // 12: homevisit.v1.VisitService.RequestEscalation:input_type -> homevisit.v1.RequestEscalationRequest
-	6,  // 13: homevisit.v1.VisitService.RecordConference:input_type -> homevisit.v1.RecordConferenceRequest
-	7,  // 14: homevisit.v1.VisitService.RecordHandOver:input_type -> homevisit.v1.RecordHandOverRequest
-	8,  // 15: homevisit.v1.VisitService.RecordOutcome:input_type -> homevisit.v1.RecordOutcomeRequest
-	9,  // 16: homevisit.v1.VisitService.CaptureSignature:input_type -> homevisit.v1.CaptureSignatureRequest
-	10, // 17: homevisit.v1.VisitService.CompleteVisit:input_type -> homevisit.v1.CompleteVisitRequest
-	11, // 18: homevisit.v1.VisitService.RenderScript:input_type -> homevisit.v1.RenderScriptRequest
-	20, // 19: homevisit.v1.VisitService.RecordConfirmationCall:output_type -> homevisit.v1.ServiceOrder
-	20, // 20: homevisit.v1.VisitService.RecordFollowUpCall:output_type -> homevisit.v1.ServiceOrder
-	20, // 21: homevisit.v1.VisitService.CheckIn:output_type -> homevisit.v1.ServiceOrder
-	20, // 22: homevisit.v1.VisitService.RecordDiagnosis:output_type -> homevisit.v1.ServiceOrder
-	20, // 23: homevisit.v1.VisitService.RequestEscalation:output_type -> homevisit.v1.ServiceOrder
-	20, // 24: homevisit.v1.VisitService.RecordConference:output_type -> homevisit.v1.ServiceOrder
-	20, // 25: homevisit.v1.VisitService.RecordHandOver:output_type -> homevisit.v1.ServiceOrder
-	20, // 26: homevisit.v1.VisitService.RecordOutcome:output_type -> homevisit.v1.ServiceOrder
-	20, // 27: homevisit.v1.VisitService.CaptureSignature:output_type -> homevisit.v1.ServiceOrder
-	20, // 28: homevisit.v1.VisitService.CompleteVisit:output_type -> homevisit.v1.ServiceOrder
-	12, // 29: homevisit.v1.VisitService.RenderScript:output_type -> homevisit.v1.RenderScriptResponse
-	19, // [19:30] is the sub-list for method output_type
-	8,  // [8:19] is the sub-list for method input_type
-	8,  // [8:8] is the sub-list for extension type_name
-	8,  // [8:8] is the sub-list for extension extendee
-	0,  // [0:8] is the sub-list for field type_name
+	14, // 1: homevisit.v1.RecordConfirmationCallRequest.observe_time:type_name -> google.protobuf.Timestamp
+	14, // 2: homevisit.v1.RecordFollowUpCallRequest.observe_time:type_name -> google.protobuf.Timestamp
+	15, // 3: homevisit.v1.CheckInRequest.official_id_type:type_name -> homevisit.v1.OfficialIdType
+	14, // 4: homevisit.v1.CheckInRequest.observe_time:type_name -> google.protobuf.Timestamp
+	16, // 5: homevisit.v1.RecordDiagnosisRequest.diagnosis:type_name -> homevisit.v1.Diagnosis
+	17, // 6: homevisit.v1.RecordDiagnosisRequest.checklist:type_name -> homevisit.v1.ChecklistAnswer
+	14, // 7: homevisit.v1.RecordDiagnosisRequest.observe_time:type_name -> google.protobuf.Timestamp
+	18, // 8: homevisit.v1.RequestEscalationRequest.phone_used:type_name -> homevisit.v1.Escalation.PhoneUsed
+	14, // 9: homevisit.v1.RequestEscalationRequest.observe_time:type_name -> google.protobuf.Timestamp
+	14, // 10: homevisit.v1.RecordConferenceRequest.observe_time:type_name -> google.protobuf.Timestamp
+	14, // 11: homevisit.v1.RecordHandOverRequest.observe_time:type_name -> google.protobuf.Timestamp
+	19, // 12: homevisit.v1.RecordOutcomeRequest.outcome:type_name -> homevisit.v1.Outcome
+	14, // 13: homevisit.v1.RecordOutcomeRequest.observe_time:type_name -> google.protobuf.Timestamp
+	20, // 14: homevisit.v1.CaptureSignatureRequest.signature:type_name -> homevisit.v1.Signature
+	14, // 15: homevisit.v1.CaptureSignatureRequest.observe_time:type_name -> google.protobuf.Timestamp
+	14, // 16: homevisit.v1.CompleteVisitRequest.observe_time:type_name -> google.protobuf.Timestamp
+	0,  // 17: homevisit.v1.RenderScriptRequest.script:type_name -> homevisit.v1.RenderScriptRequest.Script
+	1,  // 18: homevisit.v1.VisitService.RecordConfirmationCall:input_type -> homevisit.v1.RecordConfirmationCallRequest
+	2,  // 19: homevisit.v1.VisitService.RecordFollowUpCall:input_type -> homevisit.v1.RecordFollowUpCallRequest
+	3,  // 20: homevisit.v1.VisitService.CheckIn:input_type -> homevisit.v1.CheckInRequest
+	4,  // 21: homevisit.v1.VisitService.RecordDiagnosis:input_type -> homevisit.v1.RecordDiagnosisRequest
+	5,  // 22: homevisit.v1.VisitService.RequestEscalation:input_type -> homevisit.v1.RequestEscalationRequest
+	6,  // 23: homevisit.v1.VisitService.RecordConference:input_type -> homevisit.v1.RecordConferenceRequest
+	7,  // 24: homevisit.v1.VisitService.RecordHandOver:input_type -> homevisit.v1.RecordHandOverRequest
+	8,  // 25: homevisit.v1.VisitService.RecordOutcome:input_type -> homevisit.v1.RecordOutcomeRequest
+	9,  // 26: homevisit.v1.VisitService.CaptureSignature:input_type -> homevisit.v1.CaptureSignatureRequest
+	10, // 27: homevisit.v1.VisitService.CompleteVisit:input_type -> homevisit.v1.CompleteVisitRequest
+	11, // 28: homevisit.v1.VisitService.RenderScript:input_type -> homevisit.v1.RenderScriptRequest
+	21, // 29: homevisit.v1.VisitService.RecordConfirmationCall:output_type -> homevisit.v1.ServiceOrder
+	21, // 30: homevisit.v1.VisitService.RecordFollowUpCall:output_type -> homevisit.v1.ServiceOrder
+	21, // 31: homevisit.v1.VisitService.CheckIn:output_type -> homevisit.v1.ServiceOrder
+	21, // 32: homevisit.v1.VisitService.RecordDiagnosis:output_type -> homevisit.v1.ServiceOrder
+	21, // 33: homevisit.v1.VisitService.RequestEscalation:output_type -> homevisit.v1.ServiceOrder
+	21, // 34: homevisit.v1.VisitService.RecordConference:output_type -> homevisit.v1.ServiceOrder
+	21, // 35: homevisit.v1.VisitService.RecordHandOver:output_type -> homevisit.v1.ServiceOrder
+	21, // 36: homevisit.v1.VisitService.RecordOutcome:output_type -> homevisit.v1.ServiceOrder
+	21, // 37: homevisit.v1.VisitService.CaptureSignature:output_type -> homevisit.v1.ServiceOrder
+	21, // 38: homevisit.v1.VisitService.CompleteVisit:output_type -> homevisit.v1.ServiceOrder
+	12, // 39: homevisit.v1.VisitService.RenderScript:output_type -> homevisit.v1.RenderScriptResponse
+	29, // [29:40] is the sub-list for method output_type
+	18, // [18:29] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_homevisit_v1_visit_service_proto_init() }

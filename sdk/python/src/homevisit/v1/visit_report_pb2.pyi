@@ -3,6 +3,7 @@ import datetime
 from google.api import field_behavior_pb2 as _field_behavior_pb2
 from google.api import resource_pb2 as _resource_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from homevisit.v1 import event_pb2 as _event_pb2
 from homevisit.v1 import service_order_pb2 as _service_order_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
@@ -13,14 +14,28 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class VisitReport(_message.Message):
-    __slots__ = ("name", "service_order", "file_time")
+    __slots__ = ("name", "service_order", "file_time", "steps")
     NAME_FIELD_NUMBER: _ClassVar[int]
     SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
     FILE_TIME_FIELD_NUMBER: _ClassVar[int]
+    STEPS_FIELD_NUMBER: _ClassVar[int]
     name: str
     service_order: _service_order_pb2.ServiceOrder
     file_time: _timestamp_pb2.Timestamp
-    def __init__(self, name: _Optional[str] = ..., service_order: _Optional[_Union[_service_order_pb2.ServiceOrder, _Mapping]] = ..., file_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    steps: _containers.RepeatedCompositeFieldContainer[RecordedStep]
+    def __init__(self, name: _Optional[str] = ..., service_order: _Optional[_Union[_service_order_pb2.ServiceOrder, _Mapping]] = ..., file_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., steps: _Optional[_Iterable[_Union[RecordedStep, _Mapping]]] = ...) -> None: ...
+
+class RecordedStep(_message.Message):
+    __slots__ = ("type", "observe_time", "record_time", "actor")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    OBSERVE_TIME_FIELD_NUMBER: _ClassVar[int]
+    RECORD_TIME_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    type: _event_pb2.Event.Type
+    observe_time: _timestamp_pb2.Timestamp
+    record_time: _timestamp_pb2.Timestamp
+    actor: str
+    def __init__(self, type: _Optional[_Union[_event_pb2.Event.Type, str]] = ..., observe_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., record_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actor: _Optional[str] = ...) -> None: ...
 
 class GetVisitReportRequest(_message.Message):
     __slots__ = ("name", "view")

@@ -24,12 +24,13 @@ _sym_db = _symbol_database.Default()
 
 from google.api import field_behavior_pb2 as google_dot_api_dot_field__behavior__pb2
 from google.api import resource_pb2 as google_dot_api_dot_resource__pb2
+from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 from homevisit.v1 import common_pb2 as homevisit_dot_v1_dot_common__pb2
 from homevisit.v1 import service_order_pb2 as homevisit_dot_v1_dot_service__order__pb2
 from homevisit.v1 import visit_pb2 as homevisit_dot_v1_dot_visit__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n homevisit/v1/visit_service.proto\x12\x0chomevisit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x19homevisit/v1/common.proto\x1a homevisit/v1/service_order.proto\x1a\x18homevisit/v1/visit.proto\"\xd8\x01\n\x1dRecordConfirmationCallRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12;\n\x06result\x18\x02 \x01(\x0e\x32%.homevisit.v1.ConfirmationCall.ResultB\x04\xe2\x41\x01\x02\x12\x0c\n\x04note\x18\x03 \x01(\t\x12\x18\n\nrequest_id\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x05 \x01(\tB\x04\xe2\x41\x01\x01\"\xb3\x01\n\x19RecordFollowUpCallRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x1a\n\x12technician_present\x18\x02 \x01(\x08\x12\x0c\n\x04note\x18\x03 \x01(\t\x12\x18\n\nrequest_id\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x05 \x01(\tB\x04\xe2\x41\x01\x01\"\x81\x02\n\x0e\x43heckInRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x16\n\x0egreeting_given\x18\x02 \x01(\x08\x12\x11\n\tvest_worn\x18\x03 \x01(\x08\x12<\n\x10official_id_type\x18\x04 \x01(\x0e\x32\x1c.homevisit.v1.OfficialIdTypeB\x04\xe2\x41\x01\x02\x12\x18\n\x10reason_explained\x18\x05 \x01(\x08\x12\x18\n\nrequest_id\x18\x06 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x07 \x01(\tB\x04\xe2\x41\x01\x01\"\xea\x01\n\x16RecordDiagnosisRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x30\n\tdiagnosis\x18\x02 \x01(\x0b\x32\x17.homevisit.v1.DiagnosisB\x04\xe2\x41\x01\x02\x12\x30\n\tchecklist\x18\x03 \x03(\x0b\x32\x1d.homevisit.v1.ChecklistAnswer\x12\x18\n\nrequest_id\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x05 \x01(\tB\x04\xe2\x41\x01\x01\"\xc6\x01\n\x18RequestEscalationRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12<\n\nphone_used\x18\x02 \x01(\x0e\x32\".homevisit.v1.Escalation.PhoneUsedB\x04\xe2\x41\x01\x02\x12\x18\n\nrequest_id\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\"\xa4\x01\n\x17RecordConferenceRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x1b\n\rsupport_agent\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x18\n\nrequest_id\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\"\x93\x01\n\x15RecordHandOverRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x0c\n\x04note\x18\x02 \x01(\t\x12\x18\n\nrequest_id\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\"\xb2\x01\n\x14RecordOutcomeRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12,\n\x07outcome\x18\x02 \x01(\x0b\x32\x15.homevisit.v1.OutcomeB\x04\xe2\x41\x01\x02\x12\x18\n\nrequest_id\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\"\xb9\x01\n\x17\x43\x61ptureSignatureRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x30\n\tsignature\x18\x02 \x01(\x0b\x32\x17.homevisit.v1.SignatureB\x04\xe2\x41\x01\x02\x12\x18\n\nrequest_id\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\"\x92\x01\n\x14\x43ompleteVisitRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x0c\n\x04note\x18\x02 \x01(\t\x12\x18\n\nrequest_id\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\"\xae\x02\n\x13RenderScriptRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12>\n\x06script\x18\x02 \x01(\x0e\x32(.homevisit.v1.RenderScriptRequest.ScriptB\x04\xe2\x41\x01\x02\"\x96\x01\n\x06Script\x12\x16\n\x12SCRIPT_UNSPECIFIED\x10\x00\x12\x13\n\x0fSCRIPT_GREETING\x10\x01\x12\"\n\x1eSCRIPT_ESCALATION_ANNOUNCEMENT\x10\x02\x12\x1d\n\x19SCRIPT_FAREWELL_ESCALATED\x10\x03\x12\x1c\n\x18SCRIPT_FAREWELL_RESOLVED\x10\x04\"$\n\x14RenderScriptResponse\x12\x0c\n\x04text\x18\x01 \x01(\t2\xb9\x07\n\x0cVisitService\x12\x61\n\x16RecordConfirmationCall\x12+.homevisit.v1.RecordConfirmationCallRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12Y\n\x12RecordFollowUpCall\x12\'.homevisit.v1.RecordFollowUpCallRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12\x43\n\x07\x43heckIn\x12\x1c.homevisit.v1.CheckInRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12S\n\x0fRecordDiagnosis\x12$.homevisit.v1.RecordDiagnosisRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12W\n\x11RequestEscalation\x12&.homevisit.v1.RequestEscalationRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12U\n\x10RecordConference\x12%.homevisit.v1.RecordConferenceRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12Q\n\x0eRecordHandOver\x12#.homevisit.v1.RecordHandOverRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12O\n\rRecordOutcome\x12\".homevisit.v1.RecordOutcomeRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12U\n\x10\x43\x61ptureSignature\x12%.homevisit.v1.CaptureSignatureRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12O\n\rCompleteVisit\x12\".homevisit.v1.CompleteVisitRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12U\n\x0cRenderScript\x12!.homevisit.v1.RenderScriptRequest\x1a\".homevisit.v1.RenderScriptResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n homevisit/v1/visit_service.proto\x12\x0chomevisit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19homevisit/v1/common.proto\x1a homevisit/v1/service_order.proto\x1a\x18homevisit/v1/visit.proto\"\x90\x02\n\x1dRecordConfirmationCallRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12;\n\x06result\x18\x02 \x01(\x0e\x32%.homevisit.v1.ConfirmationCall.ResultB\x04\xe2\x41\x01\x02\x12\x0c\n\x04note\x18\x03 \x01(\t\x12\x18\n\nrequest_id\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x05 \x01(\tB\x04\xe2\x41\x01\x01\x12\x36\n\x0cobserve_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x01\"\xeb\x01\n\x19RecordFollowUpCallRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x1a\n\x12technician_present\x18\x02 \x01(\x08\x12\x0c\n\x04note\x18\x03 \x01(\t\x12\x18\n\nrequest_id\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x05 \x01(\tB\x04\xe2\x41\x01\x01\x12\x36\n\x0cobserve_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x01\"\xb9\x02\n\x0e\x43heckInRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x16\n\x0egreeting_given\x18\x02 \x01(\x08\x12\x11\n\tvest_worn\x18\x03 \x01(\x08\x12<\n\x10official_id_type\x18\x04 \x01(\x0e\x32\x1c.homevisit.v1.OfficialIdTypeB\x04\xe2\x41\x01\x02\x12\x18\n\x10reason_explained\x18\x05 \x01(\x08\x12\x18\n\nrequest_id\x18\x06 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x07 \x01(\tB\x04\xe2\x41\x01\x01\x12\x36\n\x0cobserve_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x01\"\xa2\x02\n\x16RecordDiagnosisRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x30\n\tdiagnosis\x18\x02 \x01(\x0b\x32\x17.homevisit.v1.DiagnosisB\x04\xe2\x41\x01\x02\x12\x30\n\tchecklist\x18\x03 \x03(\x0b\x32\x1d.homevisit.v1.ChecklistAnswer\x12\x18\n\nrequest_id\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x05 \x01(\tB\x04\xe2\x41\x01\x01\x12\x36\n\x0cobserve_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x01\"\xfe\x01\n\x18RequestEscalationRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12<\n\nphone_used\x18\x02 \x01(\x0e\x32\".homevisit.v1.Escalation.PhoneUsedB\x04\xe2\x41\x01\x02\x12\x18\n\nrequest_id\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\x12\x36\n\x0cobserve_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x01\"\xdc\x01\n\x17RecordConferenceRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x1b\n\rsupport_agent\x18\x02 \x01(\tB\x04\xe2\x41\x01\x02\x12\x18\n\nrequest_id\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\x12\x36\n\x0cobserve_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x01\"\xcb\x01\n\x15RecordHandOverRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x0c\n\x04note\x18\x02 \x01(\t\x12\x18\n\nrequest_id\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\x12\x36\n\x0cobserve_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x01\"\xea\x01\n\x14RecordOutcomeRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12,\n\x07outcome\x18\x02 \x01(\x0b\x32\x15.homevisit.v1.OutcomeB\x04\xe2\x41\x01\x02\x12\x18\n\nrequest_id\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\x12\x36\n\x0cobserve_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x01\"\xf1\x01\n\x17\x43\x61ptureSignatureRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x30\n\tsignature\x18\x02 \x01(\x0b\x32\x17.homevisit.v1.SignatureB\x04\xe2\x41\x01\x02\x12\x18\n\nrequest_id\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\x12\x36\n\x0cobserve_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x01\"\xca\x01\n\x14\x43ompleteVisitRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x0c\n\x04note\x18\x02 \x01(\t\x12\x18\n\nrequest_id\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\x12\x12\n\x04\x65tag\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\x12\x36\n\x0cobserve_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x04\xe2\x41\x01\x01\"\xae\x02\n\x13RenderScriptRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12>\n\x06script\x18\x02 \x01(\x0e\x32(.homevisit.v1.RenderScriptRequest.ScriptB\x04\xe2\x41\x01\x02\"\x96\x01\n\x06Script\x12\x16\n\x12SCRIPT_UNSPECIFIED\x10\x00\x12\x13\n\x0fSCRIPT_GREETING\x10\x01\x12\"\n\x1eSCRIPT_ESCALATION_ANNOUNCEMENT\x10\x02\x12\x1d\n\x19SCRIPT_FAREWELL_ESCALATED\x10\x03\x12\x1c\n\x18SCRIPT_FAREWELL_RESOLVED\x10\x04\"$\n\x14RenderScriptResponse\x12\x0c\n\x04text\x18\x01 \x01(\t2\xb9\x07\n\x0cVisitService\x12\x61\n\x16RecordConfirmationCall\x12+.homevisit.v1.RecordConfirmationCallRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12Y\n\x12RecordFollowUpCall\x12\'.homevisit.v1.RecordFollowUpCallRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12\x43\n\x07\x43heckIn\x12\x1c.homevisit.v1.CheckInRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12S\n\x0fRecordDiagnosis\x12$.homevisit.v1.RecordDiagnosisRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12W\n\x11RequestEscalation\x12&.homevisit.v1.RequestEscalationRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12U\n\x10RecordConference\x12%.homevisit.v1.RecordConferenceRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12Q\n\x0eRecordHandOver\x12#.homevisit.v1.RecordHandOverRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12O\n\rRecordOutcome\x12\".homevisit.v1.RecordOutcomeRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12U\n\x10\x43\x61ptureSignature\x12%.homevisit.v1.CaptureSignatureRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12O\n\rCompleteVisit\x12\".homevisit.v1.CompleteVisitRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12U\n\x0cRenderScript\x12!.homevisit.v1.RenderScriptRequest\x1a\".homevisit.v1.RenderScriptResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -44,12 +45,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RECORDCONFIRMATIONCALLREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\001'
   _globals['_RECORDCONFIRMATIONCALLREQUEST'].fields_by_name['etag']._loaded_options = None
   _globals['_RECORDCONFIRMATIONCALLREQUEST'].fields_by_name['etag']._serialized_options = b'\342A\001\001'
+  _globals['_RECORDCONFIRMATIONCALLREQUEST'].fields_by_name['observe_time']._loaded_options = None
+  _globals['_RECORDCONFIRMATIONCALLREQUEST'].fields_by_name['observe_time']._serialized_options = b'\342A\001\001'
   _globals['_RECORDFOLLOWUPCALLREQUEST'].fields_by_name['service_order']._loaded_options = None
   _globals['_RECORDFOLLOWUPCALLREQUEST'].fields_by_name['service_order']._serialized_options = b'\342A\001\002\372A \n\036homevisit.izzi.mx/ServiceOrder'
   _globals['_RECORDFOLLOWUPCALLREQUEST'].fields_by_name['request_id']._loaded_options = None
   _globals['_RECORDFOLLOWUPCALLREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\001'
   _globals['_RECORDFOLLOWUPCALLREQUEST'].fields_by_name['etag']._loaded_options = None
   _globals['_RECORDFOLLOWUPCALLREQUEST'].fields_by_name['etag']._serialized_options = b'\342A\001\001'
+  _globals['_RECORDFOLLOWUPCALLREQUEST'].fields_by_name['observe_time']._loaded_options = None
+  _globals['_RECORDFOLLOWUPCALLREQUEST'].fields_by_name['observe_time']._serialized_options = b'\342A\001\001'
   _globals['_CHECKINREQUEST'].fields_by_name['service_order']._loaded_options = None
   _globals['_CHECKINREQUEST'].fields_by_name['service_order']._serialized_options = b'\342A\001\002\372A \n\036homevisit.izzi.mx/ServiceOrder'
   _globals['_CHECKINREQUEST'].fields_by_name['official_id_type']._loaded_options = None
@@ -58,6 +63,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CHECKINREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\001'
   _globals['_CHECKINREQUEST'].fields_by_name['etag']._loaded_options = None
   _globals['_CHECKINREQUEST'].fields_by_name['etag']._serialized_options = b'\342A\001\001'
+  _globals['_CHECKINREQUEST'].fields_by_name['observe_time']._loaded_options = None
+  _globals['_CHECKINREQUEST'].fields_by_name['observe_time']._serialized_options = b'\342A\001\001'
   _globals['_RECORDDIAGNOSISREQUEST'].fields_by_name['service_order']._loaded_options = None
   _globals['_RECORDDIAGNOSISREQUEST'].fields_by_name['service_order']._serialized_options = b'\342A\001\002\372A \n\036homevisit.izzi.mx/ServiceOrder'
   _globals['_RECORDDIAGNOSISREQUEST'].fields_by_name['diagnosis']._loaded_options = None
@@ -66,6 +73,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RECORDDIAGNOSISREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\001'
   _globals['_RECORDDIAGNOSISREQUEST'].fields_by_name['etag']._loaded_options = None
   _globals['_RECORDDIAGNOSISREQUEST'].fields_by_name['etag']._serialized_options = b'\342A\001\001'
+  _globals['_RECORDDIAGNOSISREQUEST'].fields_by_name['observe_time']._loaded_options = None
+  _globals['_RECORDDIAGNOSISREQUEST'].fields_by_name['observe_time']._serialized_options = b'\342A\001\001'
   _globals['_REQUESTESCALATIONREQUEST'].fields_by_name['service_order']._loaded_options = None
   _globals['_REQUESTESCALATIONREQUEST'].fields_by_name['service_order']._serialized_options = b'\342A\001\002\372A \n\036homevisit.izzi.mx/ServiceOrder'
   _globals['_REQUESTESCALATIONREQUEST'].fields_by_name['phone_used']._loaded_options = None
@@ -74,6 +83,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REQUESTESCALATIONREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\001'
   _globals['_REQUESTESCALATIONREQUEST'].fields_by_name['etag']._loaded_options = None
   _globals['_REQUESTESCALATIONREQUEST'].fields_by_name['etag']._serialized_options = b'\342A\001\001'
+  _globals['_REQUESTESCALATIONREQUEST'].fields_by_name['observe_time']._loaded_options = None
+  _globals['_REQUESTESCALATIONREQUEST'].fields_by_name['observe_time']._serialized_options = b'\342A\001\001'
   _globals['_RECORDCONFERENCEREQUEST'].fields_by_name['service_order']._loaded_options = None
   _globals['_RECORDCONFERENCEREQUEST'].fields_by_name['service_order']._serialized_options = b'\342A\001\002\372A \n\036homevisit.izzi.mx/ServiceOrder'
   _globals['_RECORDCONFERENCEREQUEST'].fields_by_name['support_agent']._loaded_options = None
@@ -82,12 +93,16 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RECORDCONFERENCEREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\001'
   _globals['_RECORDCONFERENCEREQUEST'].fields_by_name['etag']._loaded_options = None
   _globals['_RECORDCONFERENCEREQUEST'].fields_by_name['etag']._serialized_options = b'\342A\001\001'
+  _globals['_RECORDCONFERENCEREQUEST'].fields_by_name['observe_time']._loaded_options = None
+  _globals['_RECORDCONFERENCEREQUEST'].fields_by_name['observe_time']._serialized_options = b'\342A\001\001'
   _globals['_RECORDHANDOVERREQUEST'].fields_by_name['service_order']._loaded_options = None
   _globals['_RECORDHANDOVERREQUEST'].fields_by_name['service_order']._serialized_options = b'\342A\001\002\372A \n\036homevisit.izzi.mx/ServiceOrder'
   _globals['_RECORDHANDOVERREQUEST'].fields_by_name['request_id']._loaded_options = None
   _globals['_RECORDHANDOVERREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\001'
   _globals['_RECORDHANDOVERREQUEST'].fields_by_name['etag']._loaded_options = None
   _globals['_RECORDHANDOVERREQUEST'].fields_by_name['etag']._serialized_options = b'\342A\001\001'
+  _globals['_RECORDHANDOVERREQUEST'].fields_by_name['observe_time']._loaded_options = None
+  _globals['_RECORDHANDOVERREQUEST'].fields_by_name['observe_time']._serialized_options = b'\342A\001\001'
   _globals['_RECORDOUTCOMEREQUEST'].fields_by_name['service_order']._loaded_options = None
   _globals['_RECORDOUTCOMEREQUEST'].fields_by_name['service_order']._serialized_options = b'\342A\001\002\372A \n\036homevisit.izzi.mx/ServiceOrder'
   _globals['_RECORDOUTCOMEREQUEST'].fields_by_name['outcome']._loaded_options = None
@@ -96,6 +111,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RECORDOUTCOMEREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\001'
   _globals['_RECORDOUTCOMEREQUEST'].fields_by_name['etag']._loaded_options = None
   _globals['_RECORDOUTCOMEREQUEST'].fields_by_name['etag']._serialized_options = b'\342A\001\001'
+  _globals['_RECORDOUTCOMEREQUEST'].fields_by_name['observe_time']._loaded_options = None
+  _globals['_RECORDOUTCOMEREQUEST'].fields_by_name['observe_time']._serialized_options = b'\342A\001\001'
   _globals['_CAPTURESIGNATUREREQUEST'].fields_by_name['service_order']._loaded_options = None
   _globals['_CAPTURESIGNATUREREQUEST'].fields_by_name['service_order']._serialized_options = b'\342A\001\002\372A \n\036homevisit.izzi.mx/ServiceOrder'
   _globals['_CAPTURESIGNATUREREQUEST'].fields_by_name['signature']._loaded_options = None
@@ -104,42 +121,46 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CAPTURESIGNATUREREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\001'
   _globals['_CAPTURESIGNATUREREQUEST'].fields_by_name['etag']._loaded_options = None
   _globals['_CAPTURESIGNATUREREQUEST'].fields_by_name['etag']._serialized_options = b'\342A\001\001'
+  _globals['_CAPTURESIGNATUREREQUEST'].fields_by_name['observe_time']._loaded_options = None
+  _globals['_CAPTURESIGNATUREREQUEST'].fields_by_name['observe_time']._serialized_options = b'\342A\001\001'
   _globals['_COMPLETEVISITREQUEST'].fields_by_name['service_order']._loaded_options = None
   _globals['_COMPLETEVISITREQUEST'].fields_by_name['service_order']._serialized_options = b'\342A\001\002\372A \n\036homevisit.izzi.mx/ServiceOrder'
   _globals['_COMPLETEVISITREQUEST'].fields_by_name['request_id']._loaded_options = None
   _globals['_COMPLETEVISITREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\001'
   _globals['_COMPLETEVISITREQUEST'].fields_by_name['etag']._loaded_options = None
   _globals['_COMPLETEVISITREQUEST'].fields_by_name['etag']._serialized_options = b'\342A\001\001'
+  _globals['_COMPLETEVISITREQUEST'].fields_by_name['observe_time']._loaded_options = None
+  _globals['_COMPLETEVISITREQUEST'].fields_by_name['observe_time']._serialized_options = b'\342A\001\001'
   _globals['_RENDERSCRIPTREQUEST'].fields_by_name['service_order']._loaded_options = None
   _globals['_RENDERSCRIPTREQUEST'].fields_by_name['service_order']._serialized_options = b'\342A\001\002\372A \n\036homevisit.izzi.mx/ServiceOrder'
   _globals['_RENDERSCRIPTREQUEST'].fields_by_name['script']._loaded_options = None
   _globals['_RENDERSCRIPTREQUEST'].fields_by_name['script']._serialized_options = b'\342A\001\002'
-  _globals['_RECORDCONFIRMATIONCALLREQUEST']._serialized_start=198
-  _globals['_RECORDCONFIRMATIONCALLREQUEST']._serialized_end=414
-  _globals['_RECORDFOLLOWUPCALLREQUEST']._serialized_start=417
-  _globals['_RECORDFOLLOWUPCALLREQUEST']._serialized_end=596
-  _globals['_CHECKINREQUEST']._serialized_start=599
-  _globals['_CHECKINREQUEST']._serialized_end=856
-  _globals['_RECORDDIAGNOSISREQUEST']._serialized_start=859
-  _globals['_RECORDDIAGNOSISREQUEST']._serialized_end=1093
-  _globals['_REQUESTESCALATIONREQUEST']._serialized_start=1096
-  _globals['_REQUESTESCALATIONREQUEST']._serialized_end=1294
-  _globals['_RECORDCONFERENCEREQUEST']._serialized_start=1297
-  _globals['_RECORDCONFERENCEREQUEST']._serialized_end=1461
-  _globals['_RECORDHANDOVERREQUEST']._serialized_start=1464
-  _globals['_RECORDHANDOVERREQUEST']._serialized_end=1611
-  _globals['_RECORDOUTCOMEREQUEST']._serialized_start=1614
-  _globals['_RECORDOUTCOMEREQUEST']._serialized_end=1792
-  _globals['_CAPTURESIGNATUREREQUEST']._serialized_start=1795
-  _globals['_CAPTURESIGNATUREREQUEST']._serialized_end=1980
-  _globals['_COMPLETEVISITREQUEST']._serialized_start=1983
-  _globals['_COMPLETEVISITREQUEST']._serialized_end=2129
-  _globals['_RENDERSCRIPTREQUEST']._serialized_start=2132
-  _globals['_RENDERSCRIPTREQUEST']._serialized_end=2434
-  _globals['_RENDERSCRIPTREQUEST_SCRIPT']._serialized_start=2284
-  _globals['_RENDERSCRIPTREQUEST_SCRIPT']._serialized_end=2434
-  _globals['_RENDERSCRIPTRESPONSE']._serialized_start=2436
-  _globals['_RENDERSCRIPTRESPONSE']._serialized_end=2472
-  _globals['_VISITSERVICE']._serialized_start=2475
-  _globals['_VISITSERVICE']._serialized_end=3428
+  _globals['_RECORDCONFIRMATIONCALLREQUEST']._serialized_start=231
+  _globals['_RECORDCONFIRMATIONCALLREQUEST']._serialized_end=503
+  _globals['_RECORDFOLLOWUPCALLREQUEST']._serialized_start=506
+  _globals['_RECORDFOLLOWUPCALLREQUEST']._serialized_end=741
+  _globals['_CHECKINREQUEST']._serialized_start=744
+  _globals['_CHECKINREQUEST']._serialized_end=1057
+  _globals['_RECORDDIAGNOSISREQUEST']._serialized_start=1060
+  _globals['_RECORDDIAGNOSISREQUEST']._serialized_end=1350
+  _globals['_REQUESTESCALATIONREQUEST']._serialized_start=1353
+  _globals['_REQUESTESCALATIONREQUEST']._serialized_end=1607
+  _globals['_RECORDCONFERENCEREQUEST']._serialized_start=1610
+  _globals['_RECORDCONFERENCEREQUEST']._serialized_end=1830
+  _globals['_RECORDHANDOVERREQUEST']._serialized_start=1833
+  _globals['_RECORDHANDOVERREQUEST']._serialized_end=2036
+  _globals['_RECORDOUTCOMEREQUEST']._serialized_start=2039
+  _globals['_RECORDOUTCOMEREQUEST']._serialized_end=2273
+  _globals['_CAPTURESIGNATUREREQUEST']._serialized_start=2276
+  _globals['_CAPTURESIGNATUREREQUEST']._serialized_end=2517
+  _globals['_COMPLETEVISITREQUEST']._serialized_start=2520
+  _globals['_COMPLETEVISITREQUEST']._serialized_end=2722
+  _globals['_RENDERSCRIPTREQUEST']._serialized_start=2725
+  _globals['_RENDERSCRIPTREQUEST']._serialized_end=3027
+  _globals['_RENDERSCRIPTREQUEST_SCRIPT']._serialized_start=2877
+  _globals['_RENDERSCRIPTREQUEST_SCRIPT']._serialized_end=3027
+  _globals['_RENDERSCRIPTRESPONSE']._serialized_start=3029
+  _globals['_RENDERSCRIPTRESPONSE']._serialized_end=3065
+  _globals['_VISITSERVICE']._serialized_start=3068
+  _globals['_VISITSERVICE']._serialized_end=4021
 # @@protoc_insertion_point(module_scope)

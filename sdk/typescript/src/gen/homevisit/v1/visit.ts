@@ -19,7 +19,12 @@ export interface Visit {
   followUpCall:
     | FollowUpCall
     | undefined;
-  /** Arrival and identification [B3-B5]. */
+  /**
+   * Arrival and identification [B3-B5].
+   *
+   * Every time of a visit step is when the step happened: the request's observe_time when the
+   * device sent one, else the server's time. The report's `steps` has both for each step.
+   */
   checkIn:
     | CheckIn
     | undefined;
@@ -55,7 +60,7 @@ export interface ConfirmationCall {
   result: ConfirmationCall_Result;
   /** Free-text note. */
   note: string;
-  /** When it was recorded. */
+  /** When the call was made: the request's observe_time, else when the server recorded it. */
   callTime:
     | Date
     | undefined;
@@ -119,7 +124,7 @@ export interface FollowUpCall {
   technicianPresent: boolean;
   /** Free-text note. */
   note: string;
-  /** When it was recorded. */
+  /** When the call was made: the request's observe_time, else when the server recorded it. */
   callTime:
     | Date
     | undefined;
@@ -127,9 +132,17 @@ export interface FollowUpCall {
   actor: string;
 }
 
-/** Arrival and identification [B3-B5]. */
+/**
+ * Arrival and identification [B3-B5].
+ *
+ * Every time of a visit step is when the step happened: the request's observe_time when the
+ * device sent one, else the server's time. The report's `steps` has both for each step.
+ */
 export interface CheckIn {
-  /** Server clock at check-in. */
+  /**
+   * When the technician arrived: the check-in's observe_time, else the server's clock at check-in.
+   * Punctuality is judged on it.
+   */
   arrivalTime:
     | Date
     | undefined;
@@ -350,7 +363,7 @@ export interface Outcome {
   reasonCategory: Outcome_ReasonCategory;
   /** Required when not resolved: the reason explained clearly [B8.a]. */
   reasonText: string;
-  /** When it was recorded. */
+  /** When the outcome was recorded on site: the request's observe_time, else the server's time. */
   recordTime: Date | undefined;
 }
 

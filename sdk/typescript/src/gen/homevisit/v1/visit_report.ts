@@ -19,6 +19,7 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Timestamp } from "../../google/protobuf/timestamp";
+import { Event_Type, event_TypeFromJSON, event_TypeToJSON } from "./event";
 import { ServiceOrder, ServiceOrderView, serviceOrderViewFromJSON, serviceOrderViewToJSON } from "./service_order";
 
 /** Everything about one visit in one message. */
@@ -30,7 +31,32 @@ export interface VisitReport {
     | ServiceOrder
     | undefined;
   /** When the report was filed (completion). */
-  fileTime: Date | undefined;
+  fileTime:
+    | Date
+    | undefined;
+  /**
+   * The visit's steps as the event log recorded them, in order: the calls, check-in, diagnosis,
+   * escalation, conference, hand-over, outcome, signature and completion, each with when it
+   * happened and when the server recorded it (they differ for steps a device sent late, see
+   * observe_time on the VisitService requests). Filled by GetVisitReport; lists leave it empty.
+   */
+  steps: RecordedStep[];
+}
+
+/** One step of a visit: when it happened and when the server recorded it. */
+export interface RecordedStep {
+  /** The step's event type (TYPE_CALL_RECORDED, TYPE_CHECKED_IN, ...). */
+  type: Event_Type;
+  /** When it happened: the device's observe_time, or the server's time when the step had none. */
+  observeTime:
+    | Date
+    | undefined;
+  /** When the server recorded it. */
+  recordTime:
+    | Date
+    | undefined;
+  /** Who recorded it (the principal; never a name, e-mail or phone). */
+  actor: string;
 }
 
 /** Request of GetVisitReport. */
@@ -65,7 +91,7 @@ export interface ListVisitReportsResponse {
 }
 
 function createBaseVisitReport(): VisitReport {
-  return { name: "", serviceOrder: undefined, fileTime: undefined };
+  return { name: "", serviceOrder: undefined, fileTime: undefined, steps: [] };
 }
 
 export const VisitReport: MessageFns<VisitReport> = {
@@ -78,6 +104,9 @@ export const VisitReport: MessageFns<VisitReport> = {
     }
     if (message.fileTime !== undefined) {
       Timestamp.encode(toTimestamp(message.fileTime), writer.uint32(26).fork()).join();
+    }
+    for (const v of message.steps) {
+      RecordedStep.encode(v!, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -119,6 +148,14 @@ export const VisitReport: MessageFns<VisitReport> = {
             message.fileTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.steps.push(RecordedStep.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -144,6 +181,7 @@ export const VisitReport: MessageFns<VisitReport> = {
         : isSet(object.file_time)
         ? fromJsonTimestamp(object.file_time)
         : undefined,
+      steps: globalThis.Array.isArray(object?.steps) ? object.steps.map((e: any) => RecordedStep.fromJSON(e)) : [],
     };
   },
 
@@ -158,6 +196,9 @@ export const VisitReport: MessageFns<VisitReport> = {
     if (message.fileTime !== undefined) {
       obj.fileTime = message.fileTime.toISOString();
     }
+    if (message.steps?.length) {
+      obj.steps = message.steps.map((e) => RecordedStep.toJSON(e));
+    }
     return obj;
   },
 
@@ -171,6 +212,132 @@ export const VisitReport: MessageFns<VisitReport> = {
       ? ServiceOrder.fromPartial(object.serviceOrder)
       : undefined;
     message.fileTime = object.fileTime ?? undefined;
+    message.steps = object.steps?.map((e) => RecordedStep.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseRecordedStep(): RecordedStep {
+  return { type: 0, observeTime: undefined, recordTime: undefined, actor: "" };
+}
+
+export const RecordedStep: MessageFns<RecordedStep> = {
+  encode(message: RecordedStep, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.type !== 0) {
+      writer.uint32(8).int32(message.type);
+    }
+    if (message.observeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.observeTime), writer.uint32(18).fork()).join();
+    }
+    if (message.recordTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.recordTime), writer.uint32(26).fork()).join();
+    }
+    if (message.actor !== "") {
+      writer.uint32(34).string(message.actor);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RecordedStep {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRecordedStep();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.type = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.observeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.recordTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.actor = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RecordedStep {
+    return {
+      type: isSet(object.type) ? event_TypeFromJSON(object.type) : 0,
+      observeTime: isSet(object.observeTime)
+        ? fromJsonTimestamp(object.observeTime)
+        : isSet(object.observe_time)
+        ? fromJsonTimestamp(object.observe_time)
+        : undefined,
+      recordTime: isSet(object.recordTime)
+        ? fromJsonTimestamp(object.recordTime)
+        : isSet(object.record_time)
+        ? fromJsonTimestamp(object.record_time)
+        : undefined,
+      actor: isSet(object.actor) ? globalThis.String(object.actor) : "",
+    };
+  },
+
+  toJSON(message: RecordedStep): unknown {
+    const obj: any = {};
+    if (message.type !== 0) {
+      obj.type = event_TypeToJSON(message.type);
+    }
+    if (message.observeTime !== undefined) {
+      obj.observeTime = message.observeTime.toISOString();
+    }
+    if (message.recordTime !== undefined) {
+      obj.recordTime = message.recordTime.toISOString();
+    }
+    if (message.actor !== "") {
+      obj.actor = message.actor;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RecordedStep>, I>>(base?: I): RecordedStep {
+    return RecordedStep.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RecordedStep>, I>>(object: I): RecordedStep {
+    const message = createBaseRecordedStep();
+    message.type = object.type ?? 0;
+    message.observeTime = object.observeTime ?? undefined;
+    message.recordTime = object.recordTime ?? undefined;
+    message.actor = object.actor ?? "";
     return message;
   },
 };

@@ -18,6 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { Timestamp } from "../../google/protobuf/timestamp";
 import { OfficialIdType, officialIdTypeFromJSON, officialIdTypeToJSON } from "./common";
 import { ServiceOrder } from "./service_order";
 import {
@@ -54,6 +55,15 @@ export interface RecordConfirmationCallRequest {
    * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
    */
   etag: string;
+  /**
+   * When the device observed the action, for a step sent after it happened (a phone without
+   * signal sends its steps later, in order). The step is recorded at this time, and punctuality
+   * and lateness are judged on it; the server's own time of recording stays in the event (its
+   * `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+   * (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+   * before the order was created, or before the visit's previous step. Absent: the server's time.
+   */
+  observeTime: Date | undefined;
 }
 
 /** Request of RecordFollowUpCall. */
@@ -77,6 +87,15 @@ export interface RecordFollowUpCallRequest {
    * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
    */
   etag: string;
+  /**
+   * When the device observed the action, for a step sent after it happened (a phone without
+   * signal sends its steps later, in order). The step is recorded at this time, and punctuality
+   * and lateness are judged on it; the server's own time of recording stays in the event (its
+   * `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+   * (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+   * before the order was created, or before the visit's previous step. Absent: the server's time.
+   */
+  observeTime: Date | undefined;
 }
 
 /** Request of CheckIn. */
@@ -104,6 +123,15 @@ export interface CheckInRequest {
    * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
    */
   etag: string;
+  /**
+   * When the device observed the action, for a step sent after it happened (a phone without
+   * signal sends its steps later, in order). The step is recorded at this time, and punctuality
+   * and lateness are judged on it; the server's own time of recording stays in the event (its
+   * `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+   * (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+   * before the order was created, or before the visit's previous step. Absent: the server's time.
+   */
+  observeTime: Date | undefined;
 }
 
 /** Request of RecordDiagnosis. */
@@ -129,6 +157,15 @@ export interface RecordDiagnosisRequest {
    * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
    */
   etag: string;
+  /**
+   * When the device observed the action, for a step sent after it happened (a phone without
+   * signal sends its steps later, in order). The step is recorded at this time, and punctuality
+   * and lateness are judged on it; the server's own time of recording stays in the event (its
+   * `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+   * (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+   * before the order was created, or before the visit's previous step. Absent: the server's time.
+   */
+  observeTime: Date | undefined;
 }
 
 /** Request of RequestEscalation. */
@@ -150,6 +187,15 @@ export interface RequestEscalationRequest {
    * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
    */
   etag: string;
+  /**
+   * When the device observed the action, for a step sent after it happened (a phone without
+   * signal sends its steps later, in order). The step is recorded at this time, and punctuality
+   * and lateness are judged on it; the server's own time of recording stays in the event (its
+   * `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+   * (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+   * before the order was created, or before the visit's previous step. Absent: the server's time.
+   */
+  observeTime: Date | undefined;
 }
 
 /** Request of RecordConference. */
@@ -171,6 +217,15 @@ export interface RecordConferenceRequest {
    * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
    */
   etag: string;
+  /**
+   * When the device observed the action, for a step sent after it happened (a phone without
+   * signal sends its steps later, in order). The step is recorded at this time, and punctuality
+   * and lateness are judged on it; the server's own time of recording stays in the event (its
+   * `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+   * (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+   * before the order was created, or before the visit's previous step. Absent: the server's time.
+   */
+  observeTime: Date | undefined;
 }
 
 /** Request of RecordHandOver. */
@@ -192,6 +247,15 @@ export interface RecordHandOverRequest {
    * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
    */
   etag: string;
+  /**
+   * When the device observed the action, for a step sent after it happened (a phone without
+   * signal sends its steps later, in order). The step is recorded at this time, and punctuality
+   * and lateness are judged on it; the server's own time of recording stays in the event (its
+   * `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+   * (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+   * before the order was created, or before the visit's previous step. Absent: the server's time.
+   */
+  observeTime: Date | undefined;
 }
 
 /** Request of RecordOutcome. */
@@ -215,6 +279,15 @@ export interface RecordOutcomeRequest {
    * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
    */
   etag: string;
+  /**
+   * When the device observed the action, for a step sent after it happened (a phone without
+   * signal sends its steps later, in order). The step is recorded at this time, and punctuality
+   * and lateness are judged on it; the server's own time of recording stays in the event (its
+   * `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+   * (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+   * before the order was created, or before the visit's previous step. Absent: the server's time.
+   */
+  observeTime: Date | undefined;
 }
 
 /** Request of CaptureSignature. */
@@ -238,6 +311,15 @@ export interface CaptureSignatureRequest {
    * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
    */
   etag: string;
+  /**
+   * When the device observed the action, for a step sent after it happened (a phone without
+   * signal sends its steps later, in order). The step is recorded at this time, and punctuality
+   * and lateness are judged on it; the server's own time of recording stays in the event (its
+   * `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+   * (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+   * before the order was created, or before the visit's previous step. Absent: the server's time.
+   */
+  observeTime: Date | undefined;
 }
 
 /** Request of CompleteVisit. */
@@ -259,6 +341,15 @@ export interface CompleteVisitRequest {
    * is refused with ABORTED (reason ETAG_MISMATCH) and nothing is recorded.
    */
   etag: string;
+  /**
+   * When the device observed the action, for a step sent after it happened (a phone without
+   * signal sends its steps later, in order). The step is recorded at this time, and punctuality
+   * and lateness are judged on it; the server's own time of recording stays in the event (its
+   * `time`, with this one as the attribute `observe_time`) and in the report's `steps`. Refused
+   * (INVALID_ARGUMENT on `observe_time`) when more than 2 minutes after the server's clock,
+   * before the order was created, or before the visit's previous step. Absent: the server's time.
+   */
+  observeTime: Date | undefined;
 }
 
 /** Request of RenderScript. */
@@ -333,7 +424,7 @@ export interface RenderScriptResponse {
 }
 
 function createBaseRecordConfirmationCallRequest(): RecordConfirmationCallRequest {
-  return { serviceOrder: "", result: 0, note: "", requestId: "", etag: "" };
+  return { serviceOrder: "", result: 0, note: "", requestId: "", etag: "", observeTime: undefined };
 }
 
 export const RecordConfirmationCallRequest: MessageFns<RecordConfirmationCallRequest> = {
@@ -352,6 +443,9 @@ export const RecordConfirmationCallRequest: MessageFns<RecordConfirmationCallReq
     }
     if (message.etag !== "") {
       writer.uint32(42).string(message.etag);
+    }
+    if (message.observeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.observeTime), writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -409,6 +503,14 @@ export const RecordConfirmationCallRequest: MessageFns<RecordConfirmationCallReq
             message.etag = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.observeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -436,6 +538,11 @@ export const RecordConfirmationCallRequest: MessageFns<RecordConfirmationCallReq
         ? globalThis.String(object.request_id)
         : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      observeTime: isSet(object.observeTime)
+        ? fromJsonTimestamp(object.observeTime)
+        : isSet(object.observe_time)
+        ? fromJsonTimestamp(object.observe_time)
+        : undefined,
     };
   },
 
@@ -456,6 +563,9 @@ export const RecordConfirmationCallRequest: MessageFns<RecordConfirmationCallReq
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
+    if (message.observeTime !== undefined) {
+      obj.observeTime = message.observeTime.toISOString();
+    }
     return obj;
   },
 
@@ -471,12 +581,13 @@ export const RecordConfirmationCallRequest: MessageFns<RecordConfirmationCallReq
     message.note = object.note ?? "";
     message.requestId = object.requestId ?? "";
     message.etag = object.etag ?? "";
+    message.observeTime = object.observeTime ?? undefined;
     return message;
   },
 };
 
 function createBaseRecordFollowUpCallRequest(): RecordFollowUpCallRequest {
-  return { serviceOrder: "", technicianPresent: false, note: "", requestId: "", etag: "" };
+  return { serviceOrder: "", technicianPresent: false, note: "", requestId: "", etag: "", observeTime: undefined };
 }
 
 export const RecordFollowUpCallRequest: MessageFns<RecordFollowUpCallRequest> = {
@@ -495,6 +606,9 @@ export const RecordFollowUpCallRequest: MessageFns<RecordFollowUpCallRequest> = 
     }
     if (message.etag !== "") {
       writer.uint32(42).string(message.etag);
+    }
+    if (message.observeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.observeTime), writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -552,6 +666,14 @@ export const RecordFollowUpCallRequest: MessageFns<RecordFollowUpCallRequest> = 
             message.etag = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.observeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -583,6 +705,11 @@ export const RecordFollowUpCallRequest: MessageFns<RecordFollowUpCallRequest> = 
         ? globalThis.String(object.request_id)
         : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      observeTime: isSet(object.observeTime)
+        ? fromJsonTimestamp(object.observeTime)
+        : isSet(object.observe_time)
+        ? fromJsonTimestamp(object.observe_time)
+        : undefined,
     };
   },
 
@@ -603,6 +730,9 @@ export const RecordFollowUpCallRequest: MessageFns<RecordFollowUpCallRequest> = 
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
+    if (message.observeTime !== undefined) {
+      obj.observeTime = message.observeTime.toISOString();
+    }
     return obj;
   },
 
@@ -616,6 +746,7 @@ export const RecordFollowUpCallRequest: MessageFns<RecordFollowUpCallRequest> = 
     message.note = object.note ?? "";
     message.requestId = object.requestId ?? "";
     message.etag = object.etag ?? "";
+    message.observeTime = object.observeTime ?? undefined;
     return message;
   },
 };
@@ -629,6 +760,7 @@ function createBaseCheckInRequest(): CheckInRequest {
     reasonExplained: false,
     requestId: "",
     etag: "",
+    observeTime: undefined,
   };
 }
 
@@ -654,6 +786,9 @@ export const CheckInRequest: MessageFns<CheckInRequest> = {
     }
     if (message.etag !== "") {
       writer.uint32(58).string(message.etag);
+    }
+    if (message.observeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.observeTime), writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -727,6 +862,14 @@ export const CheckInRequest: MessageFns<CheckInRequest> = {
             message.etag = reader.string();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.observeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -772,6 +915,11 @@ export const CheckInRequest: MessageFns<CheckInRequest> = {
         ? globalThis.String(object.request_id)
         : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      observeTime: isSet(object.observeTime)
+        ? fromJsonTimestamp(object.observeTime)
+        : isSet(object.observe_time)
+        ? fromJsonTimestamp(object.observe_time)
+        : undefined,
     };
   },
 
@@ -798,6 +946,9 @@ export const CheckInRequest: MessageFns<CheckInRequest> = {
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
+    if (message.observeTime !== undefined) {
+      obj.observeTime = message.observeTime.toISOString();
+    }
     return obj;
   },
 
@@ -813,12 +964,13 @@ export const CheckInRequest: MessageFns<CheckInRequest> = {
     message.reasonExplained = object.reasonExplained ?? false;
     message.requestId = object.requestId ?? "";
     message.etag = object.etag ?? "";
+    message.observeTime = object.observeTime ?? undefined;
     return message;
   },
 };
 
 function createBaseRecordDiagnosisRequest(): RecordDiagnosisRequest {
-  return { serviceOrder: "", diagnosis: undefined, checklist: [], requestId: "", etag: "" };
+  return { serviceOrder: "", diagnosis: undefined, checklist: [], requestId: "", etag: "", observeTime: undefined };
 }
 
 export const RecordDiagnosisRequest: MessageFns<RecordDiagnosisRequest> = {
@@ -837,6 +989,9 @@ export const RecordDiagnosisRequest: MessageFns<RecordDiagnosisRequest> = {
     }
     if (message.etag !== "") {
       writer.uint32(42).string(message.etag);
+    }
+    if (message.observeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.observeTime), writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -894,6 +1049,14 @@ export const RecordDiagnosisRequest: MessageFns<RecordDiagnosisRequest> = {
             message.etag = reader.string();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.observeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -923,6 +1086,11 @@ export const RecordDiagnosisRequest: MessageFns<RecordDiagnosisRequest> = {
         ? globalThis.String(object.request_id)
         : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      observeTime: isSet(object.observeTime)
+        ? fromJsonTimestamp(object.observeTime)
+        : isSet(object.observe_time)
+        ? fromJsonTimestamp(object.observe_time)
+        : undefined,
     };
   },
 
@@ -943,6 +1111,9 @@ export const RecordDiagnosisRequest: MessageFns<RecordDiagnosisRequest> = {
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
+    if (message.observeTime !== undefined) {
+      obj.observeTime = message.observeTime.toISOString();
+    }
     return obj;
   },
 
@@ -958,12 +1129,13 @@ export const RecordDiagnosisRequest: MessageFns<RecordDiagnosisRequest> = {
     message.checklist = object.checklist?.map((e) => ChecklistAnswer.fromPartial(e)) || [];
     message.requestId = object.requestId ?? "";
     message.etag = object.etag ?? "";
+    message.observeTime = object.observeTime ?? undefined;
     return message;
   },
 };
 
 function createBaseRequestEscalationRequest(): RequestEscalationRequest {
-  return { serviceOrder: "", phoneUsed: 0, requestId: "", etag: "" };
+  return { serviceOrder: "", phoneUsed: 0, requestId: "", etag: "", observeTime: undefined };
 }
 
 export const RequestEscalationRequest: MessageFns<RequestEscalationRequest> = {
@@ -979,6 +1151,9 @@ export const RequestEscalationRequest: MessageFns<RequestEscalationRequest> = {
     }
     if (message.etag !== "") {
       writer.uint32(34).string(message.etag);
+    }
+    if (message.observeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.observeTime), writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -1028,6 +1203,14 @@ export const RequestEscalationRequest: MessageFns<RequestEscalationRequest> = {
             message.etag = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.observeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1058,6 +1241,11 @@ export const RequestEscalationRequest: MessageFns<RequestEscalationRequest> = {
         ? globalThis.String(object.request_id)
         : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      observeTime: isSet(object.observeTime)
+        ? fromJsonTimestamp(object.observeTime)
+        : isSet(object.observe_time)
+        ? fromJsonTimestamp(object.observe_time)
+        : undefined,
     };
   },
 
@@ -1075,6 +1263,9 @@ export const RequestEscalationRequest: MessageFns<RequestEscalationRequest> = {
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
+    if (message.observeTime !== undefined) {
+      obj.observeTime = message.observeTime.toISOString();
+    }
     return obj;
   },
 
@@ -1087,12 +1278,13 @@ export const RequestEscalationRequest: MessageFns<RequestEscalationRequest> = {
     message.phoneUsed = object.phoneUsed ?? 0;
     message.requestId = object.requestId ?? "";
     message.etag = object.etag ?? "";
+    message.observeTime = object.observeTime ?? undefined;
     return message;
   },
 };
 
 function createBaseRecordConferenceRequest(): RecordConferenceRequest {
-  return { serviceOrder: "", supportAgent: "", requestId: "", etag: "" };
+  return { serviceOrder: "", supportAgent: "", requestId: "", etag: "", observeTime: undefined };
 }
 
 export const RecordConferenceRequest: MessageFns<RecordConferenceRequest> = {
@@ -1108,6 +1300,9 @@ export const RecordConferenceRequest: MessageFns<RecordConferenceRequest> = {
     }
     if (message.etag !== "") {
       writer.uint32(34).string(message.etag);
+    }
+    if (message.observeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.observeTime), writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -1157,6 +1352,14 @@ export const RecordConferenceRequest: MessageFns<RecordConferenceRequest> = {
             message.etag = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.observeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1187,6 +1390,11 @@ export const RecordConferenceRequest: MessageFns<RecordConferenceRequest> = {
         ? globalThis.String(object.request_id)
         : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      observeTime: isSet(object.observeTime)
+        ? fromJsonTimestamp(object.observeTime)
+        : isSet(object.observe_time)
+        ? fromJsonTimestamp(object.observe_time)
+        : undefined,
     };
   },
 
@@ -1204,6 +1412,9 @@ export const RecordConferenceRequest: MessageFns<RecordConferenceRequest> = {
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
+    if (message.observeTime !== undefined) {
+      obj.observeTime = message.observeTime.toISOString();
+    }
     return obj;
   },
 
@@ -1216,12 +1427,13 @@ export const RecordConferenceRequest: MessageFns<RecordConferenceRequest> = {
     message.supportAgent = object.supportAgent ?? "";
     message.requestId = object.requestId ?? "";
     message.etag = object.etag ?? "";
+    message.observeTime = object.observeTime ?? undefined;
     return message;
   },
 };
 
 function createBaseRecordHandOverRequest(): RecordHandOverRequest {
-  return { serviceOrder: "", note: "", requestId: "", etag: "" };
+  return { serviceOrder: "", note: "", requestId: "", etag: "", observeTime: undefined };
 }
 
 export const RecordHandOverRequest: MessageFns<RecordHandOverRequest> = {
@@ -1237,6 +1449,9 @@ export const RecordHandOverRequest: MessageFns<RecordHandOverRequest> = {
     }
     if (message.etag !== "") {
       writer.uint32(34).string(message.etag);
+    }
+    if (message.observeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.observeTime), writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -1286,6 +1501,14 @@ export const RecordHandOverRequest: MessageFns<RecordHandOverRequest> = {
             message.etag = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.observeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1312,6 +1535,11 @@ export const RecordHandOverRequest: MessageFns<RecordHandOverRequest> = {
         ? globalThis.String(object.request_id)
         : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      observeTime: isSet(object.observeTime)
+        ? fromJsonTimestamp(object.observeTime)
+        : isSet(object.observe_time)
+        ? fromJsonTimestamp(object.observe_time)
+        : undefined,
     };
   },
 
@@ -1329,6 +1557,9 @@ export const RecordHandOverRequest: MessageFns<RecordHandOverRequest> = {
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
+    if (message.observeTime !== undefined) {
+      obj.observeTime = message.observeTime.toISOString();
+    }
     return obj;
   },
 
@@ -1341,12 +1572,13 @@ export const RecordHandOverRequest: MessageFns<RecordHandOverRequest> = {
     message.note = object.note ?? "";
     message.requestId = object.requestId ?? "";
     message.etag = object.etag ?? "";
+    message.observeTime = object.observeTime ?? undefined;
     return message;
   },
 };
 
 function createBaseRecordOutcomeRequest(): RecordOutcomeRequest {
-  return { serviceOrder: "", outcome: undefined, requestId: "", etag: "" };
+  return { serviceOrder: "", outcome: undefined, requestId: "", etag: "", observeTime: undefined };
 }
 
 export const RecordOutcomeRequest: MessageFns<RecordOutcomeRequest> = {
@@ -1362,6 +1594,9 @@ export const RecordOutcomeRequest: MessageFns<RecordOutcomeRequest> = {
     }
     if (message.etag !== "") {
       writer.uint32(34).string(message.etag);
+    }
+    if (message.observeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.observeTime), writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -1411,6 +1646,14 @@ export const RecordOutcomeRequest: MessageFns<RecordOutcomeRequest> = {
             message.etag = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.observeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1437,6 +1680,11 @@ export const RecordOutcomeRequest: MessageFns<RecordOutcomeRequest> = {
         ? globalThis.String(object.request_id)
         : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      observeTime: isSet(object.observeTime)
+        ? fromJsonTimestamp(object.observeTime)
+        : isSet(object.observe_time)
+        ? fromJsonTimestamp(object.observe_time)
+        : undefined,
     };
   },
 
@@ -1454,6 +1702,9 @@ export const RecordOutcomeRequest: MessageFns<RecordOutcomeRequest> = {
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
+    if (message.observeTime !== undefined) {
+      obj.observeTime = message.observeTime.toISOString();
+    }
     return obj;
   },
 
@@ -1468,12 +1719,13 @@ export const RecordOutcomeRequest: MessageFns<RecordOutcomeRequest> = {
       : undefined;
     message.requestId = object.requestId ?? "";
     message.etag = object.etag ?? "";
+    message.observeTime = object.observeTime ?? undefined;
     return message;
   },
 };
 
 function createBaseCaptureSignatureRequest(): CaptureSignatureRequest {
-  return { serviceOrder: "", signature: undefined, requestId: "", etag: "" };
+  return { serviceOrder: "", signature: undefined, requestId: "", etag: "", observeTime: undefined };
 }
 
 export const CaptureSignatureRequest: MessageFns<CaptureSignatureRequest> = {
@@ -1489,6 +1741,9 @@ export const CaptureSignatureRequest: MessageFns<CaptureSignatureRequest> = {
     }
     if (message.etag !== "") {
       writer.uint32(34).string(message.etag);
+    }
+    if (message.observeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.observeTime), writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -1538,6 +1793,14 @@ export const CaptureSignatureRequest: MessageFns<CaptureSignatureRequest> = {
             message.etag = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.observeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1564,6 +1827,11 @@ export const CaptureSignatureRequest: MessageFns<CaptureSignatureRequest> = {
         ? globalThis.String(object.request_id)
         : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      observeTime: isSet(object.observeTime)
+        ? fromJsonTimestamp(object.observeTime)
+        : isSet(object.observe_time)
+        ? fromJsonTimestamp(object.observe_time)
+        : undefined,
     };
   },
 
@@ -1581,6 +1849,9 @@ export const CaptureSignatureRequest: MessageFns<CaptureSignatureRequest> = {
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
+    if (message.observeTime !== undefined) {
+      obj.observeTime = message.observeTime.toISOString();
+    }
     return obj;
   },
 
@@ -1595,12 +1866,13 @@ export const CaptureSignatureRequest: MessageFns<CaptureSignatureRequest> = {
       : undefined;
     message.requestId = object.requestId ?? "";
     message.etag = object.etag ?? "";
+    message.observeTime = object.observeTime ?? undefined;
     return message;
   },
 };
 
 function createBaseCompleteVisitRequest(): CompleteVisitRequest {
-  return { serviceOrder: "", note: "", requestId: "", etag: "" };
+  return { serviceOrder: "", note: "", requestId: "", etag: "", observeTime: undefined };
 }
 
 export const CompleteVisitRequest: MessageFns<CompleteVisitRequest> = {
@@ -1616,6 +1888,9 @@ export const CompleteVisitRequest: MessageFns<CompleteVisitRequest> = {
     }
     if (message.etag !== "") {
       writer.uint32(34).string(message.etag);
+    }
+    if (message.observeTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.observeTime), writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -1665,6 +1940,14 @@ export const CompleteVisitRequest: MessageFns<CompleteVisitRequest> = {
             message.etag = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.observeTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1691,6 +1974,11 @@ export const CompleteVisitRequest: MessageFns<CompleteVisitRequest> = {
         ? globalThis.String(object.request_id)
         : "",
       etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      observeTime: isSet(object.observeTime)
+        ? fromJsonTimestamp(object.observeTime)
+        : isSet(object.observe_time)
+        ? fromJsonTimestamp(object.observe_time)
+        : undefined,
     };
   },
 
@@ -1708,6 +1996,9 @@ export const CompleteVisitRequest: MessageFns<CompleteVisitRequest> = {
     if (message.etag !== "") {
       obj.etag = message.etag;
     }
+    if (message.observeTime !== undefined) {
+      obj.observeTime = message.observeTime.toISOString();
+    }
     return obj;
   },
 
@@ -1720,6 +2011,7 @@ export const CompleteVisitRequest: MessageFns<CompleteVisitRequest> = {
     message.note = object.note ?? "";
     message.requestId = object.requestId ?? "";
     message.etag = object.etag ?? "";
+    message.observeTime = object.observeTime ?? undefined;
     return message;
   },
 };
@@ -2230,6 +2522,28 @@ type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function toTimestamp(date: Date): Timestamp {
+  const seconds = Math.trunc(date.getTime() / 1_000);
+  const nanos = (date.getTime() % 1_000) * 1_000_000;
+  return { seconds, nanos };
+}
+
+function fromTimestamp(t: Timestamp): Date {
+  let millis = (t.seconds || 0) * 1_000;
+  millis += (t.nanos || 0) / 1_000_000;
+  return new globalThis.Date(millis);
+}
+
+function fromJsonTimestamp(o: any): Date {
+  if (o instanceof globalThis.Date) {
+    return o;
+  } else if (typeof o === "string") {
+    return new globalThis.Date(o);
+  } else {
+    return fromTimestamp(Timestamp.fromJSON(o));
+  }
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;
