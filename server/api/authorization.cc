@@ -36,6 +36,7 @@ const std::map<std::string, std::set<R>, std::less<>>& Table() {
       {"CheckAvailability", dot_and_dispatch},
       {"CreateHold", dot_and_dispatch},
       {"ReleaseHold", dot_and_dispatch},
+      {"GetHold", dot_and_dispatch},
       {"BookAppointment", dot_and_dispatch},
       {"RescheduleAppointment", dot_and_dispatch},
       {"ReassignAppointment", dispatcher},
@@ -51,6 +52,7 @@ const std::map<std::string, std::set<R>, std::less<>>& Table() {
       {"CaptureSignature", technician},
       {"CompleteVisit", technician},
       {"RenderScript", readers},
+      {"GetChecklistTemplate", readers},
       // VisitReportService
       {"GetVisitReport", readers},
       {"ListVisitReports", readers},

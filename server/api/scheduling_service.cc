@@ -57,6 +57,13 @@ void HoldToProto(const domain::Hold& h, absl::Time now, v1::Hold* out) {
           out->mutable_option());
   ToProto(h.expire_time, out->mutable_expire_time());
   out->set_released(!h.LiveAt(now));
+  using S = domain::HoldStatus;
+  switch (h.status) {
+    case S::kLive: out->set_state(h.LiveAt(now) ? v1::Hold::STATE_LIVE : v1::Hold::STATE_EXPIRED); break;
+    case S::kReleased: out->set_state(v1::Hold::STATE_RELEASED); break;
+    case S::kBooked: out->set_state(v1::Hold::STATE_BOOKED); break;
+    case S::kExpired: out->set_state(v1::Hold::STATE_EXPIRED); break;
+  }
 }
 
 v1::UnavailableReason ReasonToProto(domain::UnavailableReason reason) {
@@ -160,6 +167,21 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::ReleaseHold(grpc::CallbackServe
       response->Clear();
       HoldToProto(hold, now, response);
     });
+  });
+}
+
+grpc::ServerUnaryReactor* SchedulingServiceImpl::GetHold(grpc::CallbackServerContext* context,
+                                                         const v1::GetHoldRequest* request, v1::Hold* response) {
+  return ServeShortRead(context, pool_, __func__, [=, this] {
+    std::string id = IdFromName(request->name(), "holds", "name");
+    domain::Actor actor = CurrentActor(context);
+    domain::Hold hold = db_.Lookup([&](domain::UnitOfWork& work) {
+      std::optional<domain::Hold> found = work.scheduling().FindHold(id);
+      if (!found) throw DomainError(ErrorKind::kNotFound, "HOLD_NOT_FOUND", "no such hold");
+      domain::GetOrder(work, found->order_id, actor);  // the caller must be able to see the order
+      return std::move(*found);
+    });
+    HoldToProto(hold, absl::Now(), response);
   });
 }
 

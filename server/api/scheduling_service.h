@@ -21,6 +21,8 @@ class SchedulingServiceImpl final : public v1::SchedulingService::CallbackServic
                                        v1::Hold* response) override;
   grpc::ServerUnaryReactor* ReleaseHold(grpc::CallbackServerContext* context, const v1::ReleaseHoldRequest* request,
                                         v1::Hold* response) override;
+  grpc::ServerUnaryReactor* GetHold(grpc::CallbackServerContext* context, const v1::GetHoldRequest* request,
+                                    v1::Hold* response) override;
   grpc::ServerUnaryReactor* BookAppointment(grpc::CallbackServerContext* context,
                                             const v1::BookAppointmentRequest* request,
                                             v1::ServiceOrder* response) override;

@@ -174,4 +174,18 @@ grpc::ServerUnaryReactor* VisitServiceImpl::RenderScript(grpc::CallbackServerCon
   });
 }
 
+grpc::ServerUnaryReactor* VisitServiceImpl::GetChecklistTemplate(grpc::CallbackServerContext* context,
+                                                                 const v1::GetChecklistTemplateRequest*,
+                                                                 v1::ChecklistTemplate* response) {
+  // The server's configured checklist: no database, but admitted like every call.
+  return ServeShortRead(context, pool_, __func__, [=, this] {
+    for (const domain::ChecklistItem& item : policy_.checklist) {
+      v1::ChecklistTemplate::Item* out = response->add_items();
+      out->set_item_id(item.item_id);
+      out->set_label(item.label);
+      out->set_service_item(item.service_item);
+    }
+  });
+}
+
 }  // namespace homevisit::api

@@ -44,6 +44,9 @@ class VisitServiceImpl final : public v1::VisitService::CallbackService {
   grpc::ServerUnaryReactor* RenderScript(grpc::CallbackServerContext* context,
                                          const v1::RenderScriptRequest* request,
                                          v1::RenderScriptResponse* response) override;
+  grpc::ServerUnaryReactor* GetChecklistTemplate(grpc::CallbackServerContext* context,
+                                                 const v1::GetChecklistTemplateRequest* request,
+                                                 v1::ChecklistTemplate* response) override;
 
  private:
   // The common shape of a step: the order's id from the request's `service_order`, one write

@@ -41,7 +41,7 @@ const std::map<std::string, std::string>& ExpectedAccess() {
       {"CaptureSignature", "T"},       {"CompleteVisit", "T"},          {"RenderScript", "OSDT"},
       {"GetVisitReport", "OSDT"},      {"ListVisitReports", "OSDT"},    {"ListEvents", "OSD"},
       {"WatchEvents", "OSD"},          {"CreateCredential", "A"},       {"ListCredentials", "A"},
-      {"RevokeCredential", "A"},
+      {"RevokeCredential", "A"},       {"GetHold", "OSD"},             {"GetChecklistTemplate", "OSDT"},
   };
   return table;
 }

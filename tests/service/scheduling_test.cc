@@ -302,6 +302,37 @@ TEST_F(SchedulingTest, HoldBlocksOthersThenBooks) {
   EXPECT_EQ(OverlappingAppointments(), 0);
 }
 
+TEST_F(SchedulingTest, GetHoldTellsWhereAHoldStands) {
+  AddTechnician("ana", {"03100"});
+  std::string order = NewOrder(Local(2, 10));
+  auto get = [&](const std::string& name, v1::Hold* out) {
+    grpc::ClientContext context;
+    v1::GetHoldRequest request;
+    request.set_name(name);
+    return scheduling_->GetHold(&context, request, out);
+  };
+  v1::Hold first, second, read;
+  ASSERT_TRUE(Hold(order, "ana", Local(2, 10), &first).ok());
+  EXPECT_EQ(first.state(), v1::Hold::STATE_LIVE);
+  ASSERT_TRUE(get(first.name(), &read).ok());
+  EXPECT_EQ(read.state(), v1::Hold::STATE_LIVE);
+  EXPECT_EQ(read.option().technician(), "technicians/ana");
+  // A new hold of the order replaces the first; the second is booked.
+  ASSERT_TRUE(Hold(order, "ana", Local(2, 14), &second).ok());
+  ASSERT_TRUE(get(first.name(), &read).ok());
+  EXPECT_EQ(read.state(), v1::Hold::STATE_RELEASED);
+  EXPECT_TRUE(read.released());
+  v1::ServiceOrder booked;
+  ASSERT_TRUE(BookHold(order, second.name(), &booked).ok());
+  ASSERT_TRUE(get(second.name(), &read).ok());
+  EXPECT_EQ(read.state(), v1::Hold::STATE_BOOKED);
+
+  grpc::Status status = get("holds/nope", &read);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(ErrorReason(status), "HOLD_NOT_FOUND");
+  EXPECT_THAT(ViolatedFields(get("orders/x", &read)), ::testing::ElementsAre("name"));
+}
+
 TEST_F(SchedulingTest, ReleasedHoldFreesTheSlot) {
   AddTechnician("ana", {"03100"});
   std::string mine = NewOrder(Local(2, 10));

@@ -261,6 +261,34 @@ class VisitTest : public ServiceTest {
   std::unique_ptr<v1::VisitReportService::Stub> reports_;
 };
 
+TEST_F(VisitTest, TheChecklistTemplateIsWhatTheDiagnosisAnswers) {
+  grpc::ClientContext context;
+  v1::ChecklistTemplate checklist;
+  ASSERT_TRUE(Visits().GetChecklistTemplate(&context, v1::GetChecklistTemplateRequest(), &checklist).ok());
+  std::vector<std::string> ids;
+  for (const auto& item : checklist.items()) {
+    ids.push_back(item.item_id());
+    EXPECT_FALSE(item.label().empty()) << item.item_id();
+  }
+  EXPECT_THAT(ids, ElementsAre("modem_power_lights", "cabling", "modem_signal_levels", "wired_speed_test",
+                               "wifi_test_near_modem", "modem_restart", "area_outage"));
+  EXPECT_EQ(checklist.items(0).label(), "Encendido y luces del módem");
+  EXPECT_TRUE(checklist.items(0).service_item());
+  // Answering exactly the template's items is a complete internet-related diagnosis.
+  std::string name = Booked();
+  ArriveAt(name);
+  v1::RecordDiagnosisRequest request = DiagnosisRequest(name, true);
+  request.clear_checklist();
+  for (const auto& item : checklist.items()) {
+    auto* answer = request.add_checklist();
+    answer->set_item_id(item.item_id());
+    answer->set_result(v1::ChecklistAnswer::RESULT_PASS);
+  }
+  v1::ServiceOrder out;
+  ASSERT_TRUE(Diagnose(request, &out).ok());
+  EXPECT_EQ(out.visit().checklist_size(), checklist.items_size());
+}
+
 TEST_F(VisitTest, ResolvedVisitFromConfirmationToFiledReport) {
   std::string name = Booked();
   v1::ServiceOrder out;

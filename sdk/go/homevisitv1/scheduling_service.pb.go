@@ -92,6 +92,67 @@ func (UnavailableReason) EnumDescriptor() ([]byte, []int) {
 	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{0}
 }
 
+// Where the hold stands.
+type Hold_State int32
+
+const (
+	// Not given.
+	Hold_STATE_UNSPECIFIED Hold_State = 0
+	// Holding its option until expire_time.
+	Hold_STATE_LIVE Hold_State = 1
+	// Released before it lapsed (ReleaseHold, or replaced by a newer hold of the order).
+	Hold_STATE_RELEASED Hold_State = 2
+	// Turned into the order's appointment.
+	Hold_STATE_BOOKED Hold_State = 3
+	// Lapsed at expire_time.
+	Hold_STATE_EXPIRED Hold_State = 4
+)
+
+// Enum value maps for Hold_State.
+var (
+	Hold_State_name = map[int32]string{
+		0: "STATE_UNSPECIFIED",
+		1: "STATE_LIVE",
+		2: "STATE_RELEASED",
+		3: "STATE_BOOKED",
+		4: "STATE_EXPIRED",
+	}
+	Hold_State_value = map[string]int32{
+		"STATE_UNSPECIFIED": 0,
+		"STATE_LIVE":        1,
+		"STATE_RELEASED":    2,
+		"STATE_BOOKED":      3,
+		"STATE_EXPIRED":     4,
+	}
+)
+
+func (x Hold_State) Enum() *Hold_State {
+	p := new(Hold_State)
+	*p = x
+	return p
+}
+
+func (x Hold_State) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (Hold_State) Descriptor() protoreflect.EnumDescriptor {
+	return file_homevisit_v1_scheduling_service_proto_enumTypes[1].Descriptor()
+}
+
+func (Hold_State) Type() protoreflect.EnumType {
+	return &file_homevisit_v1_scheduling_service_proto_enumTypes[1]
+}
+
+func (x Hold_State) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use Hold_State.Descriptor instead.
+func (Hold_State) EnumDescriptor() ([]byte, []int) {
+	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{1, 0}
+}
+
 // A bookable window with the technician who would take it.
 type SlotOption struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -168,7 +229,9 @@ type Hold struct {
 	// When it lapses by itself.
 	ExpireTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=expire_time,json=expireTime,proto3" json:"expire_time,omitempty"`
 	// Set once released, expired or turned into a booking.
-	Released      bool `protobuf:"varint,5,opt,name=released,proto3" json:"released,omitempty"`
+	Released bool `protobuf:"varint,5,opt,name=released,proto3" json:"released,omitempty"`
+	// Where the hold stands, as of the answer.
+	State         Hold_State `protobuf:"varint,6,opt,name=state,proto3,enum=homevisit.v1.Hold_State" json:"state,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -236,6 +299,13 @@ func (x *Hold) GetReleased() bool {
 		return x.Released
 	}
 	return false
+}
+
+func (x *Hold) GetState() Hold_State {
+	if x != nil {
+		return x.State
+	}
+	return Hold_STATE_UNSPECIFIED
 }
 
 // Request of CheckAvailability.
@@ -444,6 +514,52 @@ func (x *CreateHoldRequest) GetRequestId() string {
 	return ""
 }
 
+// Request of GetHold.
+type GetHoldRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// `holds/{hold}`.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetHoldRequest) Reset() {
+	*x = GetHoldRequest{}
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetHoldRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetHoldRequest) ProtoMessage() {}
+
+func (x *GetHoldRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetHoldRequest.ProtoReflect.Descriptor instead.
+func (*GetHoldRequest) Descriptor() ([]byte, []int) {
+	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *GetHoldRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
 // Request of ReleaseHold.
 type ReleaseHoldRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -461,7 +577,7 @@ type ReleaseHoldRequest struct {
 
 func (x *ReleaseHoldRequest) Reset() {
 	*x = ReleaseHoldRequest{}
-	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[5]
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -473,7 +589,7 @@ func (x *ReleaseHoldRequest) String() string {
 func (*ReleaseHoldRequest) ProtoMessage() {}
 
 func (x *ReleaseHoldRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[5]
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -486,7 +602,7 @@ func (x *ReleaseHoldRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseHoldRequest.ProtoReflect.Descriptor instead.
 func (*ReleaseHoldRequest) Descriptor() ([]byte, []int) {
-	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{5}
+	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ReleaseHoldRequest) GetName() string {
@@ -525,7 +641,7 @@ type BookAppointmentRequest struct {
 
 func (x *BookAppointmentRequest) Reset() {
 	*x = BookAppointmentRequest{}
-	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[6]
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -537,7 +653,7 @@ func (x *BookAppointmentRequest) String() string {
 func (*BookAppointmentRequest) ProtoMessage() {}
 
 func (x *BookAppointmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[6]
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -550,7 +666,7 @@ func (x *BookAppointmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BookAppointmentRequest.ProtoReflect.Descriptor instead.
 func (*BookAppointmentRequest) Descriptor() ([]byte, []int) {
-	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{6}
+	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *BookAppointmentRequest) GetServiceOrder() string {
@@ -638,7 +754,7 @@ type RescheduleAppointmentRequest struct {
 
 func (x *RescheduleAppointmentRequest) Reset() {
 	*x = RescheduleAppointmentRequest{}
-	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[7]
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -650,7 +766,7 @@ func (x *RescheduleAppointmentRequest) String() string {
 func (*RescheduleAppointmentRequest) ProtoMessage() {}
 
 func (x *RescheduleAppointmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[7]
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -663,7 +779,7 @@ func (x *RescheduleAppointmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RescheduleAppointmentRequest.ProtoReflect.Descriptor instead.
 func (*RescheduleAppointmentRequest) Descriptor() ([]byte, []int) {
-	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{7}
+	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *RescheduleAppointmentRequest) GetServiceOrder() string {
@@ -760,7 +876,7 @@ type ReassignAppointmentRequest struct {
 
 func (x *ReassignAppointmentRequest) Reset() {
 	*x = ReassignAppointmentRequest{}
-	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[8]
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -772,7 +888,7 @@ func (x *ReassignAppointmentRequest) String() string {
 func (*ReassignAppointmentRequest) ProtoMessage() {}
 
 func (x *ReassignAppointmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[8]
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -785,7 +901,7 @@ func (x *ReassignAppointmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReassignAppointmentRequest.ProtoReflect.Descriptor instead.
 func (*ReassignAppointmentRequest) Descriptor() ([]byte, []int) {
-	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{8}
+	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ReassignAppointmentRequest) GetServiceOrder() string {
@@ -835,7 +951,7 @@ const file_homevisit_v1_scheduling_service_proto_rawDesc = "" +
 	"technician\x18\x02 \x01(\tB!\xfaA\x1e\n" +
 	"\x1chomevisit.izzi.mx/TechnicianR\n" +
 	"technician\x126\n" +
-	"\x17technician_display_name\x18\x03 \x01(\tR\x15technicianDisplayName\"\xa0\x02\n" +
+	"\x17technician_display_name\x18\x03 \x01(\tR\x15technicianDisplayName\"\xbf\x03\n" +
 	"\x04Hold\x12\x18\n" +
 	"\x04name\x18\x01 \x01(\tB\x04\xe2A\x01\bR\x04name\x12H\n" +
 	"\rservice_order\x18\x02 \x01(\tB#\xfaA \n" +
@@ -843,7 +959,15 @@ const file_homevisit_v1_scheduling_service_proto_rawDesc = "" +
 	"\x06option\x18\x03 \x01(\v2\x18.homevisit.v1.SlotOptionR\x06option\x12;\n" +
 	"\vexpire_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"expireTime\x12\x1a\n" +
-	"\breleased\x18\x05 \x01(\bR\breleased:)\xeaA&\n" +
+	"\breleased\x18\x05 \x01(\bR\breleased\x124\n" +
+	"\x05state\x18\x06 \x01(\x0e2\x18.homevisit.v1.Hold.StateB\x04\xe2A\x01\x03R\x05state\"g\n" +
+	"\x05State\x12\x15\n" +
+	"\x11STATE_UNSPECIFIED\x10\x00\x12\x0e\n" +
+	"\n" +
+	"STATE_LIVE\x10\x01\x12\x12\n" +
+	"\x0eSTATE_RELEASED\x10\x02\x12\x10\n" +
+	"\fSTATE_BOOKED\x10\x03\x12\x11\n" +
+	"\rSTATE_EXPIRED\x10\x04:)\xeaA&\n" +
 	"\x16homevisit.izzi.mx/Hold\x12\fholds/{hold}\"\xa0\x01\n" +
 	"\x18CheckAvailabilityRequest\x12L\n" +
 	"\rservice_order\x18\x01 \x01(\tB'\xe2A\x01\x02\xfaA \n" +
@@ -861,7 +985,10 @@ const file_homevisit_v1_scheduling_service_proto_rawDesc = "" +
 	"\x1ehomevisit.izzi.mx/ServiceOrderR\fserviceOrder\x126\n" +
 	"\x06option\x18\x02 \x01(\v2\x18.homevisit.v1.SlotOptionB\x04\xe2A\x01\x02R\x06option\x12#\n" +
 	"\n" +
-	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId\"n\n" +
+	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId\"E\n" +
+	"\x0eGetHoldRequest\x123\n" +
+	"\x04name\x18\x01 \x01(\tB\x1f\xe2A\x01\x02\xfaA\x18\n" +
+	"\x16homevisit.izzi.mx/HoldR\x04name\"n\n" +
 	"\x12ReleaseHoldRequest\x123\n" +
 	"\x04name\x18\x01 \x01(\tB\x1f\xe2A\x01\x02\xfaA\x18\n" +
 	"\x16homevisit.izzi.mx/HoldR\x04name\x12#\n" +
@@ -903,12 +1030,13 @@ const file_homevisit_v1_scheduling_service_proto_rawDesc = "" +
 	"(UNAVAILABLE_REASON_OUTSIDE_WORKING_HOURS\x10\x03\x12\"\n" +
 	"\x1eUNAVAILABLE_REASON_IN_THE_PAST\x10\x04\x12%\n" +
 	"!UNAVAILABLE_REASON_BEYOND_HORIZON\x10\x05\x12\x1f\n" +
-	"\x1bUNAVAILABLE_REASON_TIME_OFF\x10\x062\x94\x04\n" +
+	"\x1bUNAVAILABLE_REASON_TIME_OFF\x10\x062\xd1\x04\n" +
 	"\x11SchedulingService\x12d\n" +
 	"\x11CheckAvailability\x12&.homevisit.v1.CheckAvailabilityRequest\x1a'.homevisit.v1.CheckAvailabilityResponse\x12A\n" +
 	"\n" +
 	"CreateHold\x12\x1f.homevisit.v1.CreateHoldRequest\x1a\x12.homevisit.v1.Hold\x12C\n" +
-	"\vReleaseHold\x12 .homevisit.v1.ReleaseHoldRequest\x1a\x12.homevisit.v1.Hold\x12S\n" +
+	"\vReleaseHold\x12 .homevisit.v1.ReleaseHoldRequest\x1a\x12.homevisit.v1.Hold\x12;\n" +
+	"\aGetHold\x12\x1c.homevisit.v1.GetHoldRequest\x1a\x12.homevisit.v1.Hold\x12S\n" +
 	"\x0fBookAppointment\x12$.homevisit.v1.BookAppointmentRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12_\n" +
 	"\x15RescheduleAppointment\x12*.homevisit.v1.RescheduleAppointmentRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12[\n" +
 	"\x13ReassignAppointment\x12(.homevisit.v1.ReassignAppointmentRequest\x1a\x1a.homevisit.v1.ServiceOrderb\x06proto3"
@@ -925,52 +1053,57 @@ func file_homevisit_v1_scheduling_service_proto_rawDescGZIP() []byte {
 	return file_homevisit_v1_scheduling_service_proto_rawDescData
 }
 
-var file_homevisit_v1_scheduling_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_homevisit_v1_scheduling_service_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_homevisit_v1_scheduling_service_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_homevisit_v1_scheduling_service_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_homevisit_v1_scheduling_service_proto_goTypes = []any{
 	(UnavailableReason)(0),               // 0: homevisit.v1.UnavailableReason
-	(*SlotOption)(nil),                   // 1: homevisit.v1.SlotOption
-	(*Hold)(nil),                         // 2: homevisit.v1.Hold
-	(*CheckAvailabilityRequest)(nil),     // 3: homevisit.v1.CheckAvailabilityRequest
-	(*CheckAvailabilityResponse)(nil),    // 4: homevisit.v1.CheckAvailabilityResponse
-	(*CreateHoldRequest)(nil),            // 5: homevisit.v1.CreateHoldRequest
-	(*ReleaseHoldRequest)(nil),           // 6: homevisit.v1.ReleaseHoldRequest
-	(*BookAppointmentRequest)(nil),       // 7: homevisit.v1.BookAppointmentRequest
-	(*RescheduleAppointmentRequest)(nil), // 8: homevisit.v1.RescheduleAppointmentRequest
-	(*ReassignAppointmentRequest)(nil),   // 9: homevisit.v1.ReassignAppointmentRequest
-	(*TimeWindow)(nil),                   // 10: homevisit.v1.TimeWindow
-	(*timestamppb.Timestamp)(nil),        // 11: google.protobuf.Timestamp
-	(*ServiceOrder)(nil),                 // 12: homevisit.v1.ServiceOrder
+	(Hold_State)(0),                      // 1: homevisit.v1.Hold.State
+	(*SlotOption)(nil),                   // 2: homevisit.v1.SlotOption
+	(*Hold)(nil),                         // 3: homevisit.v1.Hold
+	(*CheckAvailabilityRequest)(nil),     // 4: homevisit.v1.CheckAvailabilityRequest
+	(*CheckAvailabilityResponse)(nil),    // 5: homevisit.v1.CheckAvailabilityResponse
+	(*CreateHoldRequest)(nil),            // 6: homevisit.v1.CreateHoldRequest
+	(*GetHoldRequest)(nil),               // 7: homevisit.v1.GetHoldRequest
+	(*ReleaseHoldRequest)(nil),           // 8: homevisit.v1.ReleaseHoldRequest
+	(*BookAppointmentRequest)(nil),       // 9: homevisit.v1.BookAppointmentRequest
+	(*RescheduleAppointmentRequest)(nil), // 10: homevisit.v1.RescheduleAppointmentRequest
+	(*ReassignAppointmentRequest)(nil),   // 11: homevisit.v1.ReassignAppointmentRequest
+	(*TimeWindow)(nil),                   // 12: homevisit.v1.TimeWindow
+	(*timestamppb.Timestamp)(nil),        // 13: google.protobuf.Timestamp
+	(*ServiceOrder)(nil),                 // 14: homevisit.v1.ServiceOrder
 }
 var file_homevisit_v1_scheduling_service_proto_depIdxs = []int32{
-	10, // 0: homevisit.v1.SlotOption.window:type_name -> homevisit.v1.TimeWindow
-	1,  // 1: homevisit.v1.Hold.option:type_name -> homevisit.v1.SlotOption
-	11, // 2: homevisit.v1.Hold.expire_time:type_name -> google.protobuf.Timestamp
-	10, // 3: homevisit.v1.CheckAvailabilityRequest.window:type_name -> homevisit.v1.TimeWindow
-	1,  // 4: homevisit.v1.CheckAvailabilityResponse.requested:type_name -> homevisit.v1.SlotOption
-	0,  // 5: homevisit.v1.CheckAvailabilityResponse.unavailable_reason:type_name -> homevisit.v1.UnavailableReason
-	1,  // 6: homevisit.v1.CheckAvailabilityResponse.same_day:type_name -> homevisit.v1.SlotOption
-	1,  // 7: homevisit.v1.CheckAvailabilityResponse.other_days:type_name -> homevisit.v1.SlotOption
-	1,  // 8: homevisit.v1.CreateHoldRequest.option:type_name -> homevisit.v1.SlotOption
-	1,  // 9: homevisit.v1.BookAppointmentRequest.option:type_name -> homevisit.v1.SlotOption
-	1,  // 10: homevisit.v1.RescheduleAppointmentRequest.option:type_name -> homevisit.v1.SlotOption
-	3,  // 11: homevisit.v1.SchedulingService.CheckAvailability:input_type -> homevisit.v1.CheckAvailabilityRequest
-	5,  // 12: homevisit.v1.SchedulingService.CreateHold:input_type -> homevisit.v1.CreateHoldRequest
-	6,  // 13: homevisit.v1.SchedulingService.ReleaseHold:input_type -> homevisit.v1.ReleaseHoldRequest
-	7,  // 14: homevisit.v1.SchedulingService.BookAppointment:input_type -> homevisit.v1.BookAppointmentRequest
-	8,  // 15: homevisit.v1.SchedulingService.RescheduleAppointment:input_type -> homevisit.v1.RescheduleAppointmentRequest
-	9,  // 16: homevisit.v1.SchedulingService.ReassignAppointment:input_type -> homevisit.v1.ReassignAppointmentRequest
-	4,  // 17: homevisit.v1.SchedulingService.CheckAvailability:output_type -> homevisit.v1.CheckAvailabilityResponse
-	2,  // 18: homevisit.v1.SchedulingService.CreateHold:output_type -> homevisit.v1.Hold
-	2,  // 19: homevisit.v1.SchedulingService.ReleaseHold:output_type -> homevisit.v1.Hold
-	12, // 20: homevisit.v1.SchedulingService.BookAppointment:output_type -> homevisit.v1.ServiceOrder
-	12, // 21: homevisit.v1.SchedulingService.RescheduleAppointment:output_type -> homevisit.v1.ServiceOrder
-	12, // 22: homevisit.v1.SchedulingService.ReassignAppointment:output_type -> homevisit.v1.ServiceOrder
-	17, // [17:23] is the sub-list for method output_type
-	11, // [11:17] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	12, // 0: homevisit.v1.SlotOption.window:type_name -> homevisit.v1.TimeWindow
+	2,  // 1: homevisit.v1.Hold.option:type_name -> homevisit.v1.SlotOption
+	13, // 2: homevisit.v1.Hold.expire_time:type_name -> google.protobuf.Timestamp
+	1,  // 3: homevisit.v1.Hold.state:type_name -> homevisit.v1.Hold.State
+	12, // 4: homevisit.v1.CheckAvailabilityRequest.window:type_name -> homevisit.v1.TimeWindow
+	2,  // 5: homevisit.v1.CheckAvailabilityResponse.requested:type_name -> homevisit.v1.SlotOption
+	0,  // 6: homevisit.v1.CheckAvailabilityResponse.unavailable_reason:type_name -> homevisit.v1.UnavailableReason
+	2,  // 7: homevisit.v1.CheckAvailabilityResponse.same_day:type_name -> homevisit.v1.SlotOption
+	2,  // 8: homevisit.v1.CheckAvailabilityResponse.other_days:type_name -> homevisit.v1.SlotOption
+	2,  // 9: homevisit.v1.CreateHoldRequest.option:type_name -> homevisit.v1.SlotOption
+	2,  // 10: homevisit.v1.BookAppointmentRequest.option:type_name -> homevisit.v1.SlotOption
+	2,  // 11: homevisit.v1.RescheduleAppointmentRequest.option:type_name -> homevisit.v1.SlotOption
+	4,  // 12: homevisit.v1.SchedulingService.CheckAvailability:input_type -> homevisit.v1.CheckAvailabilityRequest
+	6,  // 13: homevisit.v1.SchedulingService.CreateHold:input_type -> homevisit.v1.CreateHoldRequest
+	8,  // 14: homevisit.v1.SchedulingService.ReleaseHold:input_type -> homevisit.v1.ReleaseHoldRequest
+	7,  // 15: homevisit.v1.SchedulingService.GetHold:input_type -> homevisit.v1.GetHoldRequest
+	9,  // 16: homevisit.v1.SchedulingService.BookAppointment:input_type -> homevisit.v1.BookAppointmentRequest
+	10, // 17: homevisit.v1.SchedulingService.RescheduleAppointment:input_type -> homevisit.v1.RescheduleAppointmentRequest
+	11, // 18: homevisit.v1.SchedulingService.ReassignAppointment:input_type -> homevisit.v1.ReassignAppointmentRequest
+	5,  // 19: homevisit.v1.SchedulingService.CheckAvailability:output_type -> homevisit.v1.CheckAvailabilityResponse
+	3,  // 20: homevisit.v1.SchedulingService.CreateHold:output_type -> homevisit.v1.Hold
+	3,  // 21: homevisit.v1.SchedulingService.ReleaseHold:output_type -> homevisit.v1.Hold
+	3,  // 22: homevisit.v1.SchedulingService.GetHold:output_type -> homevisit.v1.Hold
+	14, // 23: homevisit.v1.SchedulingService.BookAppointment:output_type -> homevisit.v1.ServiceOrder
+	14, // 24: homevisit.v1.SchedulingService.RescheduleAppointment:output_type -> homevisit.v1.ServiceOrder
+	14, // 25: homevisit.v1.SchedulingService.ReassignAppointment:output_type -> homevisit.v1.ServiceOrder
+	19, // [19:26] is the sub-list for method output_type
+	12, // [12:19] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_homevisit_v1_scheduling_service_proto_init() }
@@ -980,11 +1113,11 @@ func file_homevisit_v1_scheduling_service_proto_init() {
 	}
 	file_homevisit_v1_common_proto_init()
 	file_homevisit_v1_service_order_proto_init()
-	file_homevisit_v1_scheduling_service_proto_msgTypes[6].OneofWrappers = []any{
+	file_homevisit_v1_scheduling_service_proto_msgTypes[7].OneofWrappers = []any{
 		(*BookAppointmentRequest_Hold)(nil),
 		(*BookAppointmentRequest_Option)(nil),
 	}
-	file_homevisit_v1_scheduling_service_proto_msgTypes[7].OneofWrappers = []any{
+	file_homevisit_v1_scheduling_service_proto_msgTypes[8].OneofWrappers = []any{
 		(*RescheduleAppointmentRequest_Hold)(nil),
 		(*RescheduleAppointmentRequest_Option)(nil),
 	}
@@ -993,8 +1126,8 @@ func file_homevisit_v1_scheduling_service_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_homevisit_v1_scheduling_service_proto_rawDesc), len(file_homevisit_v1_scheduling_service_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   9,
+			NumEnums:      2,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -22,6 +22,7 @@ const (
 	SchedulingService_CheckAvailability_FullMethodName     = "/homevisit.v1.SchedulingService/CheckAvailability"
 	SchedulingService_CreateHold_FullMethodName            = "/homevisit.v1.SchedulingService/CreateHold"
 	SchedulingService_ReleaseHold_FullMethodName           = "/homevisit.v1.SchedulingService/ReleaseHold"
+	SchedulingService_GetHold_FullMethodName               = "/homevisit.v1.SchedulingService/GetHold"
 	SchedulingService_BookAppointment_FullMethodName       = "/homevisit.v1.SchedulingService/BookAppointment"
 	SchedulingService_RescheduleAppointment_FullMethodName = "/homevisit.v1.SchedulingService/RescheduleAppointment"
 	SchedulingService_ReassignAppointment_FullMethodName   = "/homevisit.v1.SchedulingService/ReassignAppointment"
@@ -39,6 +40,8 @@ type SchedulingServiceClient interface {
 	CreateHold(ctx context.Context, in *CreateHoldRequest, opts ...grpc.CallOption) (*Hold, error)
 	// Releases a hold before it expires.
 	ReleaseHold(ctx context.Context, in *ReleaseHoldRequest, opts ...grpc.CallOption) (*Hold, error)
+	// Reads a hold: whether it is still live, was booked, released or expired.
+	GetHold(ctx context.Context, in *GetHoldRequest, opts ...grpc.CallOption) (*Hold, error)
 	// Books an appointment from a hold or an option [S3, S4].
 	BookAppointment(ctx context.Context, in *BookAppointmentRequest, opts ...grpc.CallOption) (*ServiceOrder, error)
 	// Moves an appointment to another window.
@@ -79,6 +82,16 @@ func (c *schedulingServiceClient) ReleaseHold(ctx context.Context, in *ReleaseHo
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Hold)
 	err := c.cc.Invoke(ctx, SchedulingService_ReleaseHold_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulingServiceClient) GetHold(ctx context.Context, in *GetHoldRequest, opts ...grpc.CallOption) (*Hold, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Hold)
+	err := c.cc.Invoke(ctx, SchedulingService_GetHold_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -127,6 +140,8 @@ type SchedulingServiceServer interface {
 	CreateHold(context.Context, *CreateHoldRequest) (*Hold, error)
 	// Releases a hold before it expires.
 	ReleaseHold(context.Context, *ReleaseHoldRequest) (*Hold, error)
+	// Reads a hold: whether it is still live, was booked, released or expired.
+	GetHold(context.Context, *GetHoldRequest) (*Hold, error)
 	// Books an appointment from a hold or an option [S3, S4].
 	BookAppointment(context.Context, *BookAppointmentRequest) (*ServiceOrder, error)
 	// Moves an appointment to another window.
@@ -151,6 +166,9 @@ func (UnimplementedSchedulingServiceServer) CreateHold(context.Context, *CreateH
 }
 func (UnimplementedSchedulingServiceServer) ReleaseHold(context.Context, *ReleaseHoldRequest) (*Hold, error) {
 	return nil, status.Error(codes.Unimplemented, "method ReleaseHold not implemented")
+}
+func (UnimplementedSchedulingServiceServer) GetHold(context.Context, *GetHoldRequest) (*Hold, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetHold not implemented")
 }
 func (UnimplementedSchedulingServiceServer) BookAppointment(context.Context, *BookAppointmentRequest) (*ServiceOrder, error) {
 	return nil, status.Error(codes.Unimplemented, "method BookAppointment not implemented")
@@ -236,6 +254,24 @@ func _SchedulingService_ReleaseHold_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SchedulingService_GetHold_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetHoldRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).GetHold(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_GetHold_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).GetHold(ctx, req.(*GetHoldRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _SchedulingService_BookAppointment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(BookAppointmentRequest)
 	if err := dec(in); err != nil {
@@ -308,6 +344,10 @@ var SchedulingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ReleaseHold",
 			Handler:    _SchedulingService_ReleaseHold_Handler,
+		},
+		{
+			MethodName: "GetHold",
+			Handler:    _SchedulingService_GetHold_Handler,
 		},
 		{
 			MethodName: "BookAppointment",

@@ -1113,6 +1113,89 @@ func (x *RenderScriptRequest) GetScript() RenderScriptRequest_Script {
 	return RenderScriptRequest_SCRIPT_UNSPECIFIED
 }
 
+// Request of GetChecklistTemplate.
+type GetChecklistTemplateRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetChecklistTemplateRequest) Reset() {
+	*x = GetChecklistTemplateRequest{}
+	mi := &file_homevisit_v1_visit_service_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetChecklistTemplateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetChecklistTemplateRequest) ProtoMessage() {}
+
+func (x *GetChecklistTemplateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_homevisit_v1_visit_service_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetChecklistTemplateRequest.ProtoReflect.Descriptor instead.
+func (*GetChecklistTemplateRequest) Descriptor() ([]byte, []int) {
+	return file_homevisit_v1_visit_service_proto_rawDescGZIP(), []int{11}
+}
+
+// The checklist of the diagnosis, in the order the technician answers it.
+type ChecklistTemplate struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Every item; an internet-related diagnosis answers each exactly once.
+	Items         []*ChecklistTemplate_Item `protobuf:"bytes,1,rep,name=items,proto3" json:"items,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChecklistTemplate) Reset() {
+	*x = ChecklistTemplate{}
+	mi := &file_homevisit_v1_visit_service_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChecklistTemplate) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChecklistTemplate) ProtoMessage() {}
+
+func (x *ChecklistTemplate) ProtoReflect() protoreflect.Message {
+	mi := &file_homevisit_v1_visit_service_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChecklistTemplate.ProtoReflect.Descriptor instead.
+func (*ChecklistTemplate) Descriptor() ([]byte, []int) {
+	return file_homevisit_v1_visit_service_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ChecklistTemplate) GetItems() []*ChecklistTemplate_Item {
+	if x != nil {
+		return x.Items
+	}
+	return nil
+}
+
 // Response of RenderScript.
 type RenderScriptResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1124,7 +1207,7 @@ type RenderScriptResponse struct {
 
 func (x *RenderScriptResponse) Reset() {
 	*x = RenderScriptResponse{}
-	mi := &file_homevisit_v1_visit_service_proto_msgTypes[11]
+	mi := &file_homevisit_v1_visit_service_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1136,7 +1219,7 @@ func (x *RenderScriptResponse) String() string {
 func (*RenderScriptResponse) ProtoMessage() {}
 
 func (x *RenderScriptResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_homevisit_v1_visit_service_proto_msgTypes[11]
+	mi := &file_homevisit_v1_visit_service_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1149,7 +1232,7 @@ func (x *RenderScriptResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RenderScriptResponse.ProtoReflect.Descriptor instead.
 func (*RenderScriptResponse) Descriptor() ([]byte, []int) {
-	return file_homevisit_v1_visit_service_proto_rawDescGZIP(), []int{11}
+	return file_homevisit_v1_visit_service_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *RenderScriptResponse) GetText() string {
@@ -1157,6 +1240,70 @@ func (x *RenderScriptResponse) GetText() string {
 		return x.Text
 	}
 	return ""
+}
+
+// One item.
+type ChecklistTemplate_Item struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What RecordDiagnosisRequest.checklist[].item_id names.
+	ItemId string `protobuf:"bytes,1,opt,name=item_id,json=itemId,proto3" json:"item_id,omitempty"`
+	// The label, in Spanish, as the technician reads it.
+	Label string `protobuf:"bytes,2,opt,name=label,proto3" json:"label,omitempty"`
+	// A service/modem check: failing it forces escalation to izzi support [B6.a].
+	ServiceItem   bool `protobuf:"varint,3,opt,name=service_item,json=serviceItem,proto3" json:"service_item,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChecklistTemplate_Item) Reset() {
+	*x = ChecklistTemplate_Item{}
+	mi := &file_homevisit_v1_visit_service_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChecklistTemplate_Item) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChecklistTemplate_Item) ProtoMessage() {}
+
+func (x *ChecklistTemplate_Item) ProtoReflect() protoreflect.Message {
+	mi := &file_homevisit_v1_visit_service_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChecklistTemplate_Item.ProtoReflect.Descriptor instead.
+func (*ChecklistTemplate_Item) Descriptor() ([]byte, []int) {
+	return file_homevisit_v1_visit_service_proto_rawDescGZIP(), []int{12, 0}
+}
+
+func (x *ChecklistTemplate_Item) GetItemId() string {
+	if x != nil {
+		return x.ItemId
+	}
+	return ""
+}
+
+func (x *ChecklistTemplate_Item) GetLabel() string {
+	if x != nil {
+		return x.Label
+	}
+	return ""
+}
+
+func (x *ChecklistTemplate_Item) GetServiceItem() bool {
+	if x != nil {
+		return x.ServiceItem
+	}
+	return false
 }
 
 var File_homevisit_v1_visit_service_proto protoreflect.FileDescriptor
@@ -1260,9 +1407,16 @@ const file_homevisit_v1_visit_service_proto_rawDesc = "" +
 	"\x0fSCRIPT_GREETING\x10\x01\x12\"\n" +
 	"\x1eSCRIPT_ESCALATION_ANNOUNCEMENT\x10\x02\x12\x1d\n" +
 	"\x19SCRIPT_FAREWELL_ESCALATED\x10\x03\x12\x1c\n" +
-	"\x18SCRIPT_FAREWELL_RESOLVED\x10\x04\"*\n" +
+	"\x18SCRIPT_FAREWELL_RESOLVED\x10\x04\"\x1d\n" +
+	"\x1bGetChecklistTemplateRequest\"\xa9\x01\n" +
+	"\x11ChecklistTemplate\x12:\n" +
+	"\x05items\x18\x01 \x03(\v2$.homevisit.v1.ChecklistTemplate.ItemR\x05items\x1aX\n" +
+	"\x04Item\x12\x17\n" +
+	"\aitem_id\x18\x01 \x01(\tR\x06itemId\x12\x14\n" +
+	"\x05label\x18\x02 \x01(\tR\x05label\x12!\n" +
+	"\fservice_item\x18\x03 \x01(\bR\vserviceItem\"*\n" +
 	"\x14RenderScriptResponse\x12\x12\n" +
-	"\x04text\x18\x01 \x01(\tR\x04text2\xb9\a\n" +
+	"\x04text\x18\x01 \x01(\tR\x04text2\x9d\b\n" +
 	"\fVisitService\x12a\n" +
 	"\x16RecordConfirmationCall\x12+.homevisit.v1.RecordConfirmationCallRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12Y\n" +
 	"\x12RecordFollowUpCall\x12'.homevisit.v1.RecordFollowUpCallRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12C\n" +
@@ -1274,7 +1428,8 @@ const file_homevisit_v1_visit_service_proto_rawDesc = "" +
 	"\rRecordOutcome\x12\".homevisit.v1.RecordOutcomeRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12U\n" +
 	"\x10CaptureSignature\x12%.homevisit.v1.CaptureSignatureRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12O\n" +
 	"\rCompleteVisit\x12\".homevisit.v1.CompleteVisitRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12U\n" +
-	"\fRenderScript\x12!.homevisit.v1.RenderScriptRequest\x1a\".homevisit.v1.RenderScriptResponseb\x06proto3"
+	"\fRenderScript\x12!.homevisit.v1.RenderScriptRequest\x1a\".homevisit.v1.RenderScriptResponse\x12b\n" +
+	"\x14GetChecklistTemplate\x12).homevisit.v1.GetChecklistTemplateRequest\x1a\x1f.homevisit.v1.ChecklistTemplateb\x06proto3"
 
 var (
 	file_homevisit_v1_visit_service_proto_rawDescOnce sync.Once
@@ -1289,7 +1444,7 @@ func file_homevisit_v1_visit_service_proto_rawDescGZIP() []byte {
 }
 
 var file_homevisit_v1_visit_service_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_homevisit_v1_visit_service_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_homevisit_v1_visit_service_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_homevisit_v1_visit_service_proto_goTypes = []any{
 	(RenderScriptRequest_Script)(0),       // 0: homevisit.v1.RenderScriptRequest.Script
 	(*RecordConfirmationCallRequest)(nil), // 1: homevisit.v1.RecordConfirmationCallRequest
@@ -1303,63 +1458,69 @@ var file_homevisit_v1_visit_service_proto_goTypes = []any{
 	(*CaptureSignatureRequest)(nil),       // 9: homevisit.v1.CaptureSignatureRequest
 	(*CompleteVisitRequest)(nil),          // 10: homevisit.v1.CompleteVisitRequest
 	(*RenderScriptRequest)(nil),           // 11: homevisit.v1.RenderScriptRequest
-	(*RenderScriptResponse)(nil),          // 12: homevisit.v1.RenderScriptResponse
-	(ConfirmationCall_Result)(0),          // 13: homevisit.v1.ConfirmationCall.Result
-	(*timestamppb.Timestamp)(nil),         // 14: google.protobuf.Timestamp
-	(OfficialIdType)(0),                   // 15: homevisit.v1.OfficialIdType
-	(*Diagnosis)(nil),                     // 16: homevisit.v1.Diagnosis
-	(*ChecklistAnswer)(nil),               // 17: homevisit.v1.ChecklistAnswer
-	(Escalation_PhoneUsed)(0),             // 18: homevisit.v1.Escalation.PhoneUsed
-	(*Outcome)(nil),                       // 19: homevisit.v1.Outcome
-	(*Signature)(nil),                     // 20: homevisit.v1.Signature
-	(*ServiceOrder)(nil),                  // 21: homevisit.v1.ServiceOrder
+	(*GetChecklistTemplateRequest)(nil),   // 12: homevisit.v1.GetChecklistTemplateRequest
+	(*ChecklistTemplate)(nil),             // 13: homevisit.v1.ChecklistTemplate
+	(*RenderScriptResponse)(nil),          // 14: homevisit.v1.RenderScriptResponse
+	(*ChecklistTemplate_Item)(nil),        // 15: homevisit.v1.ChecklistTemplate.Item
+	(ConfirmationCall_Result)(0),          // 16: homevisit.v1.ConfirmationCall.Result
+	(*timestamppb.Timestamp)(nil),         // 17: google.protobuf.Timestamp
+	(OfficialIdType)(0),                   // 18: homevisit.v1.OfficialIdType
+	(*Diagnosis)(nil),                     // 19: homevisit.v1.Diagnosis
+	(*ChecklistAnswer)(nil),               // 20: homevisit.v1.ChecklistAnswer
+	(Escalation_PhoneUsed)(0),             // 21: homevisit.v1.Escalation.PhoneUsed
+	(*Outcome)(nil),                       // 22: homevisit.v1.Outcome
+	(*Signature)(nil),                     // 23: homevisit.v1.Signature
+	(*ServiceOrder)(nil),                  // 24: homevisit.v1.ServiceOrder
 }
 var file_homevisit_v1_visit_service_proto_depIdxs = []int32{
-	13, // 0: homevisit.v1.RecordConfirmationCallRequest.result:type_name -> homevisit.v1.ConfirmationCall.Result
-	14, // 1: homevisit.v1.RecordConfirmationCallRequest.observe_time:type_name -> google.protobuf.Timestamp
-	14, // 2: homevisit.v1.RecordFollowUpCallRequest.observe_time:type_name -> google.protobuf.Timestamp
-	15, // 3: homevisit.v1.CheckInRequest.official_id_type:type_name -> homevisit.v1.OfficialIdType
-	14, // 4: homevisit.v1.CheckInRequest.observe_time:type_name -> google.protobuf.Timestamp
-	16, // 5: homevisit.v1.RecordDiagnosisRequest.diagnosis:type_name -> homevisit.v1.Diagnosis
-	17, // 6: homevisit.v1.RecordDiagnosisRequest.checklist:type_name -> homevisit.v1.ChecklistAnswer
-	14, // 7: homevisit.v1.RecordDiagnosisRequest.observe_time:type_name -> google.protobuf.Timestamp
-	18, // 8: homevisit.v1.RequestEscalationRequest.phone_used:type_name -> homevisit.v1.Escalation.PhoneUsed
-	14, // 9: homevisit.v1.RequestEscalationRequest.observe_time:type_name -> google.protobuf.Timestamp
-	14, // 10: homevisit.v1.RecordConferenceRequest.observe_time:type_name -> google.protobuf.Timestamp
-	14, // 11: homevisit.v1.RecordHandOverRequest.observe_time:type_name -> google.protobuf.Timestamp
-	19, // 12: homevisit.v1.RecordOutcomeRequest.outcome:type_name -> homevisit.v1.Outcome
-	14, // 13: homevisit.v1.RecordOutcomeRequest.observe_time:type_name -> google.protobuf.Timestamp
-	20, // 14: homevisit.v1.CaptureSignatureRequest.signature:type_name -> homevisit.v1.Signature
-	14, // 15: homevisit.v1.CaptureSignatureRequest.observe_time:type_name -> google.protobuf.Timestamp
-	14, // 16: homevisit.v1.CompleteVisitRequest.observe_time:type_name -> google.protobuf.Timestamp
+	16, // 0: homevisit.v1.RecordConfirmationCallRequest.result:type_name -> homevisit.v1.ConfirmationCall.Result
+	17, // 1: homevisit.v1.RecordConfirmationCallRequest.observe_time:type_name -> google.protobuf.Timestamp
+	17, // 2: homevisit.v1.RecordFollowUpCallRequest.observe_time:type_name -> google.protobuf.Timestamp
+	18, // 3: homevisit.v1.CheckInRequest.official_id_type:type_name -> homevisit.v1.OfficialIdType
+	17, // 4: homevisit.v1.CheckInRequest.observe_time:type_name -> google.protobuf.Timestamp
+	19, // 5: homevisit.v1.RecordDiagnosisRequest.diagnosis:type_name -> homevisit.v1.Diagnosis
+	20, // 6: homevisit.v1.RecordDiagnosisRequest.checklist:type_name -> homevisit.v1.ChecklistAnswer
+	17, // 7: homevisit.v1.RecordDiagnosisRequest.observe_time:type_name -> google.protobuf.Timestamp
+	21, // 8: homevisit.v1.RequestEscalationRequest.phone_used:type_name -> homevisit.v1.Escalation.PhoneUsed
+	17, // 9: homevisit.v1.RequestEscalationRequest.observe_time:type_name -> google.protobuf.Timestamp
+	17, // 10: homevisit.v1.RecordConferenceRequest.observe_time:type_name -> google.protobuf.Timestamp
+	17, // 11: homevisit.v1.RecordHandOverRequest.observe_time:type_name -> google.protobuf.Timestamp
+	22, // 12: homevisit.v1.RecordOutcomeRequest.outcome:type_name -> homevisit.v1.Outcome
+	17, // 13: homevisit.v1.RecordOutcomeRequest.observe_time:type_name -> google.protobuf.Timestamp
+	23, // 14: homevisit.v1.CaptureSignatureRequest.signature:type_name -> homevisit.v1.Signature
+	17, // 15: homevisit.v1.CaptureSignatureRequest.observe_time:type_name -> google.protobuf.Timestamp
+	17, // 16: homevisit.v1.CompleteVisitRequest.observe_time:type_name -> google.protobuf.Timestamp
 	0,  // 17: homevisit.v1.RenderScriptRequest.script:type_name -> homevisit.v1.RenderScriptRequest.Script
-	1,  // 18: homevisit.v1.VisitService.RecordConfirmationCall:input_type -> homevisit.v1.RecordConfirmationCallRequest
-	2,  // 19: homevisit.v1.VisitService.RecordFollowUpCall:input_type -> homevisit.v1.RecordFollowUpCallRequest
-	3,  // 20: homevisit.v1.VisitService.CheckIn:input_type -> homevisit.v1.CheckInRequest
-	4,  // 21: homevisit.v1.VisitService.RecordDiagnosis:input_type -> homevisit.v1.RecordDiagnosisRequest
-	5,  // 22: homevisit.v1.VisitService.RequestEscalation:input_type -> homevisit.v1.RequestEscalationRequest
-	6,  // 23: homevisit.v1.VisitService.RecordConference:input_type -> homevisit.v1.RecordConferenceRequest
-	7,  // 24: homevisit.v1.VisitService.RecordHandOver:input_type -> homevisit.v1.RecordHandOverRequest
-	8,  // 25: homevisit.v1.VisitService.RecordOutcome:input_type -> homevisit.v1.RecordOutcomeRequest
-	9,  // 26: homevisit.v1.VisitService.CaptureSignature:input_type -> homevisit.v1.CaptureSignatureRequest
-	10, // 27: homevisit.v1.VisitService.CompleteVisit:input_type -> homevisit.v1.CompleteVisitRequest
-	11, // 28: homevisit.v1.VisitService.RenderScript:input_type -> homevisit.v1.RenderScriptRequest
-	21, // 29: homevisit.v1.VisitService.RecordConfirmationCall:output_type -> homevisit.v1.ServiceOrder
-	21, // 30: homevisit.v1.VisitService.RecordFollowUpCall:output_type -> homevisit.v1.ServiceOrder
-	21, // 31: homevisit.v1.VisitService.CheckIn:output_type -> homevisit.v1.ServiceOrder
-	21, // 32: homevisit.v1.VisitService.RecordDiagnosis:output_type -> homevisit.v1.ServiceOrder
-	21, // 33: homevisit.v1.VisitService.RequestEscalation:output_type -> homevisit.v1.ServiceOrder
-	21, // 34: homevisit.v1.VisitService.RecordConference:output_type -> homevisit.v1.ServiceOrder
-	21, // 35: homevisit.v1.VisitService.RecordHandOver:output_type -> homevisit.v1.ServiceOrder
-	21, // 36: homevisit.v1.VisitService.RecordOutcome:output_type -> homevisit.v1.ServiceOrder
-	21, // 37: homevisit.v1.VisitService.CaptureSignature:output_type -> homevisit.v1.ServiceOrder
-	21, // 38: homevisit.v1.VisitService.CompleteVisit:output_type -> homevisit.v1.ServiceOrder
-	12, // 39: homevisit.v1.VisitService.RenderScript:output_type -> homevisit.v1.RenderScriptResponse
-	29, // [29:40] is the sub-list for method output_type
-	18, // [18:29] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	15, // 18: homevisit.v1.ChecklistTemplate.items:type_name -> homevisit.v1.ChecklistTemplate.Item
+	1,  // 19: homevisit.v1.VisitService.RecordConfirmationCall:input_type -> homevisit.v1.RecordConfirmationCallRequest
+	2,  // 20: homevisit.v1.VisitService.RecordFollowUpCall:input_type -> homevisit.v1.RecordFollowUpCallRequest
+	3,  // 21: homevisit.v1.VisitService.CheckIn:input_type -> homevisit.v1.CheckInRequest
+	4,  // 22: homevisit.v1.VisitService.RecordDiagnosis:input_type -> homevisit.v1.RecordDiagnosisRequest
+	5,  // 23: homevisit.v1.VisitService.RequestEscalation:input_type -> homevisit.v1.RequestEscalationRequest
+	6,  // 24: homevisit.v1.VisitService.RecordConference:input_type -> homevisit.v1.RecordConferenceRequest
+	7,  // 25: homevisit.v1.VisitService.RecordHandOver:input_type -> homevisit.v1.RecordHandOverRequest
+	8,  // 26: homevisit.v1.VisitService.RecordOutcome:input_type -> homevisit.v1.RecordOutcomeRequest
+	9,  // 27: homevisit.v1.VisitService.CaptureSignature:input_type -> homevisit.v1.CaptureSignatureRequest
+	10, // 28: homevisit.v1.VisitService.CompleteVisit:input_type -> homevisit.v1.CompleteVisitRequest
+	11, // 29: homevisit.v1.VisitService.RenderScript:input_type -> homevisit.v1.RenderScriptRequest
+	12, // 30: homevisit.v1.VisitService.GetChecklistTemplate:input_type -> homevisit.v1.GetChecklistTemplateRequest
+	24, // 31: homevisit.v1.VisitService.RecordConfirmationCall:output_type -> homevisit.v1.ServiceOrder
+	24, // 32: homevisit.v1.VisitService.RecordFollowUpCall:output_type -> homevisit.v1.ServiceOrder
+	24, // 33: homevisit.v1.VisitService.CheckIn:output_type -> homevisit.v1.ServiceOrder
+	24, // 34: homevisit.v1.VisitService.RecordDiagnosis:output_type -> homevisit.v1.ServiceOrder
+	24, // 35: homevisit.v1.VisitService.RequestEscalation:output_type -> homevisit.v1.ServiceOrder
+	24, // 36: homevisit.v1.VisitService.RecordConference:output_type -> homevisit.v1.ServiceOrder
+	24, // 37: homevisit.v1.VisitService.RecordHandOver:output_type -> homevisit.v1.ServiceOrder
+	24, // 38: homevisit.v1.VisitService.RecordOutcome:output_type -> homevisit.v1.ServiceOrder
+	24, // 39: homevisit.v1.VisitService.CaptureSignature:output_type -> homevisit.v1.ServiceOrder
+	24, // 40: homevisit.v1.VisitService.CompleteVisit:output_type -> homevisit.v1.ServiceOrder
+	14, // 41: homevisit.v1.VisitService.RenderScript:output_type -> homevisit.v1.RenderScriptResponse
+	13, // 42: homevisit.v1.VisitService.GetChecklistTemplate:output_type -> homevisit.v1.ChecklistTemplate
+	31, // [31:43] is the sub-list for method output_type
+	19, // [19:31] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_homevisit_v1_visit_service_proto_init() }
@@ -1376,7 +1537,7 @@ func file_homevisit_v1_visit_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_homevisit_v1_visit_service_proto_rawDesc), len(file_homevisit_v1_visit_service_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   12,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -30,6 +30,7 @@ const (
 	VisitService_CaptureSignature_FullMethodName       = "/homevisit.v1.VisitService/CaptureSignature"
 	VisitService_CompleteVisit_FullMethodName          = "/homevisit.v1.VisitService/CompleteVisit"
 	VisitService_RenderScript_FullMethodName           = "/homevisit.v1.VisitService/RenderScript"
+	VisitService_GetChecklistTemplate_FullMethodName   = "/homevisit.v1.VisitService/GetChecklistTemplate"
 )
 
 // VisitServiceClient is the client API for VisitService service.
@@ -61,6 +62,9 @@ type VisitServiceClient interface {
 	CompleteVisit(ctx context.Context, in *CompleteVisitRequest, opts ...grpc.CallOption) (*ServiceOrder, error)
 	// The provider's lines for this order [B3, B6.a, B6.e, B7.a].
 	RenderScript(ctx context.Context, in *RenderScriptRequest, opts ...grpc.CallOption) (*RenderScriptResponse, error)
+	// The checklist the diagnosis answers [B6]: item ids, labels and which items are service/modem
+	// checks (a failed one forces escalation), so that apps need not copy them.
+	GetChecklistTemplate(ctx context.Context, in *GetChecklistTemplateRequest, opts ...grpc.CallOption) (*ChecklistTemplate, error)
 }
 
 type visitServiceClient struct {
@@ -181,6 +185,16 @@ func (c *visitServiceClient) RenderScript(ctx context.Context, in *RenderScriptR
 	return out, nil
 }
 
+func (c *visitServiceClient) GetChecklistTemplate(ctx context.Context, in *GetChecklistTemplateRequest, opts ...grpc.CallOption) (*ChecklistTemplate, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ChecklistTemplate)
+	err := c.cc.Invoke(ctx, VisitService_GetChecklistTemplate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // VisitServiceServer is the server API for VisitService service.
 // All implementations must embed UnimplementedVisitServiceServer
 // for forward compatibility.
@@ -210,6 +224,9 @@ type VisitServiceServer interface {
 	CompleteVisit(context.Context, *CompleteVisitRequest) (*ServiceOrder, error)
 	// The provider's lines for this order [B3, B6.a, B6.e, B7.a].
 	RenderScript(context.Context, *RenderScriptRequest) (*RenderScriptResponse, error)
+	// The checklist the diagnosis answers [B6]: item ids, labels and which items are service/modem
+	// checks (a failed one forces escalation), so that apps need not copy them.
+	GetChecklistTemplate(context.Context, *GetChecklistTemplateRequest) (*ChecklistTemplate, error)
 	mustEmbedUnimplementedVisitServiceServer()
 }
 
@@ -252,6 +269,9 @@ func (UnimplementedVisitServiceServer) CompleteVisit(context.Context, *CompleteV
 }
 func (UnimplementedVisitServiceServer) RenderScript(context.Context, *RenderScriptRequest) (*RenderScriptResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RenderScript not implemented")
+}
+func (UnimplementedVisitServiceServer) GetChecklistTemplate(context.Context, *GetChecklistTemplateRequest) (*ChecklistTemplate, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetChecklistTemplate not implemented")
 }
 func (UnimplementedVisitServiceServer) mustEmbedUnimplementedVisitServiceServer() {}
 func (UnimplementedVisitServiceServer) testEmbeddedByValue()                      {}
@@ -472,6 +492,24 @@ func _VisitService_RenderScript_Handler(srv interface{}, ctx context.Context, de
 	return interceptor(ctx, in, info, handler)
 }
 
+func _VisitService_GetChecklistTemplate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetChecklistTemplateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(VisitServiceServer).GetChecklistTemplate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: VisitService_GetChecklistTemplate_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(VisitServiceServer).GetChecklistTemplate(ctx, req.(*GetChecklistTemplateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // VisitService_ServiceDesc is the grpc.ServiceDesc for VisitService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -522,6 +560,10 @@ var VisitService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RenderScript",
 			Handler:    _VisitService_RenderScript_Handler,
+		},
+		{
+			MethodName: "GetChecklistTemplate",
+			Handler:    _VisitService_GetChecklistTemplate_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

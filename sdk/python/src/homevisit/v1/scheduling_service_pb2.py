@@ -29,7 +29,7 @@ from homevisit.v1 import common_pb2 as homevisit_dot_v1_dot_common__pb2
 from homevisit.v1 import service_order_pb2 as homevisit_dot_v1_dot_service__order__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%homevisit/v1/scheduling_service.proto\x12\x0chomevisit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19homevisit/v1/common.proto\x1a homevisit/v1/service_order.proto\"\x8e\x01\n\nSlotOption\x12(\n\x06window\x18\x01 \x01(\x0b\x32\x18.homevisit.v1.TimeWindow\x12\x35\n\ntechnician\x18\x02 \x01(\tB!\xfa\x41\x1e\n\x1chomevisit.izzi.mx/Technician\x12\x1f\n\x17technician_display_name\x18\x03 \x01(\t\"\xee\x01\n\x04Hold\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12:\n\rservice_order\x18\x02 \x01(\tB#\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12(\n\x06option\x18\x03 \x01(\x0b\x32\x18.homevisit.v1.SlotOption\x12/\n\x0b\x65xpire_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08released\x18\x05 \x01(\x08:)\xea\x41&\n\x16homevisit.izzi.mx/Hold\x12\x0cholds/{hold}\"\x8a\x01\n\x18\x43heckAvailabilityRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12.\n\x06window\x18\x02 \x01(\x0b\x32\x18.homevisit.v1.TimeWindowB\x04\xe2\x41\x01\x01\"\xfc\x01\n\x19\x43heckAvailabilityResponse\x12\x1b\n\x13requested_available\x18\x01 \x01(\x08\x12+\n\trequested\x18\x02 \x01(\x0b\x32\x18.homevisit.v1.SlotOption\x12;\n\x12unavailable_reason\x18\x03 \x01(\x0e\x32\x1f.homevisit.v1.UnavailableReason\x12*\n\x08same_day\x18\x04 \x03(\x0b\x32\x18.homevisit.v1.SlotOption\x12,\n\nother_days\x18\x05 \x03(\x0b\x32\x18.homevisit.v1.SlotOption\"\x9d\x01\n\x11\x43reateHoldRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12.\n\x06option\x18\x02 \x01(\x0b\x32\x18.homevisit.v1.SlotOptionB\x04\xe2\x41\x01\x02\x12\x18\n\nrequest_id\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\"]\n\x12ReleaseHoldRequest\x12-\n\x04name\x18\x01 \x01(\tB\x1f\xe2\x41\x01\x02\xfa\x41\x18\n\x16homevisit.izzi.mx/Hold\x12\x18\n\nrequest_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x01\"\xb8\x01\n\x16\x42ookAppointmentRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x0e\n\x04hold\x18\x02 \x01(\tH\x00\x12*\n\x06option\x18\x03 \x01(\x0b\x32\x18.homevisit.v1.SlotOptionH\x00\x12\x18\n\nrequest_id\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\x42\x08\n\x06source\"\xdc\x01\n\x1cRescheduleAppointmentRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x0e\n\x04hold\x18\x02 \x01(\tH\x00\x12*\n\x06option\x18\x03 \x01(\x0b\x32\x18.homevisit.v1.SlotOptionH\x00\x12\x0c\n\x04\x65tag\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x18\n\nrequest_id\x18\x06 \x01(\tB\x04\xe2\x41\x01\x01\x42\x08\n\x06source\"\xcf\x01\n\x1aReassignAppointmentRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x39\n\ntechnician\x18\x02 \x01(\tB%\xe2\x41\x01\x02\xfa\x41\x1e\n\x1chomevisit.izzi.mx/Technician\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x18\n\nrequest_id\x18\x05 \x01(\tB\x04\xe2\x41\x01\x01*\x98\x02\n\x11UnavailableReason\x12\"\n\x1eUNAVAILABLE_REASON_UNSPECIFIED\x10\x00\x12\"\n\x1eUNAVAILABLE_REASON_NO_COVERAGE\x10\x01\x12!\n\x1dUNAVAILABLE_REASON_ALL_BOOKED\x10\x02\x12,\n(UNAVAILABLE_REASON_OUTSIDE_WORKING_HOURS\x10\x03\x12\"\n\x1eUNAVAILABLE_REASON_IN_THE_PAST\x10\x04\x12%\n!UNAVAILABLE_REASON_BEYOND_HORIZON\x10\x05\x12\x1f\n\x1bUNAVAILABLE_REASON_TIME_OFF\x10\x06\x32\x94\x04\n\x11SchedulingService\x12\x64\n\x11\x43heckAvailability\x12&.homevisit.v1.CheckAvailabilityRequest\x1a\'.homevisit.v1.CheckAvailabilityResponse\x12\x41\n\nCreateHold\x12\x1f.homevisit.v1.CreateHoldRequest\x1a\x12.homevisit.v1.Hold\x12\x43\n\x0bReleaseHold\x12 .homevisit.v1.ReleaseHoldRequest\x1a\x12.homevisit.v1.Hold\x12S\n\x0f\x42ookAppointment\x12$.homevisit.v1.BookAppointmentRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12_\n\x15RescheduleAppointment\x12*.homevisit.v1.RescheduleAppointmentRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12[\n\x13ReassignAppointment\x12(.homevisit.v1.ReassignAppointmentRequest\x1a\x1a.homevisit.v1.ServiceOrderb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n%homevisit/v1/scheduling_service.proto\x12\x0chomevisit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x19homevisit/v1/common.proto\x1a homevisit/v1/service_order.proto\"\x8e\x01\n\nSlotOption\x12(\n\x06window\x18\x01 \x01(\x0b\x32\x18.homevisit.v1.TimeWindow\x12\x35\n\ntechnician\x18\x02 \x01(\tB!\xfa\x41\x1e\n\x1chomevisit.izzi.mx/Technician\x12\x1f\n\x17technician_display_name\x18\x03 \x01(\t\"\x86\x03\n\x04Hold\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12:\n\rservice_order\x18\x02 \x01(\tB#\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12(\n\x06option\x18\x03 \x01(\x0b\x32\x18.homevisit.v1.SlotOption\x12/\n\x0b\x65xpire_time\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x10\n\x08released\x18\x05 \x01(\x08\x12-\n\x05state\x18\x06 \x01(\x0e\x32\x18.homevisit.v1.Hold.StateB\x04\xe2\x41\x01\x03\"g\n\x05State\x12\x15\n\x11STATE_UNSPECIFIED\x10\x00\x12\x0e\n\nSTATE_LIVE\x10\x01\x12\x12\n\x0eSTATE_RELEASED\x10\x02\x12\x10\n\x0cSTATE_BOOKED\x10\x03\x12\x11\n\rSTATE_EXPIRED\x10\x04:)\xea\x41&\n\x16homevisit.izzi.mx/Hold\x12\x0cholds/{hold}\"\x8a\x01\n\x18\x43heckAvailabilityRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12.\n\x06window\x18\x02 \x01(\x0b\x32\x18.homevisit.v1.TimeWindowB\x04\xe2\x41\x01\x01\"\xfc\x01\n\x19\x43heckAvailabilityResponse\x12\x1b\n\x13requested_available\x18\x01 \x01(\x08\x12+\n\trequested\x18\x02 \x01(\x0b\x32\x18.homevisit.v1.SlotOption\x12;\n\x12unavailable_reason\x18\x03 \x01(\x0e\x32\x1f.homevisit.v1.UnavailableReason\x12*\n\x08same_day\x18\x04 \x03(\x0b\x32\x18.homevisit.v1.SlotOption\x12,\n\nother_days\x18\x05 \x03(\x0b\x32\x18.homevisit.v1.SlotOption\"\x9d\x01\n\x11\x43reateHoldRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12.\n\x06option\x18\x02 \x01(\x0b\x32\x18.homevisit.v1.SlotOptionB\x04\xe2\x41\x01\x02\x12\x18\n\nrequest_id\x18\x03 \x01(\tB\x04\xe2\x41\x01\x01\"?\n\x0eGetHoldRequest\x12-\n\x04name\x18\x01 \x01(\tB\x1f\xe2\x41\x01\x02\xfa\x41\x18\n\x16homevisit.izzi.mx/Hold\"]\n\x12ReleaseHoldRequest\x12-\n\x04name\x18\x01 \x01(\tB\x1f\xe2\x41\x01\x02\xfa\x41\x18\n\x16homevisit.izzi.mx/Hold\x12\x18\n\nrequest_id\x18\x02 \x01(\tB\x04\xe2\x41\x01\x01\"\xb8\x01\n\x16\x42ookAppointmentRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x0e\n\x04hold\x18\x02 \x01(\tH\x00\x12*\n\x06option\x18\x03 \x01(\x0b\x32\x18.homevisit.v1.SlotOptionH\x00\x12\x18\n\nrequest_id\x18\x04 \x01(\tB\x04\xe2\x41\x01\x01\x42\x08\n\x06source\"\xdc\x01\n\x1cRescheduleAppointmentRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x0e\n\x04hold\x18\x02 \x01(\tH\x00\x12*\n\x06option\x18\x03 \x01(\x0b\x32\x18.homevisit.v1.SlotOptionH\x00\x12\x0c\n\x04\x65tag\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x18\n\nrequest_id\x18\x06 \x01(\tB\x04\xe2\x41\x01\x01\x42\x08\n\x06source\"\xcf\x01\n\x1aReassignAppointmentRequest\x12>\n\rservice_order\x18\x01 \x01(\tB\'\xe2\x41\x01\x02\xfa\x41 \n\x1ehomevisit.izzi.mx/ServiceOrder\x12\x39\n\ntechnician\x18\x02 \x01(\tB%\xe2\x41\x01\x02\xfa\x41\x1e\n\x1chomevisit.izzi.mx/Technician\x12\x0c\n\x04\x65tag\x18\x03 \x01(\t\x12\x0e\n\x06reason\x18\x04 \x01(\t\x12\x18\n\nrequest_id\x18\x05 \x01(\tB\x04\xe2\x41\x01\x01*\x98\x02\n\x11UnavailableReason\x12\"\n\x1eUNAVAILABLE_REASON_UNSPECIFIED\x10\x00\x12\"\n\x1eUNAVAILABLE_REASON_NO_COVERAGE\x10\x01\x12!\n\x1dUNAVAILABLE_REASON_ALL_BOOKED\x10\x02\x12,\n(UNAVAILABLE_REASON_OUTSIDE_WORKING_HOURS\x10\x03\x12\"\n\x1eUNAVAILABLE_REASON_IN_THE_PAST\x10\x04\x12%\n!UNAVAILABLE_REASON_BEYOND_HORIZON\x10\x05\x12\x1f\n\x1bUNAVAILABLE_REASON_TIME_OFF\x10\x06\x32\xd1\x04\n\x11SchedulingService\x12\x64\n\x11\x43heckAvailability\x12&.homevisit.v1.CheckAvailabilityRequest\x1a\'.homevisit.v1.CheckAvailabilityResponse\x12\x41\n\nCreateHold\x12\x1f.homevisit.v1.CreateHoldRequest\x1a\x12.homevisit.v1.Hold\x12\x43\n\x0bReleaseHold\x12 .homevisit.v1.ReleaseHoldRequest\x1a\x12.homevisit.v1.Hold\x12;\n\x07GetHold\x12\x1c.homevisit.v1.GetHoldRequest\x1a\x12.homevisit.v1.Hold\x12S\n\x0f\x42ookAppointment\x12$.homevisit.v1.BookAppointmentRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12_\n\x15RescheduleAppointment\x12*.homevisit.v1.RescheduleAppointmentRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12[\n\x13ReassignAppointment\x12(.homevisit.v1.ReassignAppointmentRequest\x1a\x1a.homevisit.v1.ServiceOrderb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -42,6 +42,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_HOLD'].fields_by_name['name']._serialized_options = b'\342A\001\010'
   _globals['_HOLD'].fields_by_name['service_order']._loaded_options = None
   _globals['_HOLD'].fields_by_name['service_order']._serialized_options = b'\372A \n\036homevisit.izzi.mx/ServiceOrder'
+  _globals['_HOLD'].fields_by_name['state']._loaded_options = None
+  _globals['_HOLD'].fields_by_name['state']._serialized_options = b'\342A\001\003'
   _globals['_HOLD']._loaded_options = None
   _globals['_HOLD']._serialized_options = b'\352A&\n\026homevisit.izzi.mx/Hold\022\014holds/{hold}'
   _globals['_CHECKAVAILABILITYREQUEST'].fields_by_name['service_order']._loaded_options = None
@@ -54,6 +56,8 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CREATEHOLDREQUEST'].fields_by_name['option']._serialized_options = b'\342A\001\002'
   _globals['_CREATEHOLDREQUEST'].fields_by_name['request_id']._loaded_options = None
   _globals['_CREATEHOLDREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\001'
+  _globals['_GETHOLDREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_GETHOLDREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\030\n\026homevisit.izzi.mx/Hold'
   _globals['_RELEASEHOLDREQUEST'].fields_by_name['name']._loaded_options = None
   _globals['_RELEASEHOLDREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\030\n\026homevisit.izzi.mx/Hold'
   _globals['_RELEASEHOLDREQUEST'].fields_by_name['request_id']._loaded_options = None
@@ -72,26 +76,30 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REASSIGNAPPOINTMENTREQUEST'].fields_by_name['technician']._serialized_options = b'\342A\001\002\372A\036\n\034homevisit.izzi.mx/Technician'
   _globals['_REASSIGNAPPOINTMENTREQUEST'].fields_by_name['request_id']._loaded_options = None
   _globals['_REASSIGNAPPOINTMENTREQUEST'].fields_by_name['request_id']._serialized_options = b'\342A\001\001'
-  _globals['_UNAVAILABLEREASON']._serialized_start=1867
-  _globals['_UNAVAILABLEREASON']._serialized_end=2147
+  _globals['_UNAVAILABLEREASON']._serialized_start=2084
+  _globals['_UNAVAILABLEREASON']._serialized_end=2364
   _globals['_SLOTOPTION']._serialized_start=210
   _globals['_SLOTOPTION']._serialized_end=352
   _globals['_HOLD']._serialized_start=355
-  _globals['_HOLD']._serialized_end=593
-  _globals['_CHECKAVAILABILITYREQUEST']._serialized_start=596
-  _globals['_CHECKAVAILABILITYREQUEST']._serialized_end=734
-  _globals['_CHECKAVAILABILITYRESPONSE']._serialized_start=737
-  _globals['_CHECKAVAILABILITYRESPONSE']._serialized_end=989
-  _globals['_CREATEHOLDREQUEST']._serialized_start=992
-  _globals['_CREATEHOLDREQUEST']._serialized_end=1149
-  _globals['_RELEASEHOLDREQUEST']._serialized_start=1151
-  _globals['_RELEASEHOLDREQUEST']._serialized_end=1244
-  _globals['_BOOKAPPOINTMENTREQUEST']._serialized_start=1247
-  _globals['_BOOKAPPOINTMENTREQUEST']._serialized_end=1431
-  _globals['_RESCHEDULEAPPOINTMENTREQUEST']._serialized_start=1434
-  _globals['_RESCHEDULEAPPOINTMENTREQUEST']._serialized_end=1654
-  _globals['_REASSIGNAPPOINTMENTREQUEST']._serialized_start=1657
-  _globals['_REASSIGNAPPOINTMENTREQUEST']._serialized_end=1864
-  _globals['_SCHEDULINGSERVICE']._serialized_start=2150
-  _globals['_SCHEDULINGSERVICE']._serialized_end=2682
+  _globals['_HOLD']._serialized_end=745
+  _globals['_HOLD_STATE']._serialized_start=599
+  _globals['_HOLD_STATE']._serialized_end=702
+  _globals['_CHECKAVAILABILITYREQUEST']._serialized_start=748
+  _globals['_CHECKAVAILABILITYREQUEST']._serialized_end=886
+  _globals['_CHECKAVAILABILITYRESPONSE']._serialized_start=889
+  _globals['_CHECKAVAILABILITYRESPONSE']._serialized_end=1141
+  _globals['_CREATEHOLDREQUEST']._serialized_start=1144
+  _globals['_CREATEHOLDREQUEST']._serialized_end=1301
+  _globals['_GETHOLDREQUEST']._serialized_start=1303
+  _globals['_GETHOLDREQUEST']._serialized_end=1366
+  _globals['_RELEASEHOLDREQUEST']._serialized_start=1368
+  _globals['_RELEASEHOLDREQUEST']._serialized_end=1461
+  _globals['_BOOKAPPOINTMENTREQUEST']._serialized_start=1464
+  _globals['_BOOKAPPOINTMENTREQUEST']._serialized_end=1648
+  _globals['_RESCHEDULEAPPOINTMENTREQUEST']._serialized_start=1651
+  _globals['_RESCHEDULEAPPOINTMENTREQUEST']._serialized_end=1871
+  _globals['_REASSIGNAPPOINTMENTREQUEST']._serialized_start=1874
+  _globals['_REASSIGNAPPOINTMENTREQUEST']._serialized_end=2081
+  _globals['_SCHEDULINGSERVICE']._serialized_start=2367
+  _globals['_SCHEDULINGSERVICE']._serialized_end=2960
 # @@protoc_insertion_point(module_scope)

@@ -42,18 +42,32 @@ class SlotOption(_message.Message):
     def __init__(self, window: _Optional[_Union[_common_pb2.TimeWindow, _Mapping]] = ..., technician: _Optional[str] = ..., technician_display_name: _Optional[str] = ...) -> None: ...
 
 class Hold(_message.Message):
-    __slots__ = ("name", "service_order", "option", "expire_time", "released")
+    __slots__ = ("name", "service_order", "option", "expire_time", "released", "state")
+    class State(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        STATE_UNSPECIFIED: _ClassVar[Hold.State]
+        STATE_LIVE: _ClassVar[Hold.State]
+        STATE_RELEASED: _ClassVar[Hold.State]
+        STATE_BOOKED: _ClassVar[Hold.State]
+        STATE_EXPIRED: _ClassVar[Hold.State]
+    STATE_UNSPECIFIED: Hold.State
+    STATE_LIVE: Hold.State
+    STATE_RELEASED: Hold.State
+    STATE_BOOKED: Hold.State
+    STATE_EXPIRED: Hold.State
     NAME_FIELD_NUMBER: _ClassVar[int]
     SERVICE_ORDER_FIELD_NUMBER: _ClassVar[int]
     OPTION_FIELD_NUMBER: _ClassVar[int]
     EXPIRE_TIME_FIELD_NUMBER: _ClassVar[int]
     RELEASED_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
     name: str
     service_order: str
     option: SlotOption
     expire_time: _timestamp_pb2.Timestamp
     released: bool
-    def __init__(self, name: _Optional[str] = ..., service_order: _Optional[str] = ..., option: _Optional[_Union[SlotOption, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., released: _Optional[bool] = ...) -> None: ...
+    state: Hold.State
+    def __init__(self, name: _Optional[str] = ..., service_order: _Optional[str] = ..., option: _Optional[_Union[SlotOption, _Mapping]] = ..., expire_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., released: _Optional[bool] = ..., state: _Optional[_Union[Hold.State, str]] = ...) -> None: ...
 
 class CheckAvailabilityRequest(_message.Message):
     __slots__ = ("service_order", "window")
@@ -86,6 +100,12 @@ class CreateHoldRequest(_message.Message):
     option: SlotOption
     request_id: str
     def __init__(self, service_order: _Optional[str] = ..., option: _Optional[_Union[SlotOption, _Mapping]] = ..., request_id: _Optional[str] = ...) -> None: ...
+
+class GetHoldRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
 
 class ReleaseHoldRequest(_message.Message):
     __slots__ = ("name", "request_id")

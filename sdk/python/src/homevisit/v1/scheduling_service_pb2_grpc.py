@@ -51,6 +51,11 @@ class SchedulingServiceStub:
                 request_serializer=homevisit_dot_v1_dot_scheduling__service__pb2.ReleaseHoldRequest.SerializeToString,
                 response_deserializer=homevisit_dot_v1_dot_scheduling__service__pb2.Hold.FromString,
                 _registered_method=True)
+        self.GetHold = channel.unary_unary(
+                '/homevisit.v1.SchedulingService/GetHold',
+                request_serializer=homevisit_dot_v1_dot_scheduling__service__pb2.GetHoldRequest.SerializeToString,
+                response_deserializer=homevisit_dot_v1_dot_scheduling__service__pb2.Hold.FromString,
+                _registered_method=True)
         self.BookAppointment = channel.unary_unary(
                 '/homevisit.v1.SchedulingService/BookAppointment',
                 request_serializer=homevisit_dot_v1_dot_scheduling__service__pb2.BookAppointmentRequest.SerializeToString,
@@ -93,6 +98,13 @@ class SchedulingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetHold(self, request, context):
+        """Reads a hold: whether it is still live, was booked, released or expired.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def BookAppointment(self, request, context):
         """Books an appointment from a hold or an option [S3, S4].
         """
@@ -130,6 +142,11 @@ def add_SchedulingServiceServicer_to_server(servicer, server):
             'ReleaseHold': grpc.unary_unary_rpc_method_handler(
                     servicer.ReleaseHold,
                     request_deserializer=homevisit_dot_v1_dot_scheduling__service__pb2.ReleaseHoldRequest.FromString,
+                    response_serializer=homevisit_dot_v1_dot_scheduling__service__pb2.Hold.SerializeToString,
+            ),
+            'GetHold': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetHold,
+                    request_deserializer=homevisit_dot_v1_dot_scheduling__service__pb2.GetHoldRequest.FromString,
                     response_serializer=homevisit_dot_v1_dot_scheduling__service__pb2.Hold.SerializeToString,
             ),
             'BookAppointment': grpc.unary_unary_rpc_method_handler(
@@ -229,6 +246,33 @@ class SchedulingService:
             target,
             '/homevisit.v1.SchedulingService/ReleaseHold',
             homevisit_dot_v1_dot_scheduling__service__pb2.ReleaseHoldRequest.SerializeToString,
+            homevisit_dot_v1_dot_scheduling__service__pb2.Hold.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetHold(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/homevisit.v1.SchedulingService/GetHold',
+            homevisit_dot_v1_dot_scheduling__service__pb2.GetHoldRequest.SerializeToString,
             homevisit_dot_v1_dot_scheduling__service__pb2.Hold.FromString,
             options,
             channel_credentials,

@@ -187,6 +187,25 @@ class RenderScriptRequest(_message.Message):
     script: RenderScriptRequest.Script
     def __init__(self, service_order: _Optional[str] = ..., script: _Optional[_Union[RenderScriptRequest.Script, str]] = ...) -> None: ...
 
+class GetChecklistTemplateRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ChecklistTemplate(_message.Message):
+    __slots__ = ("items",)
+    class Item(_message.Message):
+        __slots__ = ("item_id", "label", "service_item")
+        ITEM_ID_FIELD_NUMBER: _ClassVar[int]
+        LABEL_FIELD_NUMBER: _ClassVar[int]
+        SERVICE_ITEM_FIELD_NUMBER: _ClassVar[int]
+        item_id: str
+        label: str
+        service_item: bool
+        def __init__(self, item_id: _Optional[str] = ..., label: _Optional[str] = ..., service_item: _Optional[bool] = ...) -> None: ...
+    ITEMS_FIELD_NUMBER: _ClassVar[int]
+    items: _containers.RepeatedCompositeFieldContainer[ChecklistTemplate.Item]
+    def __init__(self, items: _Optional[_Iterable[_Union[ChecklistTemplate.Item, _Mapping]]] = ...) -> None: ...
+
 class RenderScriptResponse(_message.Message):
     __slots__ = ("text",)
     TEXT_FIELD_NUMBER: _ClassVar[int]

@@ -92,6 +92,11 @@ class VisitServiceStub:
                 request_serializer=homevisit_dot_v1_dot_visit__service__pb2.RenderScriptRequest.SerializeToString,
                 response_deserializer=homevisit_dot_v1_dot_visit__service__pb2.RenderScriptResponse.FromString,
                 _registered_method=True)
+        self.GetChecklistTemplate = channel.unary_unary(
+                '/homevisit.v1.VisitService/GetChecklistTemplate',
+                request_serializer=homevisit_dot_v1_dot_visit__service__pb2.GetChecklistTemplateRequest.SerializeToString,
+                response_deserializer=homevisit_dot_v1_dot_visit__service__pb2.ChecklistTemplate.FromString,
+                _registered_method=True)
 
 
 class VisitServiceServicer:
@@ -176,6 +181,14 @@ class VisitServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetChecklistTemplate(self, request, context):
+        """The checklist the diagnosis answers [B6]: item ids, labels and which items are service/modem
+        checks (a failed one forces escalation), so that apps need not copy them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_VisitServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -233,6 +246,11 @@ def add_VisitServiceServicer_to_server(servicer, server):
                     servicer.RenderScript,
                     request_deserializer=homevisit_dot_v1_dot_visit__service__pb2.RenderScriptRequest.FromString,
                     response_serializer=homevisit_dot_v1_dot_visit__service__pb2.RenderScriptResponse.SerializeToString,
+            ),
+            'GetChecklistTemplate': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetChecklistTemplate,
+                    request_deserializer=homevisit_dot_v1_dot_visit__service__pb2.GetChecklistTemplateRequest.FromString,
+                    response_serializer=homevisit_dot_v1_dot_visit__service__pb2.ChecklistTemplate.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -534,6 +552,33 @@ class VisitService:
             '/homevisit.v1.VisitService/RenderScript',
             homevisit_dot_v1_dot_visit__service__pb2.RenderScriptRequest.SerializeToString,
             homevisit_dot_v1_dot_visit__service__pb2.RenderScriptResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetChecklistTemplate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/homevisit.v1.VisitService/GetChecklistTemplate',
+            homevisit_dot_v1_dot_visit__service__pb2.GetChecklistTemplateRequest.SerializeToString,
+            homevisit_dot_v1_dot_visit__service__pb2.ChecklistTemplate.FromString,
             options,
             channel_credentials,
             insecure,

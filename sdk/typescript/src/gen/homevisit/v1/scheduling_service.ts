@@ -121,6 +121,65 @@ export interface Hold {
     | undefined;
   /** Set once released, expired or turned into a booking. */
   released: boolean;
+  /** Where the hold stands, as of the answer. */
+  state: Hold_State;
+}
+
+/** Where the hold stands. */
+export enum Hold_State {
+  /** STATE_UNSPECIFIED - Not given. */
+  STATE_UNSPECIFIED = 0,
+  /** STATE_LIVE - Holding its option until expire_time. */
+  STATE_LIVE = 1,
+  /** STATE_RELEASED - Released before it lapsed (ReleaseHold, or replaced by a newer hold of the order). */
+  STATE_RELEASED = 2,
+  /** STATE_BOOKED - Turned into the order's appointment. */
+  STATE_BOOKED = 3,
+  /** STATE_EXPIRED - Lapsed at expire_time. */
+  STATE_EXPIRED = 4,
+  UNRECOGNIZED = -1,
+}
+
+export function hold_StateFromJSON(object: any): Hold_State {
+  switch (object) {
+    case 0:
+    case "STATE_UNSPECIFIED":
+      return Hold_State.STATE_UNSPECIFIED;
+    case 1:
+    case "STATE_LIVE":
+      return Hold_State.STATE_LIVE;
+    case 2:
+    case "STATE_RELEASED":
+      return Hold_State.STATE_RELEASED;
+    case 3:
+    case "STATE_BOOKED":
+      return Hold_State.STATE_BOOKED;
+    case 4:
+    case "STATE_EXPIRED":
+      return Hold_State.STATE_EXPIRED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return Hold_State.UNRECOGNIZED;
+  }
+}
+
+export function hold_StateToJSON(object: Hold_State): string {
+  switch (object) {
+    case Hold_State.STATE_UNSPECIFIED:
+      return "STATE_UNSPECIFIED";
+    case Hold_State.STATE_LIVE:
+      return "STATE_LIVE";
+    case Hold_State.STATE_RELEASED:
+      return "STATE_RELEASED";
+    case Hold_State.STATE_BOOKED:
+      return "STATE_BOOKED";
+    case Hold_State.STATE_EXPIRED:
+      return "STATE_EXPIRED";
+    case Hold_State.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
 }
 
 /** Request of CheckAvailability. */
@@ -166,6 +225,12 @@ export interface CreateHoldRequest {
    * printable ASCII characters, no spaces. Empty: not deduplicated.
    */
   requestId: string;
+}
+
+/** Request of GetHold. */
+export interface GetHoldRequest {
+  /** `holds/{hold}`. */
+  name: string;
 }
 
 /** Request of ReleaseHold. */
@@ -356,7 +421,7 @@ export const SlotOption: MessageFns<SlotOption> = {
 };
 
 function createBaseHold(): Hold {
-  return { name: "", serviceOrder: "", option: undefined, expireTime: undefined, released: false };
+  return { name: "", serviceOrder: "", option: undefined, expireTime: undefined, released: false, state: 0 };
 }
 
 export const Hold: MessageFns<Hold> = {
@@ -375,6 +440,9 @@ export const Hold: MessageFns<Hold> = {
     }
     if (message.released !== false) {
       writer.uint32(40).bool(message.released);
+    }
+    if (message.state !== 0) {
+      writer.uint32(48).int32(message.state);
     }
     return writer;
   },
@@ -432,6 +500,14 @@ export const Hold: MessageFns<Hold> = {
             message.released = reader.bool();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.state = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -459,6 +535,7 @@ export const Hold: MessageFns<Hold> = {
         ? fromJsonTimestamp(object.expire_time)
         : undefined,
       released: isSet(object.released) ? globalThis.Boolean(object.released) : false,
+      state: isSet(object.state) ? hold_StateFromJSON(object.state) : 0,
     };
   },
 
@@ -479,6 +556,9 @@ export const Hold: MessageFns<Hold> = {
     if (message.released !== false) {
       obj.released = message.released;
     }
+    if (message.state !== 0) {
+      obj.state = hold_StateToJSON(message.state);
+    }
     return obj;
   },
 
@@ -494,6 +574,7 @@ export const Hold: MessageFns<Hold> = {
       : undefined;
     message.expireTime = object.expireTime ?? undefined;
     message.released = object.released ?? false;
+    message.state = object.state ?? 0;
     return message;
   },
 };
@@ -847,6 +928,73 @@ export const CreateHoldRequest: MessageFns<CreateHoldRequest> = {
       ? SlotOption.fromPartial(object.option)
       : undefined;
     message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetHoldRequest(): GetHoldRequest {
+  return { name: "" };
+}
+
+export const GetHoldRequest: MessageFns<GetHoldRequest> = {
+  encode(message: GetHoldRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetHoldRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetHoldRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetHoldRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: GetHoldRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetHoldRequest>, I>>(base?: I): GetHoldRequest {
+    return GetHoldRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetHoldRequest>, I>>(object: I): GetHoldRequest {
+    const message = createBaseGetHoldRequest();
+    message.name = object.name ?? "";
     return message;
   },
 };
@@ -1402,6 +1550,16 @@ export const SchedulingServiceService = {
     responseSerialize: (value: Hold): Buffer => Buffer.from(Hold.encode(value).finish()),
     responseDeserialize: (value: Buffer): Hold => Hold.decode(value),
   },
+  /** Reads a hold: whether it is still live, was booked, released or expired. */
+  getHold: {
+    path: "/homevisit.v1.SchedulingService/GetHold" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetHoldRequest): Buffer => Buffer.from(GetHoldRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetHoldRequest => GetHoldRequest.decode(value),
+    responseSerialize: (value: Hold): Buffer => Buffer.from(Hold.encode(value).finish()),
+    responseDeserialize: (value: Buffer): Hold => Hold.decode(value),
+  },
   /** Books an appointment from a hold or an option [S3, S4]. */
   bookAppointment: {
     path: "/homevisit.v1.SchedulingService/BookAppointment" as const,
@@ -1444,6 +1602,8 @@ export interface SchedulingServiceServer extends UntypedServiceImplementation {
   createHold: handleUnaryCall<CreateHoldRequest, Hold>;
   /** Releases a hold before it expires. */
   releaseHold: handleUnaryCall<ReleaseHoldRequest, Hold>;
+  /** Reads a hold: whether it is still live, was booked, released or expired. */
+  getHold: handleUnaryCall<GetHoldRequest, Hold>;
   /** Books an appointment from a hold or an option [S3, S4]. */
   bookAppointment: handleUnaryCall<BookAppointmentRequest, ServiceOrder>;
   /** Moves an appointment to another window. */
@@ -1497,6 +1657,19 @@ export interface SchedulingServiceClient extends Client {
   ): ClientUnaryCall;
   releaseHold(
     request: ReleaseHoldRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: Hold) => void,
+  ): ClientUnaryCall;
+  /** Reads a hold: whether it is still live, was booked, released or expired. */
+  getHold(request: GetHoldRequest, callback: (error: ServiceError | null, response: Hold) => void): ClientUnaryCall;
+  getHold(
+    request: GetHoldRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: Hold) => void,
+  ): ClientUnaryCall;
+  getHold(
+    request: GetHoldRequest,
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Hold) => void,

@@ -417,6 +417,26 @@ export function renderScriptRequest_ScriptToJSON(object: RenderScriptRequest_Scr
   }
 }
 
+/** Request of GetChecklistTemplate. */
+export interface GetChecklistTemplateRequest {
+}
+
+/** The checklist of the diagnosis, in the order the technician answers it. */
+export interface ChecklistTemplate {
+  /** Every item; an internet-related diagnosis answers each exactly once. */
+  items: ChecklistTemplate_Item[];
+}
+
+/** One item. */
+export interface ChecklistTemplate_Item {
+  /** What RecordDiagnosisRequest.checklist[].item_id names. */
+  itemId: string;
+  /** The label, in Spanish, as the technician reads it. */
+  label: string;
+  /** A service/modem check: failing it forces escalation to izzi support [B6.a]. */
+  serviceItem: boolean;
+}
+
 /** Response of RenderScript. */
 export interface RenderScriptResponse {
   /** The lines, in Spanish, with names filled in. */
@@ -2105,6 +2125,238 @@ export const RenderScriptRequest: MessageFns<RenderScriptRequest> = {
   },
 };
 
+function createBaseGetChecklistTemplateRequest(): GetChecklistTemplateRequest {
+  return {};
+}
+
+export const GetChecklistTemplateRequest: MessageFns<GetChecklistTemplateRequest> = {
+  encode(_: GetChecklistTemplateRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetChecklistTemplateRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetChecklistTemplateRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): GetChecklistTemplateRequest {
+    return {};
+  },
+
+  toJSON(_: GetChecklistTemplateRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetChecklistTemplateRequest>, I>>(base?: I): GetChecklistTemplateRequest {
+    return GetChecklistTemplateRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetChecklistTemplateRequest>, I>>(_: I): GetChecklistTemplateRequest {
+    const message = createBaseGetChecklistTemplateRequest();
+    return message;
+  },
+};
+
+function createBaseChecklistTemplate(): ChecklistTemplate {
+  return { items: [] };
+}
+
+export const ChecklistTemplate: MessageFns<ChecklistTemplate> = {
+  encode(message: ChecklistTemplate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.items) {
+      ChecklistTemplate_Item.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChecklistTemplate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChecklistTemplate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.items.push(ChecklistTemplate_Item.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChecklistTemplate {
+    return {
+      items: globalThis.Array.isArray(object?.items)
+        ? object.items.map((e: any) => ChecklistTemplate_Item.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ChecklistTemplate): unknown {
+    const obj: any = {};
+    if (message.items?.length) {
+      obj.items = message.items.map((e) => ChecklistTemplate_Item.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChecklistTemplate>, I>>(base?: I): ChecklistTemplate {
+    return ChecklistTemplate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChecklistTemplate>, I>>(object: I): ChecklistTemplate {
+    const message = createBaseChecklistTemplate();
+    message.items = object.items?.map((e) => ChecklistTemplate_Item.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseChecklistTemplate_Item(): ChecklistTemplate_Item {
+  return { itemId: "", label: "", serviceItem: false };
+}
+
+export const ChecklistTemplate_Item: MessageFns<ChecklistTemplate_Item> = {
+  encode(message: ChecklistTemplate_Item, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.itemId !== "") {
+      writer.uint32(10).string(message.itemId);
+    }
+    if (message.label !== "") {
+      writer.uint32(18).string(message.label);
+    }
+    if (message.serviceItem !== false) {
+      writer.uint32(24).bool(message.serviceItem);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ChecklistTemplate_Item {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseChecklistTemplate_Item();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.itemId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.label = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.serviceItem = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ChecklistTemplate_Item {
+    return {
+      itemId: isSet(object.itemId)
+        ? globalThis.String(object.itemId)
+        : isSet(object.item_id)
+        ? globalThis.String(object.item_id)
+        : "",
+      label: isSet(object.label) ? globalThis.String(object.label) : "",
+      serviceItem: isSet(object.serviceItem)
+        ? globalThis.Boolean(object.serviceItem)
+        : isSet(object.service_item)
+        ? globalThis.Boolean(object.service_item)
+        : false,
+    };
+  },
+
+  toJSON(message: ChecklistTemplate_Item): unknown {
+    const obj: any = {};
+    if (message.itemId !== "") {
+      obj.itemId = message.itemId;
+    }
+    if (message.label !== "") {
+      obj.label = message.label;
+    }
+    if (message.serviceItem !== false) {
+      obj.serviceItem = message.serviceItem;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ChecklistTemplate_Item>, I>>(base?: I): ChecklistTemplate_Item {
+    return ChecklistTemplate_Item.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ChecklistTemplate_Item>, I>>(object: I): ChecklistTemplate_Item {
+    const message = createBaseChecklistTemplate_Item();
+    message.itemId = object.itemId ?? "";
+    message.label = object.label ?? "";
+    message.serviceItem = object.serviceItem ?? false;
+    return message;
+  },
+};
+
 function createBaseRenderScriptResponse(): RenderScriptResponse {
   return { text: "" };
 }
@@ -2296,6 +2548,20 @@ export const VisitServiceService = {
       Buffer.from(RenderScriptResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RenderScriptResponse => RenderScriptResponse.decode(value),
   },
+  /**
+   * The checklist the diagnosis answers [B6]: item ids, labels and which items are service/modem
+   * checks (a failed one forces escalation), so that apps need not copy them.
+   */
+  getChecklistTemplate: {
+    path: "/homevisit.v1.VisitService/GetChecklistTemplate" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetChecklistTemplateRequest): Buffer =>
+      Buffer.from(GetChecklistTemplateRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetChecklistTemplateRequest => GetChecklistTemplateRequest.decode(value),
+    responseSerialize: (value: ChecklistTemplate): Buffer => Buffer.from(ChecklistTemplate.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ChecklistTemplate => ChecklistTemplate.decode(value),
+  },
 } as const;
 
 export interface VisitServiceServer extends UntypedServiceImplementation {
@@ -2321,6 +2587,11 @@ export interface VisitServiceServer extends UntypedServiceImplementation {
   completeVisit: handleUnaryCall<CompleteVisitRequest, ServiceOrder>;
   /** The provider's lines for this order [B3, B6.a, B6.e, B7.a]. */
   renderScript: handleUnaryCall<RenderScriptRequest, RenderScriptResponse>;
+  /**
+   * The checklist the diagnosis answers [B6]: item ids, labels and which items are service/modem
+   * checks (a failed one forces escalation), so that apps need not copy them.
+   */
+  getChecklistTemplate: handleUnaryCall<GetChecklistTemplateRequest, ChecklistTemplate>;
 }
 
 export interface VisitServiceClient extends Client {
@@ -2499,6 +2770,25 @@ export interface VisitServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RenderScriptResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * The checklist the diagnosis answers [B6]: item ids, labels and which items are service/modem
+   * checks (a failed one forces escalation), so that apps need not copy them.
+   */
+  getChecklistTemplate(
+    request: GetChecklistTemplateRequest,
+    callback: (error: ServiceError | null, response: ChecklistTemplate) => void,
+  ): ClientUnaryCall;
+  getChecklistTemplate(
+    request: GetChecklistTemplateRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ChecklistTemplate) => void,
+  ): ClientUnaryCall;
+  getChecklistTemplate(
+    request: GetChecklistTemplateRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ChecklistTemplate) => void,
   ): ClientUnaryCall;
 }
 
