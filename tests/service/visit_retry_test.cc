@@ -18,6 +18,8 @@ namespace homevisit::testing {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
+// A change made to a request before it is sent.
+using Modifier = std::function<void(google::protobuf::Message&)>;
 
 class VisitRetryTest : public ServiceTest {
  protected:
@@ -76,22 +78,33 @@ class VisitRetryTest : public ServiceTest {
     return visits_->RecordConfirmationCall(&context, request, out);
   }
 
+  // One step's call: as built, or with its request changed first.
+  struct StepCall {
+    std::function<grpc::Status(const Modifier&, v1::ServiceOrder*)> run;
+    grpc::Status operator()(v1::ServiceOrder* out) const {
+      return run([](google::protobuf::Message&) {}, out);
+    }
+    grpc::Status Modified(const Modifier& modify, v1::ServiceOrder* out) const { return run(modify, out); }
+  };
+
   // Every step of an escalated visit, in order, each a call with its own request id. With
   // `observed`, step i (from 0) carries observe_time observed[i]: the visit as a phone that had
   // no signal sends it afterwards.
-  std::vector<std::function<grpc::Status(v1::ServiceOrder*)>> EscalatedVisit(
+  std::vector<StepCall> EscalatedVisit(
       const std::string& name, const std::vector<absl::Time>& observed = {}) {
     const std::string run = UniqueSuffix();
     auto id = [run](int step) { return "step-" + std::to_string(step) + "-" + run; };
     auto call = [this, &observed, step = size_t{0}](auto method, auto request) mutable {
       if (step < observed.size()) api::ToProto(observed[step], request.mutable_observe_time());
       ++step;
-      return [this, method, request](v1::ServiceOrder* out) {
+      return StepCall{[this, method, request](const Modifier& modify, v1::ServiceOrder* out) {
+        auto copy = request;
+        modify(copy);
         grpc::ClientContext context;
-        return ((*visits_).*method)(&context, request, out);
-      };
+        return ((*visits_).*method)(&context, copy, out);
+      }};
     };
-    std::vector<std::function<grpc::Status(v1::ServiceOrder*)>> steps;
+    std::vector<StepCall> steps;
     v1::RecordConfirmationCallRequest confirm;
     confirm.set_service_order(name);
     confirm.set_result(v1::ConfirmationCall::RESULT_CONFIRMED);
@@ -156,18 +169,66 @@ class VisitRetryTest : public ServiceTest {
   std::unique_ptr<v1::VisitService::Stub> visits_;
 };
 
+// Sets the string field `field` of a request (request_id, etag).
+Modifier SetText(const std::string& field, const std::string& value) {
+  return [field, value](google::protobuf::Message& m) {
+    m.GetReflection()->SetString(&m, m.GetDescriptor()->FindFieldByName(field), value);
+  };
+}
+// Sets the request's observe_time.
+Modifier ObservedAt(absl::Time t) {
+  return [t](google::protobuf::Message& m) {
+    google::protobuf::Timestamp ts;
+    api::ToProto(t, &ts);
+    m.GetReflection()->MutableMessage(&m, m.GetDescriptor()->FindFieldByName("observe_time"))->CopyFrom(ts);
+  };
+}
+Modifier Both(Modifier a, Modifier b) {
+  return [a, b](google::protobuf::Message& m) {
+    a(m);
+    b(m);
+  };
+}
+
+// Each of the ten steps: refused with an observed time in the future and with a stale etag
+// (nothing recorded); then sent four times at once (one effect, one answer); then again (the
+// first answer); then its id reused with other content (ALREADY_EXISTS).
 TEST_F(VisitRetryTest, EveryStepRetriedGetsItsFirstResponseAndRecordsNothingTwice) {
   const std::string name = Booked();
   const auto steps = EscalatedVisit(name);
   std::vector<v1::ServiceOrder> first(steps.size());
   for (size_t i = 0; i < steps.size(); ++i) {
     SCOPED_TRACE("step " + std::to_string(i + 1));
-    ASSERT_TRUE(steps[i](&first[i]).ok());
+    const size_t before = EventsOf(name).size();
+    v1::ServiceOrder out;
+    grpc::Status status =
+        steps[i].Modified(Both(SetText("request_id", "future-" + UniqueSuffix()), ObservedAt(absl::Now() + absl::Minutes(10))), &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+    EXPECT_THAT(ViolatedFields(status), ::testing::ElementsAre("observe_time"));
+    status = steps[i].Modified(Both(SetText("request_id", "stale-" + UniqueSuffix()), SetText("etag", "W/\"stale\"")), &out);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED) << status.error_message();
+    EXPECT_EQ(ErrorReason(status), "ETAG_MISMATCH");
+    EXPECT_EQ(EventsOf(name).size(), before) << "a refused step recorded something";
+
+    std::vector<v1::ServiceOrder> burst(4);
+    std::vector<grpc::Status> statuses(burst.size());
+    std::vector<std::thread> threads;
+    for (size_t k = 0; k < burst.size(); ++k) threads.emplace_back([&, k] { statuses[k] = steps[i](&burst[k]); });
+    for (auto& t : threads) t.join();
+    for (size_t k = 0; k < burst.size(); ++k) {
+      ASSERT_TRUE(statuses[k].ok()) << statuses[k].error_message();
+      EXPECT_TRUE(MessageDifferencer::Equals(burst[k], burst[0]));
+    }
+    first[i] = burst[0];
     const size_t events = EventsOf(name).size();
+    EXPECT_GT(events, before);
     v1::ServiceOrder again;
-    grpc::Status status = steps[i](&again);  // the reply was lost: the app sends it again
+    status = steps[i](&again);  // the reply was lost: the app sends it again
     ASSERT_TRUE(status.ok()) << status.error_message();
     EXPECT_TRUE(MessageDifferencer::Equals(again, first[i]));
+    status = steps[i].Modified(SetText("etag", first[i].etag()), &again);  // same id, other content
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS) << status.error_message();
+    EXPECT_EQ(ErrorReason(status), "REQUEST_ID_REUSED");
     EXPECT_EQ(EventsOf(name).size(), events);
   }
   EXPECT_EQ(first.back().state(), v1::ServiceOrder::STATE_COMPLETED);
