@@ -67,8 +67,9 @@ func callThrough(t *testing.T, method string, req any, errs ...error) (attempts 
 // sdk/README.md has them: a method the protos add must be placed in one of them (or be
 // CreateCredential-like and listed in neverRetried).
 var (
-	expectedReads = []string{"CheckAvailability", "GetServiceOrder", "GetTechnician", "GetVisitReport",
-		"ListCredentials", "ListEvents", "ListServiceOrders", "ListTechnicians", "ListVisitReports", "RenderScript"}
+	expectedReads = []string{"CheckAvailability", "GetChecklistTemplate", "GetHold", "GetServiceOrder",
+		"GetTechnician", "GetVisitReport", "ListCredentials", "ListEvents", "ListServiceOrders", "ListTechnicians",
+		"ListVisitReports", "RenderScript"}
 	expectedDeduplicated = []string{"BookAppointment", "CancelServiceOrder", "CaptureSignature", "CheckIn",
 		"CompleteVisit", "CreateHold", "CreateServiceOrder", "CreateTechnician", "DeactivateTechnician",
 		"ReassignAppointment", "RecordConference", "RecordConfirmationCall", "RecordDiagnosis",
