@@ -192,14 +192,16 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::BookAppointment(grpc::CallbackS
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     domain::BookingSource source = SourceFromProto(request->has_option(), request->option(), request->hold());
     domain::Actor actor = CurrentActor(context);
-    ToProto(ClaimingWrite(id, AlternativesAround(source),
-                          [&] {
-                            return db_.Write([&](domain::UnitOfWork& work) {
-                              return domain::BookAppointment(work, id, source, request->request_id(), settings_,
-                                                             actor, absl::Now());
-                            });
-                          }),
-            response);
+    // The request id is both the order's booking id (a second booking of the order is refused
+    // whatever its id) and, like every write's, the key of the stored first answer.
+    ClaimingWrite(id, AlternativesAround(source), [&] {
+      WriteOnce(db_, actor, __func__, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+        const domain::ServiceOrder order =
+            domain::BookAppointment(work, id, source, request->request_id(), settings_, actor, absl::Now());
+        response->Clear();
+        ToProto(order, response);
+      });
+    });
   });
 }
 

@@ -1,5 +1,5 @@
 // Every mutating RPC besides the visit steps (visit_retry_test.cc) takes a request_id (AIP-155):
-// holds, release, reschedule, reassign, order update and cancel, technician update and
+// holds, release, booking, reschedule, reassign, order update and cancel, technician update and
 // deactivation, credential revocation. For each: the first call, a retry answered with the first
 // response and no second effect, and the id reused with other content (ALREADY_EXISTS).
 #include <google/protobuf/util/message_differencer.h>
@@ -101,16 +101,14 @@ TEST_F(WriteRetryTest, SchedulingAndOrderWritesAreSafeToRetry) {
       Rpc(*scheduling_, &v1::SchedulingService::Stub::ReleaseHold), release,
       [](v1::ReleaseHoldRequest& r) { r.set_name("holds/another"); }, EventCount(name));
 
-  // Book (booking has its own request id), then move the visit and give it to the other technician.
-  v1::ServiceOrder booked;
-  {
-    grpc::ClientContext context;
-    v1::BookAppointmentRequest request;
-    request.set_service_order(name);
-    *request.mutable_option() = availability.requested();
-    request.set_request_id("book-" + UniqueSuffix());
-    ASSERT_TRUE(scheduling_->BookAppointment(&context, request, &booked).ok());
-  }
+  // Book, then move the visit and give it to the other technician.
+  v1::BookAppointmentRequest book;
+  book.set_service_order(name);
+  *book.mutable_option() = availability.requested();
+  const v1::ServiceOrder booked = ExpectRetrySafe<v1::BookAppointmentRequest, v1::ServiceOrder>(
+      Rpc(*scheduling_, &v1::SchedulingService::Stub::BookAppointment), book,
+      [&](v1::BookAppointmentRequest& r) { *r.mutable_option() = availability.same_day(0); }, EventCount(name));
+  EXPECT_EQ(booked.state(), v1::ServiceOrder::STATE_SCHEDULED);
   v1::RescheduleAppointmentRequest reschedule;
   reschedule.set_service_order(name);
   *reschedule.mutable_option() = availability.same_day(1);

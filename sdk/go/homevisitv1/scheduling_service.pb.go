@@ -631,9 +631,12 @@ type BookAppointmentRequest struct {
 	//	*BookAppointmentRequest_Hold
 	//	*BookAppointmentRequest_Option
 	Source isBookAppointmentRequest_Source `protobuf_oneof:"source"`
-	// Makes retries safe: a repeat with the request id of the booking that booked the order
-	// answers that booking again (the order as it is now); booking an order that is booked already
-	// with any other request id, or none, is FAILED_PRECONDITION (WRONG_STATE).
+	// Makes retries safe (AIP-155). A repeat of the same request by the same caller returns the
+	// first answer, even after later changes; the same id with a different request is
+	// ALREADY_EXISTS (REQUEST_ID_REUSED); ids are remembered 7 days. The id is also the order's
+	// booking id: another caller repeating it answers that booking again (the order as it is now),
+	// and booking an order that is booked already with any other request id, or none, is
+	// FAILED_PRECONDITION (WRONG_STATE).
 	RequestId     string `protobuf:"bytes,4,opt,name=request_id,json=requestId,proto3" json:"request_id,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
