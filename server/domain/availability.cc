@@ -1,8 +1,10 @@
 #include "domain/availability.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdlib>
+#include <map>
 #include <utility>
 
 #include "absl/time/civil_time.h"
@@ -12,7 +14,19 @@ namespace {
 
 // Sorted by start, disjoint, touching intervals joined, empty ones dropped. Joining touching
 // intervals is what makes back-to-back shifts one continuous stretch of work.
+// Whether a list is what Merged would make of it: appointments and holds usually come sorted and
+// apart already (the calendar index keeps them so).
+bool IsMerged(const std::vector<Interval>& intervals) {
+  for (size_t i = 0; i < intervals.size(); ++i) {
+    if (!(intervals[i].start < intervals[i].end) || (i > 0 && !(intervals[i - 1].end < intervals[i].start))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::vector<Interval> Merged(std::vector<Interval> intervals) {
+  if (IsMerged(intervals)) return intervals;
   std::erase_if(intervals, [](const Interval& i) { return !(i.start < i.end); });
   std::sort(intervals.begin(), intervals.end(),
             [](const Interval& a, const Interval& b) { return a.start < b.start; });
@@ -93,14 +107,23 @@ class LocalDays {
 // binary searches, built once per request.
 struct PreparedTechnician {
   const TechnicianCalendar* calendar = nullptr;
-  std::vector<Interval> on_shift;  // absolute shift stretches over the prepared dates
-  std::vector<Interval> blocked;   // busy and time off
+  // Absolute shift stretches over the prepared dates; shared by technicians with the same
+  // weekly shifts (ShiftStretches owns them).
+  const std::vector<Interval>* on_shift = nullptr;
   std::vector<Interval> time_off;  // to tell a day off from a full calendar
-  std::vector<Interval> busy;      // for the load-balancing measure
-  std::vector<absl::Duration> busy_prefix;  // busy_prefix[i] = total length of busy[0, i)
+  bool busy_is_calendars = false;  // the calendar's busy list was merged already: no copy
+  std::vector<Interval> busy_merged;        // otherwise
+  std::vector<absl::Duration> busy_prefix;  // busy_prefix[i] = total length of busy()[0, i)
+  std::vector<Interval> busy_and_time_off;  // only when there is time off, see blocked()
+
+  // Appointments and holds, merged: for the load-balancing measure.
+  const std::vector<Interval>& busy() const { return busy_is_calendars ? calendar->busy : busy_merged; }
+  // Busy and time off.
+  const std::vector<Interval>& blocked() const { return time_off.empty() ? busy() : busy_and_time_off; }
 
   // Busy time within [a, b).
   absl::Duration BusyWithin(absl::Time a, absl::Time b) const {
+    const std::vector<Interval>& busy = this->busy();
     const auto first = FirstEndingAfter(busy, a);
     const auto last = std::partition_point(first, busy.cend(),
                                            [b](const Interval& i) { return i.start < b; });
@@ -112,45 +135,81 @@ struct PreparedTechnician {
   }
 };
 
-// Shifts are expanded one day beyond each end, so a visit running past midnight into a
-// following shift is seen as on shift.
-PreparedTechnician Prepare(const TechnicianCalendar& calendar, const LocalDays& local) {
+// The shift stretches of each distinct weekly pattern over the prepared dates, computed once
+// per computation: most technicians share their shift times, so 500 of them cost a handful.
+// Shifts are expanded one day beyond each end, so a visit running past midnight into a following
+// shift is seen as on shift.
+class ShiftStretches {
+ public:
+  explicit ShiftStretches(const LocalDays& local) : local_(local) {}
+
+  const std::vector<Interval>& Of(const std::vector<WeeklyShift>& weekly) {
+    std::vector<std::array<int, 3>> key;
+    key.reserve(weekly.size());
+    for (const WeeklyShift& s : weekly) key.push_back({s.weekday, s.start_minute, s.end_minute});
+    auto [it, inserted] = stretches_.try_emplace(std::move(key));
+    if (inserted) it->second = Expand(weekly);
+    return it->second;
+  }
+
+ private:
+  std::vector<Interval> Expand(const std::vector<WeeklyShift>& weekly) const {
+    std::vector<Interval> shifts;
+    shifts.reserve(local_.days().size() * weekly.size() / 7 + 1);
+    for (const LocalDays::Day& day : local_.days()) {
+      for (const WeeklyShift& s : weekly) {
+        if (s.weekday != day.weekday || s.start_minute < 0 || s.end_minute > 24 * 60 ||
+            s.start_minute >= s.end_minute) {
+          continue;
+        }
+        shifts.push_back({local_.At(day, s.start_minute), local_.At(day, s.end_minute)});
+      }
+    }
+    return Merged(std::move(shifts));
+  }
+
+  const LocalDays& local_;
+  std::map<std::vector<std::array<int, 3>>, std::vector<Interval>> stretches_;  // nodes never move
+};
+
+PreparedTechnician Prepare(const TechnicianCalendar& calendar, ShiftStretches& shifts) {
   PreparedTechnician p;
   p.calendar = &calendar;
-  std::vector<Interval> shifts;
-  shifts.reserve(local.days().size() * calendar.weekly_shifts.size() / 7 + 1);
-  for (const LocalDays::Day& day : local.days()) {
-    for (const WeeklyShift& s : calendar.weekly_shifts) {
-      if (s.weekday != day.weekday || s.start_minute < 0 || s.end_minute > 24 * 60 ||
-          s.start_minute >= s.end_minute) {
-        continue;
-      }
-      shifts.push_back({local.At(day, s.start_minute), local.At(day, s.end_minute)});
-    }
-  }
-  p.on_shift = Merged(std::move(shifts));
-
-  std::vector<Interval> blocked;
-  blocked.reserve(calendar.busy.size() + calendar.time_off.size());
-  blocked.insert(blocked.end(), calendar.busy.begin(), calendar.busy.end());
-  blocked.insert(blocked.end(), calendar.time_off.begin(), calendar.time_off.end());
-  p.blocked = Merged(std::move(blocked));
+  p.on_shift = &shifts.Of(calendar.weekly_shifts);
   p.time_off = Merged(calendar.time_off);
+  if (!p.time_off.empty()) {
+    std::vector<Interval> blocked;
+    blocked.reserve(calendar.busy.size() + calendar.time_off.size());
+    blocked.insert(blocked.end(), calendar.busy.begin(), calendar.busy.end());
+    blocked.insert(blocked.end(), calendar.time_off.begin(), calendar.time_off.end());
+    p.busy_and_time_off = Merged(std::move(blocked));
+  }
 
-  p.busy = Merged(calendar.busy);
-  p.busy_prefix.reserve(p.busy.size() + 1);
+  p.busy_is_calendars = IsMerged(calendar.busy);
+  if (!p.busy_is_calendars) p.busy_merged = Merged(calendar.busy);
+  const std::vector<Interval>& busy = p.busy();
+  p.busy_prefix.reserve(busy.size() + 1);
   p.busy_prefix.push_back(absl::ZeroDuration());
-  for (const Interval& i : p.busy) p.busy_prefix.push_back(p.busy_prefix.back() + (i.end - i.start));
+  for (const Interval& i : busy) p.busy_prefix.push_back(p.busy_prefix.back() + (i.end - i.start));
   return p;
 }
 
 enum class Fit { kOffShift, kTimeOff, kBlocked, kFree };
 
-Fit FitAt(const PreparedTechnician& t, absl::Time start, const SchedulingPolicy& policy) {
-  const absl::Time work_end = start + policy.window_length + policy.visit_length;
-  if (!Contains(t.on_shift, start, work_end)) return Fit::kOffShift;
-  const absl::Time occupied_end = work_end + policy.travel_buffer;
-  if (Intersects(t.blocked, start, occupied_end)) {
+// What a visit starting at some time takes: on shift for `work`, nothing else for `occupied`.
+// Computed once per request (absl's Duration arithmetic is not inlined).
+struct VisitSpan {
+  explicit VisitSpan(const SchedulingPolicy& policy)
+      : work(policy.window_length + policy.visit_length), occupied(work + policy.travel_buffer) {}
+  absl::Duration work;      // window + visit
+  absl::Duration occupied;  // window + visit + travel buffer
+};
+
+Fit FitAt(const PreparedTechnician& t, absl::Time start, const VisitSpan& span) {
+  const absl::Time work_end = start + span.work;
+  if (!Contains(*t.on_shift, start, work_end)) return Fit::kOffShift;
+  const absl::Time occupied_end = start + span.occupied;
+  if (Intersects(t.blocked(), start, occupied_end)) {
     return Intersects(t.time_off, start, occupied_end) ? Fit::kTimeOff : Fit::kBlocked;
   }
   return Fit::kFree;
@@ -222,48 +281,40 @@ std::vector<absl::Time> GridStarts(absl::CivilDay day, const SchedulingPolicy& p
 // through the travel buffer), ignoring the grid: a necessary condition for FitAt == kFree at any
 // grid start of that date, checked with one pass over the day's intervals. On a fully booked
 // date it drops the technician before any start is tried.
-bool MayFitWithin(const PreparedTechnician& t, absl::Time from, absl::Time to, const SchedulingPolicy& policy) {
-  const absl::Duration work = policy.window_length + policy.visit_length;
-  const absl::Duration occupied = work + policy.travel_buffer;
-  for (auto shift = FirstEndingAfter(t.on_shift, from); shift != t.on_shift.end() && shift->start < to; ++shift) {
+bool MayFitWithin(const PreparedTechnician& t, absl::Time from, absl::Time to, const VisitSpan& span) {
+  const absl::Duration work = span.work;
+  const absl::Duration occupied = span.occupied;
+  const std::vector<Interval>& shifts = *t.on_shift;
+  for (auto shift = FirstEndingAfter(shifts, from); shift != shifts.end() && shift->start < to; ++shift) {
     const absl::Time last = std::min(shift->end - work, to - absl::Nanoseconds(1));  // latest start
     absl::Time s = std::max(shift->start, from);
-    for (auto b = FirstEndingAfter(t.blocked, s); s <= last; ++b) {
-      if (b == t.blocked.end() || b->start >= s + occupied) return true;
+    for (auto b = FirstEndingAfter(t.blocked(), s); s <= last; ++b) {
+      if (b == t.blocked().end() || b->start >= s + occupied) return true;
       s = b->end;  // the earliest start after this blocked stretch (merged: the next ends later)
     }
   }
   return false;
 }
 
-struct Roster {
-  // Covering technicians on shift during the date, least busy that date first, then by id: the
-  // order in which they are offered.
-  std::vector<const PreparedTechnician*> on_shift;
-  // Those of them that may fit some start of the date (MayFitWithin), in the same order.
-  std::vector<const PreparedTechnician*> candidates;
-};
-
+// Covering technicians that may fit some start of the date (MayFitWithin, which also means on
+// shift that date), least busy that date first, then by id: the order in which they are
+// offered. On a fully booked date the list is empty at the cost of a few searches each.
 // `techs` sorted by technician id.
-Roster RosterOf(const std::vector<PreparedTechnician>& techs, absl::CivilDay day, absl::TimeZone tz,
-                const SchedulingPolicy& policy) {
+std::vector<const PreparedTechnician*> CandidatesOf(const std::vector<PreparedTechnician>& techs, absl::CivilDay day,
+                                                    absl::TimeZone tz, const VisitSpan& span) {
   const absl::Time from = StartOfDay(day, tz);
   const absl::Time to = StartOfDay(day + 1, tz);
   std::vector<std::pair<absl::Duration, const PreparedTechnician*>> ranked;
   for (const PreparedTechnician& t : techs) {
-    // A window starting on this date must start on shift, so off-duty technicians never fit.
-    if (Intersects(t.on_shift, from, to)) ranked.emplace_back(t.BusyWithin(from, to), &t);
+    if (MayFitWithin(t, from, to, span)) ranked.emplace_back(t.BusyWithin(from, to), &t);
   }
   // `techs` is in id order, so on equal load the earlier element has the smaller id.
   std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first < b.first : a.second < b.second;
   });
-  Roster out;
-  out.on_shift.reserve(ranked.size());
-  for (const auto& r : ranked) {
-    out.on_shift.push_back(r.second);
-    if (MayFitWithin(*r.second, from, to, policy)) out.candidates.push_back(r.second);
-  }
+  std::vector<const PreparedTechnician*> out;
+  out.reserve(ranked.size());
+  for (const auto& r : ranked) out.push_back(r.second);
   return out;
 }
 
@@ -273,16 +324,27 @@ struct Pick {
   bool anyone_off = false;       // someone on shift then, but on time off
 };
 
-Pick PickTechnician(const std::vector<const PreparedTechnician*>& roster, absl::Time start,
-                    const SchedulingPolicy& policy) {
+Pick PickTechnician(const std::vector<const PreparedTechnician*>& roster, absl::Time start, const VisitSpan& span) {
   Pick pick;
   for (const PreparedTechnician* t : roster) {
-    const Fit fit = FitAt(*t, start, policy);
+    const Fit fit = FitAt(*t, start, span);
     if (fit == Fit::kFree) return {t, false, false};
     if (fit == Fit::kBlocked) pick.anyone_booked = true;
     if (fit == Fit::kTimeOff) pick.anyone_off = true;
   }
   return pick;
+}
+
+// Why nobody can take a window starting at `start`: asked of every covering technician (those
+// off shift then answer kOffShift, which sets no flag).
+Pick WhyNot(const std::vector<PreparedTechnician>& techs, absl::Time start, const VisitSpan& span) {
+  Pick why;
+  for (const PreparedTechnician& t : techs) {
+    const Fit fit = FitAt(t, start, span);
+    if (fit == Fit::kBlocked) why.anyone_booked = true;
+    if (fit == Fit::kTimeOff) why.anyone_off = true;
+  }
+  return why;
 }
 
 SlotOption OptionOf(const PreparedTechnician& t, absl::Time start, const SchedulingPolicy& p) {
@@ -354,7 +416,8 @@ UnavailableReason CheckTechnicianWindow(const TechnicianCalendar& technician,
   }
   const absl::CivilDay day = absl::ToCivilDay(start, policy.time_zone);
   const LocalDays local(policy.time_zone, day, day);
-  switch (FitAt(Prepare(technician, local), start, policy)) {
+  ShiftStretches shifts(local);
+  switch (FitAt(Prepare(technician, shifts), start, VisitSpan(policy))) {
     case Fit::kOffShift: return UnavailableReason::kOutsideWorkingHours;
     case Fit::kTimeOff: return UnavailableReason::kTimeOff;
     case Fit::kBlocked: return UnavailableReason::kAllBooked;
@@ -378,10 +441,13 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
   const absl::CivilDay last_day = absl::ToCivilDay(now + policy.horizon, tz);
 
   const NormalizedZone zone{Trimmed(request.postal_code), NormalizeZoneName(request.delegacion)};
+  const VisitSpan span(policy);
   std::vector<PreparedTechnician> covering;
+  covering.reserve(technicians.size());
   const LocalDays local(tz, today, last_day);
+  ShiftStretches shifts(local);
   for (const TechnicianCalendar& t : technicians) {
-    if (Covers(t, zone)) covering.push_back(Prepare(t, local));
+    if (Covers(t, zone)) covering.push_back(Prepare(t, shifts));
   }
   // In id order once, so every date's roster breaks ties by position instead of comparing ids.
   std::sort(covering.begin(), covering.end(), [](const PreparedTechnician& a, const PreparedTechnician& b) {
@@ -399,18 +465,18 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
 
   // The requested window and the same-day alternatives share the requested date's roster.
   if (in_range(requested_day)) {
-    const Roster roster = RosterOf(covering, requested_day, tz, policy);
+    const auto candidates = CandidatesOf(covering, requested_day, tz, span);
     if (result.reason == UnavailableReason::kNone) {
-      Pick pick = PickTechnician(roster.candidates, start, policy);
+      const Pick pick = PickTechnician(candidates, start, span);
       if (pick.technician != nullptr) {
         result.requested_available = true;
         result.requested = OptionOf(*pick.technician, start, policy);
       } else {
-        // Nobody fits: why not is asked of everyone on shift that date, not only the candidates.
-        pick = PickTechnician(roster.on_shift, start, policy);
-        result.reason = pick.anyone_booked ? UnavailableReason::kAllBooked
-                        : pick.anyone_off  ? UnavailableReason::kTimeOff
-                                           : UnavailableReason::kOutsideWorkingHours;
+        // Nobody fits: why not is asked of everyone, not only of the candidates.
+        const Pick why = WhyNot(covering, start, span);
+        result.reason = why.anyone_booked ? UnavailableReason::kAllBooked
+                        : why.anyone_off  ? UnavailableReason::kTimeOff
+                                          : UnavailableReason::kOutsideWorkingHours;
       }
     }
     std::vector<absl::Time> starts = GridStarts(requested_day, policy);
@@ -422,7 +488,7 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
     });
     for (absl::Time s : starts) {
       if (static_cast<int>(result.same_day.size()) >= policy.same_day_options) break;
-      const Pick pick = PickTechnician(roster.candidates, s, policy);
+      const Pick pick = PickTechnician(candidates, s, span);
       if (pick.technician != nullptr) result.same_day.push_back(OptionOf(*pick.technician, s, policy));
     }
   } else if (result.reason == UnavailableReason::kNone) {
@@ -442,8 +508,8 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
   });
   for (absl::CivilDay d : days) {
     if (static_cast<int>(result.other_days.size()) >= policy.other_day_options) break;
-    const Roster roster = RosterOf(covering, d, tz, policy);
-    if (roster.candidates.empty()) continue;
+    const auto candidates = CandidatesOf(covering, d, tz, span);
+    if (candidates.empty()) continue;
     int taken_this_day = 0;
     for (absl::Time s : GridStarts(d, policy)) {
       if (static_cast<int>(result.other_days.size()) >= policy.other_day_options) break;
@@ -451,7 +517,7 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
         break;
       }
       if (!bookable(s)) continue;
-      const Pick pick = PickTechnician(roster.candidates, s, policy);
+      const Pick pick = PickTechnician(candidates, s, span);
       if (pick.technician == nullptr) continue;
       result.other_days.push_back(OptionOf(*pick.technician, s, policy));
       ++taken_this_day;

@@ -87,27 +87,43 @@ std::optional<std::vector<TechnicianCalendar>> CalendarIndex::Covering(const std
     wake_.notify_all();
     return std::nullopt;  // the caller reads the database this time
   }
-  std::vector<size_t> ids;
-  if (auto it = snapshot->by_postal_code.find(postal_code); it != snapshot->by_postal_code.end()) ids = it->second;
+  // Entry index -> which of the request's zones it covers (bit 1: postal code, bit 2: delegación).
+  std::vector<std::pair<size_t, int>> ids;
+  if (auto it = snapshot->by_postal_code.find(postal_code); it != snapshot->by_postal_code.end()) {
+    for (size_t i : it->second) ids.emplace_back(i, 1);
+  }
   const std::string wanted = domain::NormalizeZoneName(delegacion);
   if (!wanted.empty()) {
     if (auto it = snapshot->by_delegacion.find(wanted); it != snapshot->by_delegacion.end()) {
-      ids.insert(ids.end(), it->second.begin(), it->second.end());
+      for (size_t i : it->second) ids.emplace_back(i, 2);
     }
   }
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());  // entries are in id order, as the database's
+  std::sort(ids.begin(), ids.end());  // entries are in id order, as the database's
+  const size_t except_hash = std::hash<std::string>{}(except_order_id);
   std::vector<TechnicianCalendar> calendars;
   calendars.reserve(ids.size());
-  for (size_t i : ids) {
-    const Entry& entry = snapshot->entries[i];
-    TechnicianCalendar c = entry.calendar;
-    std::erase_if(c.time_off, [&](const Interval& t) { return t.end <= range.start || t.start >= range.end; });
-    // Busy intervals are sorted by start: skip those that end before the range by a search on
-    // the start (an interval is at most a visit's occupancy long, far less than the range).
+  for (size_t k = 0; k < ids.size(); ++k) {
+    int zones = ids[k].second;
+    while (k + 1 < ids.size() && ids[k + 1].first == ids[k].first) zones |= ids[++k].second;
+    const Entry& entry = snapshot->entries[ids[k].first];
+    TechnicianCalendar c;
+    c.technician_id = entry.calendar.technician_id;
+    c.display_name = entry.calendar.display_name;
+    c.active = entry.calendar.active;
+    // Only the zones of this request that it covers: the computation checks coverage again, and
+    // copying every postal code of hundreds of technicians was a good part of a call.
+    if (zones & 1) c.postal_codes.push_back(postal_code);
+    if (zones & 2) c.delegaciones.push_back(delegacion);
+    c.weekly_shifts = entry.calendar.weekly_shifts;
+    for (const Interval& t : entry.calendar.time_off) {
+      if (t.end > range.start && t.start < range.end) c.time_off.push_back(t);
+    }
+    // Busy intervals are sorted by start: stop at the first past the range.
+    c.busy.reserve(entry.busy.size());
     for (const Busy& b : entry.busy) {
       if (b.interval.start >= range.end) break;
-      if (b.interval.end <= range.start || b.expire_time <= now || b.order_id == except_order_id) continue;
+      if (b.interval.end <= range.start || b.expire_time <= now) continue;
+      if (b.order_hash == except_hash && b.order_id == except_order_id) continue;
       c.busy.push_back(b.interval);
     }
     calendars.push_back(std::move(c));
@@ -209,6 +225,7 @@ std::shared_ptr<const CalendarIndex::Snapshot> CalendarIndex::Load(const Stamp& 
                   Busy b;
                   b.interval = {GetTime(r, "first_granule"), GetTime(r, "last_granule") + domain::kClaimGranule};
                   b.order_id = GetText(r, "order_id");
+                  b.order_hash = std::hash<std::string>{}(b.order_id);
                   if (!IsNull(r, "expire_time")) b.expire_time = GetTime(r, "expire_time");
                   e->busy.push_back(std::move(b));
                 });

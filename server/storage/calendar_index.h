@@ -74,6 +74,7 @@ class CalendarIndex final : public domain::CalendarSource {
   struct Busy {
     domain::Interval interval;
     std::string order_id;
+    size_t order_hash = 0;  // of order_id: most calls compare thousands of them with one order
     absl::Time expire_time = absl::InfiniteFuture();  // a hold's claims lapse then
   };
   struct Entry {
