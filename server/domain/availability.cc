@@ -1,10 +1,10 @@
 #include "domain/availability.h"
 
 #include <algorithm>
-#include <array>
+#include <deque>
 #include <cstdint>
 #include <cstdlib>
-#include <map>
+#include <unordered_map>
 #include <utility>
 
 #include "absl/time/civil_time.h"
@@ -143,16 +143,30 @@ class ShiftStretches {
  public:
   explicit ShiftStretches(const LocalDays& local) : local_(local) {}
 
+  // Looked up by a hash of the pattern, without allocating (this runs once per technician).
   const std::vector<Interval>& Of(const std::vector<WeeklyShift>& weekly) {
-    std::vector<std::array<int, 3>> key;
-    key.reserve(weekly.size());
-    for (const WeeklyShift& s : weekly) key.push_back({s.weekday, s.start_minute, s.end_minute});
-    auto [it, inserted] = stretches_.try_emplace(std::move(key));
-    if (inserted) it->second = Expand(weekly);
-    return it->second;
+    uint64_t hash = weekly.size();
+    for (const WeeklyShift& s : weekly) {
+      hash = hash * 1000003 + static_cast<uint64_t>(s.weekday);
+      hash = hash * 1000003 + static_cast<uint64_t>(s.start_minute);
+      hash = hash * 1000003 + static_cast<uint64_t>(s.end_minute);
+    }
+    auto [first, last] = by_hash_.equal_range(hash);
+    for (auto it = first; it != last; ++it) {
+      if (Same(patterns_[it->second].first, weekly)) return patterns_[it->second].second;
+    }
+    by_hash_.emplace(hash, patterns_.size());
+    patterns_.emplace_back(weekly, Expand(weekly));
+    return patterns_.back().second;
   }
 
  private:
+  static bool Same(const std::vector<WeeklyShift>& a, const std::vector<WeeklyShift>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const WeeklyShift& x, const WeeklyShift& y) {
+      return x.weekday == y.weekday && x.start_minute == y.start_minute && x.end_minute == y.end_minute;
+    });
+  }
+
   std::vector<Interval> Expand(const std::vector<WeeklyShift>& weekly) const {
     std::vector<Interval> shifts;
     shifts.reserve(local_.days().size() * weekly.size() / 7 + 1);
@@ -169,7 +183,9 @@ class ShiftStretches {
   }
 
   const LocalDays& local_;
-  std::map<std::vector<std::array<int, 3>>, std::vector<Interval>> stretches_;  // nodes never move
+  // A deque: the stretches handed out stay where they are as patterns are added.
+  std::deque<std::pair<std::vector<WeeklyShift>, std::vector<Interval>>> patterns_;
+  std::unordered_multimap<uint64_t, size_t> by_hash_;
 };
 
 PreparedTechnician Prepare(const TechnicianCalendar& calendar, ShiftStretches& shifts) {
