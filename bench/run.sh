@@ -54,7 +54,8 @@ ghz_run() {  # KIND NAME CALL DATA_FILE [ghz options...]
   shift 4
   local proto_args=()   # our services: server reflection
   if [[ "$call" == grpc.health.v1.* ]]; then
-    proto_args=(--proto "$ROOT/bench/proto/grpc/health/v1/health.proto" --import-paths "$ROOT/bench/proto")
+    local health="$ROOT/.deps/node/node_modules/grpc-health-check/proto"  # scripts/install-deps.sh
+    proto_args=(--proto "$health/health/v1/health.proto" --import-paths "$health")
   fi
   log "$kind: $name"
   # Client and server share the machine's cores, so each side's CPU per call is recorded too:

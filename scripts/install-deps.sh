@@ -10,6 +10,7 @@ DEPS="$ROOT/.deps"
 BUF_VERSION=1.75.0                  # npm @bufbuild/buf; bump deliberately (lint rules change between releases)
 GRPCURL_VERSION=v1.9.4              # optional, only for README examples
 GOOGLEAPIS_PROTOS_VERSION=1.76.0    # PyPI googleapis-common-protos: ships google/{rpc,api}/*.proto
+GRPC_HEALTH_CHECK_VERSION=2.1.0     # npm grpc-health-check: ships grpc.health.v1's health.proto
 PROTOC_GEN_GO_VERSION=v1.36.12     # SDK generators (scripts/generate-sdks.sh): their versions are
 PROTOC_GEN_GO_GRPC_VERSION=v1.6.2   # written into the committed sdk/go code; Python's: sdk/python/requirements-dev.txt
 
@@ -63,6 +64,18 @@ if [[ "$("$BUF" --version 2>/dev/null || true)" != "$BUF_VERSION" ]]; then
 fi
 "$BUF" --version >/dev/null || { log "buf does not run: $BUF"; exit 1; }
 log "buf $("$BUF" --version) at $BUF"
+
+# --- grpc.health.v1's health.proto (npm grpc-health-check): compiled into homevisitd so that
+# reflection describes the health service, and used by the benchmarks' ghz.
+HEALTH_PKG="$DEPS/node/node_modules/grpc-health-check"
+if [[ "$(node -p "require('$HEALTH_PKG/package.json').version" 2>/dev/null || true)" != "$GRPC_HEALTH_CHECK_VERSION" ]]; then
+  log "npm: installing grpc-health-check@$GRPC_HEALTH_CHECK_VERSION"
+  mkdir -p "$DEPS/node"
+  npm install --prefix "$DEPS/node" --no-audit --no-fund --save-exact --ignore-scripts \
+    "grpc-health-check@$GRPC_HEALTH_CHECK_VERSION" >&2
+fi
+[[ -f "$HEALTH_PKG/proto/health/v1/health.proto" ]] || { log "health.proto missing in $HEALTH_PKG"; exit 1; }
+log "health.proto at $HEALTH_PKG/proto/health/v1/health.proto"
 
 # --- googleapis protos (PyPI): the wheel carries the .proto sources protoc/buf need.
 # --target keeps it out of every site-packages, so PEP 668's "externally managed" guard

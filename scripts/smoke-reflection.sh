@@ -22,6 +22,12 @@ echo "$services"
 grep -qx homevisit.v1.ServiceOrderService <<<"$services"
 grep -qx homevisit.v1.EventService <<<"$services"
 grep -qx homevisit.v1.CredentialService <<<"$services"
+# Health: described by reflection, and answering for each service by name (no token needed).
+"$GRPCURL" -plaintext "$address" describe grpc.health.v1.Health | grep -q "rpc Check"
+for service in ServiceOrderService SchedulingService VisitService; do
+  "$GRPCURL" -plaintext -d "{\"service\": \"homevisit.v1.$service\"}" "$address" grpc.health.v1.Health/Check |
+    grep -q '"status": "SERVING"' || { echo "smoke-reflection: health of $service" >&2; exit 1; }
+done
 # Every homevisit call needs a bearer token.
 if refused=$("$GRPCURL" -plaintext -d '{}' "$address" homevisit.v1.ServiceOrderService/ListServiceOrders 2>&1); then
   echo "smoke-reflection: a call without a token was served" >&2; exit 1

@@ -71,7 +71,8 @@ Client::Client(std::shared_ptr<grpc::Channel> channel, ClientOptions options)
       events_(v1::EventService::NewStub(channel_)),
       technicians_(v1::TechnicianService::NewStub(channel_)),
       reports_(v1::VisitReportService::NewStub(channel_)),
-      credentials_(v1::CredentialService::NewStub(channel_)) {}
+      credentials_(v1::CredentialService::NewStub(channel_)),
+      visits_(v1::VisitService::NewStub(channel_)) {}
 
 Clock::time_point Client::DeadlineOf(const CallOptions& call) const {
   return Clock::now() + call.timeout.value_or(options_.default_timeout);

@@ -212,6 +212,22 @@ TEST_F(FakeServerTest, DecodesFieldViolationsAndErrorInfo) {
             "  service_order.address.postal_code: must be exactly five digits");
 }
 
+TEST(ResultTest, ReadingTheValueOfAFailureThrowsWithTheError) {
+  Result<std::unique_ptr<Client>> failed = Error(grpc::StatusCode::UNAVAILABLE, "no server");
+  try {
+    (void)std::move(failed).value();
+    FAIL() << "a failed result handed back a value";
+  } catch (const BadResultAccess& e) {
+    EXPECT_EQ(e.error().code(), grpc::StatusCode::UNAVAILABLE);
+    EXPECT_THAT(std::string(e.what()), ::testing::HasSubstr("UNAVAILABLE: no server"));
+  }
+  Result<v1::ServiceOrder> order = Error(grpc::StatusCode::NOT_FOUND, "nope");
+  EXPECT_THROW((void)order->name(), BadResultAccess);
+  EXPECT_THROW((void)*order, BadResultAccess);
+  Result<v1::ServiceOrder> fine = v1::ServiceOrder();
+  EXPECT_NO_THROW((void)fine->name());
+}
+
 TEST(ErrorTest, IgnoresDetailsThatDoNotParse) {
   Error error = Error::FromStatus(grpc::Status(grpc::StatusCode::INTERNAL, "boom", "\xff\xff not a proto"));
   EXPECT_EQ(error.code(), grpc::StatusCode::INTERNAL);

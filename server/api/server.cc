@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 
 #include "api/call_gate.h"
+#include "health/v1/health.pb.h"
 #include "api/credential_service.h"
 #include "api/event_service.h"
 #include "api/late_alert_sweep.h"
@@ -197,6 +198,18 @@ std::unique_ptr<Server> Server::Start(const ServerOptions& options) {
   if (!server->server_ || server->port_ == 0) {
     throw domain::DomainError(domain::ErrorKind::kUnavailable, "LISTEN_FAILED",
                               "cannot listen on " + options.listen);
+  }
+  // Health answers for the whole server ("") and for each service by its full name; gRPC turns
+  // them all NOT_SERVING at shutdown. The health messages are linked in (their descriptor is
+  // referenced here) so that reflection can describe grpc.health.v1.Health.
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
+  if (grpc::HealthCheckServiceInterface* health = server->server_->GetHealthCheckService()) {
+    for (const char* service : {v1::ServiceOrderService::service_full_name(), v1::EventService::service_full_name(),
+                                v1::TechnicianService::service_full_name(), v1::SchedulingService::service_full_name(),
+                                v1::VisitService::service_full_name(), v1::VisitReportService::service_full_name(),
+                                v1::CredentialService::service_full_name()}) {
+      health->SetServingStatus(service, true);
+    }
   }
   return server;
 }

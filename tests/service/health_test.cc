@@ -3,13 +3,57 @@
 #include <grpcpp/generic/generic_stub.h>
 
 #include <future>
+#include <string>
+#include <vector>
 
+#include "health/v1/health.pb.h"
 #include "test_server.h"
 
 namespace homevisit::testing {
 namespace {
 
-class HealthTest : public ServiceTest {};
+class HealthTest : public ServiceTest {
+ protected:
+  // Health/Check for `service`; the answer's status field, or -1 when the call failed (`status`).
+  int Check(const std::string& service, grpc::Status* status) {
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    grpc::GenericStub stub(channel_);
+    grpc::ClientContext context;
+    std::string bytes = request.SerializeAsString();
+    grpc::Slice slice(bytes);
+    grpc::ByteBuffer wire(&slice, 1);
+    grpc::ByteBuffer response;
+    std::promise<grpc::Status> done;
+    stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &wire, &response,
+                   [&](grpc::Status s) { done.set_value(s); });
+    *status = done.get_future().get();
+    if (!status->ok()) return -1;
+    std::vector<grpc::Slice> slices;
+    EXPECT_TRUE(response.Dump(&slices).ok());
+    std::string out;
+    for (const auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    grpc::health::v1::HealthCheckResponse answer;
+    EXPECT_TRUE(answer.ParseFromString(out));
+    return answer.status();
+  }
+};
+
+TEST_F(HealthTest, EveryServiceAnswersByItsNameAndUnknownNamesAreNotFound) {
+  for (const char* service : {"homevisit.v1.ServiceOrderService", "homevisit.v1.EventService",
+                              "homevisit.v1.TechnicianService", "homevisit.v1.SchedulingService",
+                              "homevisit.v1.VisitService", "homevisit.v1.VisitReportService",
+                              "homevisit.v1.CredentialService"}) {
+    grpc::Status status;
+    EXPECT_EQ(Check(service, &status), grpc::health::v1::HealthCheckResponse::SERVING) << service;
+    EXPECT_TRUE(status.ok()) << service << ": " << status.error_message();
+  }
+  grpc::Status status;
+  EXPECT_EQ(Check("homevisit.v1.NoSuchService", &status), -1);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  // Reflection can describe the health service (its messages are in the server's pool).
+  EXPECT_NE(google::protobuf::DescriptorPool::generated_pool()->FindServiceByName("grpc.health.v1.Health"), nullptr);
+}
 
 TEST_F(HealthTest, OverallHealthIsServing) {
   grpc::GenericStub stub(channel_);

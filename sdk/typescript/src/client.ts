@@ -48,6 +48,8 @@ import {
   type VisitReport,
   VisitReportServiceClient,
 } from "./gen/homevisit/v1/visit_report";
+import { CredentialServiceClient } from "./gen/homevisit/v1/credential";
+import { VisitServiceClient } from "./gen/homevisit/v1/visit_service";
 import { backoffMs, DEFAULT_RETRY_POLICY, isRetrySafe, type RetryPolicy, shouldRetry, withRequestId } from "./retry";
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
@@ -166,6 +168,10 @@ export class HomevisitClient {
   readonly events: EventServiceClient;
   readonly technicians: TechnicianServiceClient;
   readonly reports: VisitReportServiceClient;
+  /** The visit steps (technicians, DOT's calls and conference). */
+  readonly visits: VisitServiceClient;
+  /** Credentials (admins). */
+  readonly credentials: CredentialServiceClient;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
 
@@ -185,6 +191,8 @@ export class HomevisitClient {
     this.events = new EventServiceClient(address, creds, shared);
     this.technicians = new TechnicianServiceClient(address, creds, shared);
     this.reports = new VisitReportServiceClient(address, creds, shared);
+    this.visits = new VisitServiceClient(address, creds, shared);
+    this.credentials = new CredentialServiceClient(address, creds, shared);
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }

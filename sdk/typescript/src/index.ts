@@ -24,6 +24,7 @@ export {
   withRequestId,
 } from "./retry";
 export * from "./gen/homevisit/v1/common";
+export * from "./gen/homevisit/v1/credential";
 export * from "./gen/homevisit/v1/event";
 export * from "./gen/homevisit/v1/scheduling_service";
 export * from "./gen/homevisit/v1/service_order";
@@ -31,3 +32,4 @@ export * from "./gen/homevisit/v1/service_order_service";
 export * from "./gen/homevisit/v1/technician";
 export * from "./gen/homevisit/v1/visit";
 export * from "./gen/homevisit/v1/visit_report";
+export * from "./gen/homevisit/v1/visit_service";

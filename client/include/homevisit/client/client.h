@@ -19,6 +19,7 @@
 #include "homevisit/v1/service_order_service.grpc.pb.h"
 #include "homevisit/v1/technician.grpc.pb.h"
 #include "homevisit/v1/visit_report.grpc.pb.h"
+#include "homevisit/v1/visit_service.grpc.pb.h"
 
 namespace homevisit::client {
 
@@ -101,6 +102,10 @@ class Client {
   v1::EventService::Stub& events() { return *events_; }
   v1::TechnicianService::Stub& technicians() { return *technicians_; }
   v1::VisitReportService::Stub& reports() { return *reports_; }
+  // The visit steps (technicians; DOT's calls and conference): call them through Call() for the
+  // token, the deadline and the retry policy.
+  v1::VisitService::Stub& visits() { return *visits_; }
+  v1::CredentialService::Stub& credentials() { return *credentials_; }
   // A context carrying the token, the deadline and the extra metadata.
   std::unique_ptr<grpc::ClientContext> NewContext(const CallOptions& call = {}) const;
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
@@ -134,6 +139,7 @@ class Client {
   std::unique_ptr<v1::TechnicianService::Stub> technicians_;
   std::unique_ptr<v1::VisitReportService::Stub> reports_;
   std::unique_ptr<v1::CredentialService::Stub> credentials_;
+  std::unique_ptr<v1::VisitService::Stub> visits_;
 };
 
 // A random version-4 UUID, for request ids.

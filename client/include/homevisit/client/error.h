@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -48,7 +49,19 @@ class Error {
 // "INVALID_ARGUMENT", "UNAVAILABLE", ...
 std::string CodeName(grpc::StatusCode code);
 
-// Either a value or the Error that prevented it.
+// What reading the value of a failed Result throws: the call's error, as text and whole.
+class BadResultAccess : public std::logic_error {
+ public:
+  explicit BadResultAccess(const Error& error)
+      : std::logic_error("homevisit: the value of a failed call was read: " + error.ToString()), error_(error) {}
+  const Error& error() const { return error_; }
+
+ private:
+  Error error_;
+};
+
+// Either a value or the Error that prevented it. Reading the value of a failed Result (value(),
+// *, ->) throws BadResultAccess rather than handing back an empty value: check ok() first.
 template <typename T>
 class Result {
  public:
@@ -57,13 +70,24 @@ class Result {
   bool ok() const { return error_.ok(); }
   explicit operator bool() const { return ok(); }
   const Error& error() const { return error_; }
-  const T& value() const& { return value_; }
-  T& value() & { return value_; }
-  T&& value() && { return std::move(value_); }
-  const T& operator*() const& { return value_; }
-  const T* operator->() const { return &value_; }
+  const T& value() const& { return Checked(); }
+  T& value() & { return Checked(); }
+  T&& value() && { return std::move(Checked()); }
+  const T& operator*() const& { return Checked(); }
+  T& operator*() & { return Checked(); }
+  const T* operator->() const { return &Checked(); }
+  T* operator->() { return &Checked(); }
 
  private:
+  const T& Checked() const {
+    if (!ok()) throw BadResultAccess(error_);
+    return value_;
+  }
+  T& Checked() {
+    if (!ok()) throw BadResultAccess(error_);
+    return value_;
+  }
+
   T value_{};
   Error error_;
 };
