@@ -29,6 +29,7 @@ APT_PACKAGES=(
   libsoci-dev libboost-dev libpq-dev libsqlite3-dev libgtest-dev libgmock-dev nlohmann-json3-dev libssl-dev libpng-dev
   postgresql postgresql-contrib openssl
   clang libclang-rt-14-dev sqlite3   # scripts/fuzz.sh (libFuzzer, sanitizers); the crash test's integrity_check
+  jq                                 # the README walk (scripts/walkthrough.sh)
 )
 # Tools the later steps use; a fresh Debian has none of them, this dev image has its own.
 command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)

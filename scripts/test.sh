@@ -11,8 +11,9 @@ echo "== all tests on SQLite"
 ctest --test-dir build --output-on-failure -j2
 echo "== service tests on PostgreSQL"
 bash scripts/with-postgres.sh ctest --test-dir build --output-on-failure -j2 -L service
-echo "== reflection smoke test"
+echo "== reflection smoke test, then the README walk"
 bash scripts/smoke-reflection.sh
+bash scripts/walkthrough.sh            # the README grpcurl walk runs as written
 HOMEVISITD="$ROOT/build/server/homevisitd" bash scripts/test-sdks.sh   # SDKs: generated code current, tests, examples
 echo "== crash test: kill -9 under intake load, SQLite then PostgreSQL (~20 s + ~45 s)"
 bash tests/crash/crash_test.sh sqlite; bash scripts/with-postgres.sh tests/crash/crash_test.sh postgres
