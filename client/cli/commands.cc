@@ -16,7 +16,7 @@
 ABSL_FLAG(std::string, from_json, "",
           "intake: read the order from this JSON file (a ServiceOrder, or a CreateServiceOrderRequest); "
           "flags given as well override its fields");
-ABSL_FLAG(std::string, request_id, "", "intake, book: makes retries safe (intake: a random UUID by default)");
+ABSL_FLAG(std::string, request_id, "", "intake, book, visit steps: makes retries safe (default: a random UUID)");
 ABSL_FLAG(std::string, file_number, "", "intake, list, report: the subscriber's file number (# de Expediente)");
 ABSL_FLAG(std::string, given_name, "", "intake: subscriber's given name(s)");
 ABSL_FLAG(std::string, family_name, "", "intake: subscriber's family name(s)");
@@ -30,7 +30,7 @@ ABSL_FLAG(std::string, postal_code, "", "intake: código postal (5 digits)");
 ABSL_FLAG(std::string, references, "", "intake: references to find the place");
 ABSL_FLAG(std::string, receiver_name, "", "intake: who receives the technician");
 ABSL_FLAG(std::string, receiver_phone, "", "intake: their phone (10 digits)");
-ABSL_FLAG(std::string, problem, "", "intake: the problem description");
+ABSL_FLAG(std::string, problem, "", "intake: the problem description; visit outcome: the problem found");
 ABSL_FLAG(std::string, charge, "", "intake: free or charged");
 ABSL_FLAG(std::string, window_start, "",
           "intake, availability, hold, book: window start, RFC 3339 (2026-12-03T10:00:00-06:00)");
@@ -44,7 +44,7 @@ ABSL_FLAG(int32_t, page_size, 0, "list: orders per page (server default 50)");
 ABSL_FLAG(std::string, page_token, "", "list: the page to read (from a previous --json list)");
 ABSL_FLAG(bool, all, false, "list: follow next_page_token to the last page");
 ABSL_FLAG(std::string, reason, "", "cancel: why");
-ABSL_FLAG(std::string, etag, "", "cancel: the etag you read (guards against concurrent changes)");
+ABSL_FLAG(std::string, etag, "", "cancel, visit steps: the etag you read (guards against concurrent changes)");
 ABSL_FLAG(bool, from_beginning, false, "watch: start from the first event in the log");
 ABSL_FLAG(std::string, after_cursor, "", "watch: resume after this event cursor");
 ABSL_FLAG(int32_t, limit, 0, "watch: stop after this many events (0: until interrupted)");

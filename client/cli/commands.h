@@ -26,5 +26,6 @@ int Cancel(Context& ctx);
 int ReportCommand(Context& ctx);
 int Watch(Context& ctx);
 int Credentials(Context& ctx);  // admin: create, list, revoke
+int Visit(Context& ctx);        // visit STEP ORDER: the procedure's steps (visit_commands.cc)
 
 }  // namespace homevisit::cli

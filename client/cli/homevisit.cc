@@ -41,6 +41,23 @@ commands:
   credentials create|list|revoke  admin: issue (--principal LABEL --role ROLE [--technician]),
                                list, or revoke ID; the token is printed once, at creation
 
+  visit STEP ORDER             the visit, step by step [B1-B11]; every step sends a request id
+                               (--request_id, else a new one: retries are safe) and takes --etag
+                               and --observe_time (when it happened, if sent later):
+    confirm ORDER --result confirmed|change_requested|not_reachable [--note]      (DOT)
+    followup ORDER [--present=false] [--note]                                     (DOT)
+    script ORDER [--script greeting|escalation_announcement|farewell_...]        (anyone)
+    checklist                  the diagnosis checklist: item ids and labels
+    checkin ORDER --id_type ine|passport|... [--vest=false ...]                  (technician)
+    diagnose ORDER --summary TEXT --answers ITEM=pass|fail|na[:VALUE],...        (technician)
+    escalate ORDER [--phone subscriber|technician]                                (technician)
+    conference ORDER --agent NAME                                                 (DOT supervisor)
+    handover ORDER [--note]                                                       (technician)
+    outcome ORDER --result resolved|not_resolved|escalated --problem --diagnosis --actions
+                  [--reason_category --reason_text]                             (technician)
+    sign ORDER --signer NAME --png FILE | --refused --refusal_reason TEXT         (technician)
+    complete ORDER [--note]                                                       (technician)
+
 ORDER is serviceOrders/ID or ID. Exit codes: 0 done, 1 the call failed, 2 bad usage,
 3 the server does not serve the call yet (UNIMPLEMENTED).
 )";
@@ -68,7 +85,8 @@ int main(int argc, char** argv) {
       {"hold", homevisit::cli::HoldCommand}, {"book", homevisit::cli::Book},
       {"show", homevisit::cli::Show},     {"list", homevisit::cli::List},
       {"cancel", homevisit::cli::Cancel}, {"report", homevisit::cli::ReportCommand},
-      {"watch", homevisit::cli::Watch},   {"credentials", homevisit::cli::Credentials}};
+      {"watch", homevisit::cli::Watch},   {"credentials", homevisit::cli::Credentials},
+      {"visit", homevisit::cli::Visit}};
   auto found = commands.find(command);
   if (found == commands.end()) {
     std::cerr << "homevisit: unknown command '" << command << "' (see homevisit --help)\n";

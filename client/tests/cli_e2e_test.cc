@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "credentials.h"
 
 namespace {
@@ -129,6 +130,25 @@ class CliTest : public ::testing::Test {
             "--colonia=Roma Norte", "--delegacion=Cuauhtémoc", "--postal_code=06700",
             "--window_start=" + FromNow(10), "--receiver_name=Laura Méndez",
             "--problem=La señal no llega a las recámaras", "--charge=free"};
+  }
+
+  // Intake (IntakeFlags), then book the first option availability offers; the order's name.
+  std::string Book(const std::string& file_number) {
+    auto args = IntakeFlags(file_number);
+    args.insert(args.begin(), "--json");
+    args.push_back("intake");
+    CliRun intake = Cli(args);
+    if (intake.exit_code != 0) return "";
+    const std::string name = nlohmann::json::parse(intake.out).at("name");
+    auto offered = nlohmann::json::parse(Cli({"--json", "availability", name}).out);
+    nlohmann::json option = offered.contains("requested") ? offered.at("requested")
+                            : offered.contains("same_day") ? offered.at("same_day").at(0)
+                                                           : offered.at("other_days").at(0);
+    CliRun book = Cli({"--json", "book", name, "--technician=" + option.at("technician").get<std::string>(),
+                       "--window_start=" + option.at("window").at("start_time").get<std::string>(),
+                       "--window_end=" + option.at("window").at("end_time").get<std::string>()});
+    EXPECT_EQ(book.exit_code, 0) << book.err;
+    return name;
   }
 
   fs::path dir_;
@@ -291,6 +311,88 @@ TEST_F(CliTest, UsageAndHelp) {
   EXPECT_EQ(Cli({"frobnicate"}).exit_code, 2);
   EXPECT_EQ(Cli({"show"}).exit_code, 2);
   EXPECT_EQ(Cli({"intake", "--window_start=tomorrow"}).exit_code, 2);
+}
+
+// The whole visit from the CLI, each step as the role that takes it, for both endings: escalated
+// (with the conference, the hand-over and a refused signature) and resolved (signed with a PNG).
+TEST_F(CliTest, AWholeVisitForEachEnding) {
+  const std::string dot = token_;
+  auto as = [&](const std::string& token, std::vector<std::string> args) {
+    token_ = token;
+    CliRun run = Cli(args);
+    token_ = dot;
+    return run;
+  };
+  auto supervisor = homevisit::client::testing::IssueToken(address_, admin_token_, homevisit::v1::ROLE_DOT_SUPERVISOR);
+  ASSERT_TRUE(supervisor.ok());
+  const std::string all_pass =
+      "modem_power_lights=pass,cabling=pass,modem_signal_levels=pass:3 dBmV,wired_speed_test=pass:95/10 Mbps,"
+      "wifi_test_near_modem=pass,modem_restart=pass,area_outage=na";
+  // The checklist the technician answers comes from the server.
+  CliRun checklist = Cli({"visit", "checklist"});
+  ASSERT_EQ(checklist.exit_code, 0) << checklist.err;
+  EXPECT_NE(checklist.out.find("modem_signal_levels  [service/modem]"), std::string::npos) << checklist.out;
+
+  for (const std::string ending : {"escalated", "resolved"}) {
+    SCOPED_TRACE(ending);
+    const std::string name = Book("EXP-CLI-VISIT-" + ending);
+    ASSERT_FALSE(name.empty());
+    CliRun shown = Cli({"--json", "show", name});
+    const std::string technician = nlohmann::json::parse(shown.out).at("appointment").at("technician");
+    auto phone = homevisit::client::testing::IssueToken(address_, admin_token_, homevisit::v1::ROLE_TECHNICIAN,
+                                                        technician);
+    ASSERT_TRUE(phone.ok());
+    auto step = [&](const std::string& token, std::vector<std::string> args) {
+      args.insert(args.begin(), "visit");
+      CliRun run = as(token, args);
+      EXPECT_EQ(run.exit_code, 0) << args[1] << ": " << run.err;
+      return run;
+    };
+    step(dot, {"confirm", name, "--result=confirmed", "--note=Confirmó por teléfono"});
+    step(dot, {"followup", name});
+    CliRun greeting = step(*phone, {"script", name, "--script=greeting"});
+    EXPECT_NE(greeting.out.find("de su servicio izzi Dr. Wifi"), std::string::npos) << greeting.out;
+    step(*phone, {"checkin", name, "--id_type=ine"});
+    if (ending == "escalated") {
+      std::string answers = all_pass;
+      answers.replace(answers.find("modem_signal_levels=pass"), 24, "modem_signal_levels=fail");
+      step(*phone, {"diagnose", name, "--summary=Niveles de señal fuera de rango", "--answers=" + answers});
+      step(*phone, {"escalate", name, "--phone=subscriber"});
+      step(*supervisor, {"conference", name, "--agent=Jorge Ruiz (soporte izzi)"});
+      step(*phone, {"handover", name, "--note=Se explicó la falla"});
+      step(*phone, {"outcome", name, "--result=escalated", "--problem=Desconexiones", "--diagnosis=Señal baja",
+                    "--actions=Pruebas y conferencia con soporte izzi"});
+      step(*phone, {"sign", name, "--refused", "--refusal_reason=No desea firmar"});
+    } else {
+      step(*phone, {"diagnose", name, "--summary=Módem reiniciado", "--answers=" + all_pass});
+      step(*phone, {"outcome", name, "--result=resolved", "--problem=Desconexiones", "--diagnosis=Módem colgado",
+                    "--actions=Se reinició el módem"});
+      const fs::path png = dir_ / "firma.png";
+      std::string bytes;  // a 1x1 PNG (the README's)
+      ASSERT_TRUE(absl::Base64Unescape(
+          "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", &bytes));
+      std::ofstream(png, std::ios::binary) << bytes;
+      step(*phone, {"sign", name, "--signer=Laura Méndez", "--png=" + png.string()});
+    }
+    // Completion sent twice with the same request id (the answer was lost): one completion.
+    CliRun complete = step(*phone, {"--json", "complete", name, "--request_id=complete-" + ending});
+    CliRun again = step(*phone, {"--json", "complete", name, "--request_id=complete-" + ending});
+    EXPECT_EQ(complete.out, again.out);
+    EXPECT_EQ(nlohmann::json::parse(complete.out).at("state"), "STATE_COMPLETED");
+    CliRun report = Cli({"--json", "report", name});
+    ASSERT_EQ(report.exit_code, 0) << report.err;
+    auto filed = nlohmann::json::parse(report.out);
+    EXPECT_EQ(filed.at("service_order").at("visit").at("outcome").at("result"),
+              ending == "escalated" ? "RESULT_ESCALATED" : "RESULT_RESOLVED");
+  }
+  // A step out of order names the state; a step without its order is bad usage.
+  const std::string fresh = Book("EXP-CLI-VISIT-early");
+  CliRun early = as(*supervisor, {"visit", "conference", fresh, "--agent=Jorge Ruiz"});
+  EXPECT_EQ(early.exit_code, 1);
+  EXPECT_NE(early.err.find("FAILED_PRECONDITION"), std::string::npos) << early.err;
+  EXPECT_NE(early.err.find("state SCHEDULED"), std::string::npos) << early.err;
+  EXPECT_EQ(Cli({"visit", "checkin"}).exit_code, 2);
+  EXPECT_EQ(Cli({"visit", "frobnicate", fresh}).exit_code, 2);
 }
 
 TEST_F(CliTest, TheLibraryExampleWalksThrough) {
