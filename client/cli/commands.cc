@@ -10,6 +10,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
 #include "format.h"
 
 // intake
@@ -33,10 +35,11 @@ ABSL_FLAG(std::string, receiver_phone, "", "intake: their phone (10 digits)");
 ABSL_FLAG(std::string, problem, "", "intake: the problem description; visit outcome: the problem found");
 ABSL_FLAG(std::string, charge, "", "intake: free or charged");
 ABSL_FLAG(std::string, window_start, "",
-          "intake, availability, hold, book: window start, RFC 3339 (2026-12-03T10:00:00-06:00)");
+          "intake, availability, hold, book: window start, RFC 3339 (2026-12-03T10:00:00-06:00) or a local time "
+          "as printed (\"2026-12-03 10:00\", or a whole printed window \"2026-12-03 10:00-12:00 CST\")");
 ABSL_FLAG(std::string, window_end, "", "intake, hold, book: window end (default: start + 2h)");
 // scheduling
-ABSL_FLAG(std::string, technician, "", "hold, book, list: technicians/{id}");
+ABSL_FLAG(std::string, technician, "", "hold, book, list, credentials create: the technician, ID or technicians/ID");
 ABSL_FLAG(std::string, hold, "", "book: holds/{id} to book from (else --technician and --window_start)");
 // list / cancel / watch
 ABSL_FLAG(std::string, state, "", "list: comma-separated states (REQUESTED,SCHEDULED,...)");
@@ -78,26 +81,52 @@ void Print(Context& ctx, const T& message, void (Printer::*human)(const T&)) {
   }
 }
 
-bool ParseTime(const std::string& text, Timestamp* out, std::string* error) {
-  absl::Time t;
-  if (!absl::ParseTime(absl::RFC3339_full, text, &t, error)) return false;
+void SetTimestamp(absl::Time t, Timestamp* out) {
   out->set_seconds(absl::ToUnixSeconds(t));
   out->set_nanos(static_cast<int32_t>((t - absl::FromUnixSeconds(out->seconds())) / absl::Nanoseconds(1)));
+}
+
+// RFC 3339 ("2026-12-03T10:00:00-06:00"), or a local time as the CLI prints it in --time_zone:
+// "2026-12-03 10:00", also pasted with the rest of a printed window ("2026-12-03 10:00-12:00 CST"),
+// whose end then goes to `end` when given.
+bool ParseTime(const std::string& text, absl::TimeZone zone, Timestamp* out, std::string* error,
+               Timestamp* end = nullptr) {
+  absl::Time t;
+  std::string rfc_error;
+  if (absl::ParseTime(absl::RFC3339_full, text, &t, &rfc_error)) {
+    SetTimestamp(t, out);
+    return true;
+  }
+  const std::string stripped(absl::StripAsciiWhitespace(text));
+  absl::CivilMinute start;
+  if (stripped.size() < 16 || !absl::ParseCivilTime(stripped.substr(0, 10) + "T" + stripped.substr(11, 5), &start)) {
+    *error = "not a time: give RFC 3339 (2026-12-03T10:00:00-06:00) or a local time as printed (2026-12-03 10:00)";
+    return false;
+  }
+  SetTimestamp(absl::FromCivil(start, zone), out);
+  absl::CivilMinute until;
+  if (end != nullptr && stripped.size() >= 22 && stripped[16] == '-' &&
+      absl::ParseCivilTime(stripped.substr(0, 10) + "T" + stripped.substr(17, 5), &until)) {
+    if (until <= start) until += 24 * 60;  // a window past midnight
+    SetTimestamp(absl::FromCivil(until, zone), end);
+  }
   return true;
 }
 
-// --window_start/--window_end into `window`; the end defaults to start + 2h. False on bad input.
-bool WindowFromFlags(v1::TimeWindow* window, std::string* error) {
+// --window_start/--window_end into `window`; the end defaults to the end of a pasted window,
+// else start + 2h. False on bad input.
+bool WindowFromFlags(const Context& ctx, v1::TimeWindow* window, std::string* error) {
   std::string start = absl::GetFlag(FLAGS_window_start), end = absl::GetFlag(FLAGS_window_end);
   if (start.empty()) return true;
-  if (!ParseTime(start, window->mutable_start_time(), error)) {
+  if (!ParseTime(start, ctx.zone, window->mutable_start_time(), error, window->mutable_end_time())) {
     *error = "--window_start: " + *error;
     return false;
   }
+  if (end.empty() && window->end_time().seconds() > window->start_time().seconds()) return true;
   if (end.empty()) {
     window->mutable_end_time()->set_seconds(window->start_time().seconds() + 2 * 3600);
     window->mutable_end_time()->set_nanos(window->start_time().nanos());
-  } else if (!ParseTime(end, window->mutable_end_time(), error)) {
+  } else if (!ParseTime(end, ctx.zone, window->mutable_end_time(), error)) {
     *error = "--window_end: " + *error;
     return false;
   }
@@ -110,6 +139,13 @@ bool OrderName(Context& ctx, std::string* name) {
   *name = ctx.args[0];
   if (!absl::StartsWith(*name, "serviceOrders/")) *name = "serviceOrders/" + *name;
   return true;
+}
+
+// --technician as a resource name: "demo-tech-2" or "technicians/demo-tech-2".
+std::string TechnicianFlag() {
+  std::string value = absl::GetFlag(FLAGS_technician);
+  if (value.empty() || absl::StartsWith(value, "technicians/")) return value;
+  return "technicians/" + value;
 }
 
 void SetIf(const absl::Flag<std::string>& flag, const std::function<void(const std::string&)>& set) {
@@ -156,7 +192,7 @@ int Intake(Context& ctx) {
     o.set_charge(value);
   }
   std::string error;
-  if (!WindowFromFlags(o.mutable_requested_window(), &error)) return Usage(error);
+  if (!WindowFromFlags(ctx, o.mutable_requested_window(), &error)) return Usage(error);
   std::string request_id = absl::GetFlag(FLAGS_request_id);
   if (request_id.empty()) request_id = request.request_id();
 
@@ -179,7 +215,7 @@ int List(Context& ctx) {
   if (!ctx.args.empty()) return Usage("list takes no positional arguments");
   v1::ListServiceOrdersRequest request;
   request.set_file_number(absl::GetFlag(FLAGS_file_number));
-  request.set_technician(absl::GetFlag(FLAGS_technician));
+  request.set_technician(TechnicianFlag());
   request.set_page_size(absl::GetFlag(FLAGS_page_size));
   request.set_page_token(absl::GetFlag(FLAGS_page_token));
   for (absl::string_view s : absl::StrSplit(absl::GetFlag(FLAGS_state), ',', absl::SkipWhitespace())) {
@@ -224,7 +260,7 @@ int Availability(Context& ctx) {
   std::string name, error;
   if (!OrderName(ctx, &name)) return Usage("availability takes one order name");
   request.set_service_order(name);
-  if (!absl::GetFlag(FLAGS_window_start).empty() && !WindowFromFlags(request.mutable_window(), &error)) {
+  if (!absl::GetFlag(FLAGS_window_start).empty() && !WindowFromFlags(ctx, request.mutable_window(), &error)) {
     return Usage(error);
   }
   auto result = ctx.client.CheckAvailability(request);
@@ -241,8 +277,8 @@ int HoldCommand(Context& ctx) {
     return Usage("hold needs --technician and --window_start (an option from `availability`)");
   }
   request.set_service_order(name);
-  request.mutable_option()->set_technician(absl::GetFlag(FLAGS_technician));
-  if (!WindowFromFlags(request.mutable_option()->mutable_window(), &error)) return Usage(error);
+  request.mutable_option()->set_technician(TechnicianFlag());
+  if (!WindowFromFlags(ctx, request.mutable_option()->mutable_window(), &error)) return Usage(error);
   auto result = ctx.client.CreateHold(request);
   if (!result.ok()) return Failed("hold", result.error());
   Print(ctx, *result, &Printer::Hold);
@@ -258,8 +294,8 @@ int Book(Context& ctx) {
   if (!absl::GetFlag(FLAGS_hold).empty()) {
     request.set_hold(absl::GetFlag(FLAGS_hold));
   } else if (!absl::GetFlag(FLAGS_technician).empty() && !absl::GetFlag(FLAGS_window_start).empty()) {
-    request.mutable_option()->set_technician(absl::GetFlag(FLAGS_technician));
-    if (!WindowFromFlags(request.mutable_option()->mutable_window(), &error)) return Usage(error);
+    request.mutable_option()->set_technician(TechnicianFlag());
+    if (!WindowFromFlags(ctx, request.mutable_option()->mutable_window(), &error)) return Usage(error);
   } else {
     return Usage("book needs --hold, or --technician and --window_start");
   }
@@ -343,7 +379,7 @@ int Credentials(Context& ctx) {
       return Usage("credentials create needs --role DOT_OPERATOR|DOT_SUPERVISOR|DISPATCHER|TECHNICIAN|ADMIN");
     }
     wanted.set_role(role);
-    wanted.set_technician(absl::GetFlag(FLAGS_technician));
+    wanted.set_technician(TechnicianFlag());
     auto result = ctx.client.CreateCredential(wanted);
     if (!result.ok()) return Failed("credentials create", result.error());
     if (ctx.json) {

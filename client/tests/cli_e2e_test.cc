@@ -15,11 +15,13 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/time/time.h"
 #include "credentials.h"
 
 namespace {
@@ -280,6 +282,41 @@ TEST_F(CliTest, AvailabilityHoldBook) {
   CliRun show = Cli({"show", name});
   EXPECT_NE(show.out.find("STATE_SCHEDULED"), std::string::npos) << show.out;
   EXPECT_NE(show.out.find("appointment"), std::string::npos) << show.out;
+}
+
+// What the CLI prints can be typed back: a window as printed ("2026-12-03 10:00-12:00 CST") into
+// --window_start, a technician by its bare id.
+TEST_F(CliTest, PrintedWindowsAndBareIdsCanBePastedBack) {
+  auto args = IntakeFlags("EXP-CLI-PASTE");
+  args.insert(args.begin(), "--json");
+  args.push_back("intake");
+  CliRun intake = Cli(args);
+  ASSERT_EQ(intake.exit_code, 0) << intake.err;
+  const std::string name = nlohmann::json::parse(intake.out).at("name");
+  CliRun availability = Cli({"availability", name});
+  ASSERT_EQ(availability.exit_code, 0) << availability.err;
+  // "  2026-12-03 10:00-12:00 CST  María Torres (technicians/demo-tech-2)"
+  std::smatch line;
+  ASSERT_TRUE(std::regex_search(availability.out, line,
+                                std::regex(R"(\n  (\d{4}-\d{2}-\d{2} \d{2}:\d{2}-\d{2}:\d{2} \S+)  .* \(technicians/(\S+)\))")))
+      << availability.out;
+  const std::string window = line[1], technician = line[2];
+  CliRun hold = Cli({"--json", "hold", name, "--technician=" + technician, "--window_start=" + window});
+  ASSERT_EQ(hold.exit_code, 0) << hold.err;
+  auto held = nlohmann::json::parse(hold.out);
+  EXPECT_EQ(held.at("option").at("technician"), "technicians/" + technician);
+  // The printed window, read back in the printing time zone, is the held one.
+  const std::string start = held.at("option").at("window").at("start_time");
+  const std::string end = held.at("option").at("window").at("end_time");
+  absl::Time s, e;
+  std::string error;
+  ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full, start, &s, &error));
+  ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full, end, &e, &error));
+  absl::TimeZone mexico;
+  ASSERT_TRUE(absl::LoadTimeZone("America/Mexico_City", &mexico));
+  EXPECT_EQ(absl::FormatTime("%Y-%m-%d %H:%M", s, mexico) + "-" + absl::FormatTime("%H:%M", e, mexico),
+            window.substr(0, window.rfind(' ')));
+  EXPECT_EQ(Cli({"hold", name, "--technician=" + technician, "--window_start=next tuesday"}).exit_code, 2);
 }
 
 TEST_F(CliTest, WatchStreamsEvents) {
