@@ -9,6 +9,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
@@ -17,7 +18,8 @@
 // intake
 ABSL_FLAG(std::string, from_json, "",
           "intake: read the order from this JSON file (a ServiceOrder, or a CreateServiceOrderRequest); "
-          "flags given as well override its fields");
+          "flags given as well override its fields. Without a request_id (in the file or --request_id) the "
+          "request id comes from the content, so taking the same file in twice makes one order");
 ABSL_FLAG(std::string, request_id, "", "intake, book, visit steps: makes retries safe (default: a random UUID)");
 ABSL_FLAG(std::string, file_number, "", "intake, list, report: the subscriber's file number (# de Expediente)");
 ABSL_FLAG(std::string, given_name, "", "intake: subscriber's given name(s)");
@@ -195,6 +197,12 @@ int Intake(Context& ctx) {
   if (!WindowFromFlags(ctx, o.mutable_requested_window(), &error)) return Usage(error);
   std::string request_id = absl::GetFlag(FLAGS_request_id);
   if (request_id.empty()) request_id = request.request_id();
+  if (request_id.empty() && !path.empty()) {
+    // The same file taken in twice is one order: its request id comes from its content.
+    uint64_t hash = 14695981039346656037ULL;  // FNV-1a: stable across runs and builds
+    for (unsigned char c : request.SerializeAsString()) hash = (hash ^ c) * 1099511628211ULL;
+    request_id = absl::StrCat("json-", absl::Hex(hash, absl::kZeroPad16));
+  }
 
   auto result = ctx.client.CreateServiceOrder(o, request_id);
   if (!result.ok()) return Failed("intake", result.error());

@@ -64,12 +64,19 @@ ORDER is serviceOrders/ID or ID. Exit codes: 0 done, 1 the call failed, 2 bad us
 
 bool OurFlags(absl::string_view file) { return absl::StrContains(file, "client/cli/"); }
 
+// "client/cli/commands.cc" rather than the path the binary was built at.
+std::string ShortFileName(absl::string_view file) {
+  const size_t at = file.find("client/cli/");
+  return std::string(at == absl::string_view::npos ? file : file.substr(at));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::FlagsUsageConfig config;
   config.contains_helpshort_flags = OurFlags;
   config.contains_help_flags = OurFlags;
+  config.normalize_filename = ShortFileName;
   absl::SetFlagsUsageConfig(config);
   absl::SetProgramUsageMessage(kUsage);
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);

@@ -210,6 +210,18 @@ TEST_F(CliTest, IntakeFromJsonFile) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_EQ(nlohmann::json::parse(first.out).at("name"), nlohmann::json::parse(again.out).at("name"));
   EXPECT_EQ(nlohmann::json::parse(first.out).at("charge"), "CHARGE_CHARGED");
+
+  // The README's example file (a bare order, no request id) with its window as a flag: taken in
+  // twice, one order; another window is another request.
+  const std::string example = std::string(HOMEVISIT_SOURCE_DIR) + "/client/examples/order.json";
+  CliRun one = Cli({"--json", "intake", "--from_json=" + example, "--window_start=" + FromNow(30)});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  CliRun two = Cli({"--json", "intake", "--from_json=" + example, "--window_start=" + FromNow(30)});
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  EXPECT_EQ(nlohmann::json::parse(one.out).at("name"), nlohmann::json::parse(two.out).at("name"));
+  CliRun other = Cli({"--json", "intake", "--from_json=" + example, "--window_start=" + FromNow(31)});
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  EXPECT_NE(nlohmann::json::parse(one.out).at("name"), nlohmann::json::parse(other.out).at("name"));
 }
 
 TEST_F(CliTest, InvalidIntakeNamesEachBadField) {
@@ -345,6 +357,8 @@ TEST_F(CliTest, UsageAndHelp) {
   for (const char* word : {"intake", "availability", "hold", "book", "show", "list", "report", "watch", "--from_json"}) {
     EXPECT_NE(text.find(word), std::string::npos) << word;
   }
+  EXPECT_EQ(text.find(HOMEVISIT_SOURCE_DIR), std::string::npos) << "the help names build paths";
+  EXPECT_NE(text.find("client/cli/visit_commands.cc"), std::string::npos);
   EXPECT_EQ(Cli({"frobnicate"}).exit_code, 2);
   EXPECT_EQ(Cli({"show"}).exit_code, 2);
   EXPECT_EQ(Cli({"intake", "--window_start=tomorrow"}).exit_code, 2);
