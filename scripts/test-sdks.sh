@@ -110,6 +110,14 @@ test_typescript() {
   npm test
   echo "== typescript SDK: example (token: \$HOMEVISIT_TOKEN)"
   node dist/examples/walkthrough.js "$ADDRESS"
+  echo "== typescript SDK: packed (npm pack), installed outside the repository, a whole visit"
+  npm pack --pack-destination "$WORK" >/dev/null
+  mkdir "$WORK/ts-outside"
+  cd "$WORK/ts-outside"
+  npm init -y >/dev/null
+  npm install --no-audit --no-fund "$WORK"/izzi-homevisit-*.tgz >&2
+  cp "$ROOT/sdk/testing/outside/visit.js" .
+  node visit.js "$ADDRESS" "$(cat "$WORK/admin.token")"
   cd "$ROOT"
 }
 
