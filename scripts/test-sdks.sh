@@ -74,6 +74,13 @@ test_python() {
   (cd "$ROOT/sdk/python" && PYTHONDONTWRITEBYTECODE=1 "$python" -m pytest -p no:cacheprovider -q tests)
   echo "== python SDK: example (token: \$HOMEVISIT_TOKEN)"
   (cd "$WORK" && PYTHONDONTWRITEBYTECODE=1 "$python" "$ROOT/sdk/python/examples/walkthrough.py" --target "$ADDRESS")
+  echo "== python SDK: the wheel in a fresh virtual environment outside the repository, a whole visit"
+  "$python" -m pip wheel --quiet --disable-pip-version-check --no-deps --no-build-isolation \
+    -w "$WORK/wheels" "$WORK/python-src" >&2
+  python3 -m venv "$WORK/py-outside"
+  "$WORK/py-outside/bin/pip" install --quiet --disable-pip-version-check "$WORK"/wheels/homevisit-*.whl >&2
+  (cd "$WORK" && PYTHONDONTWRITEBYTECODE=1 "$WORK/py-outside/bin/python" "$ROOT/sdk/testing/outside/visit.py" \
+    "$ADDRESS" "$(cat "$WORK/admin.token")")
 }
 
 # ----------------------------------------------------------------------------------------------
