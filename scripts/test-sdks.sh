@@ -98,6 +98,15 @@ test_go() {
   go test -count=1 ./...
   echo "== go SDK: example (token: \$HOMEVISIT_TOKEN)"
   go run ./examples/walkthrough -target "$ADDRESS"
+  echo "== go SDK: a module outside the repository (replace directive), a whole visit"
+  mkdir "$WORK/go-outside"
+  cp "$ROOT/sdk/testing/outside/go/main.go" "$WORK/go-outside/"
+  cd "$WORK/go-outside"
+  go mod init example.com/homevisit-outside >/dev/null 2>&1
+  go mod edit -require=github.com/izzi-drwifi/homevisit/sdk/go@v0.0.0 \
+    -replace=github.com/izzi-drwifi/homevisit/sdk/go="$ROOT/sdk/go"
+  go mod tidy >&2
+  go run . "$ADDRESS" "$(cat "$WORK/admin.token")"
   cd "$ROOT"
 }
 
