@@ -42,13 +42,14 @@ ABSL_FLAG(std::string, window_start, "",
 ABSL_FLAG(std::string, window_end, "", "intake, hold, book: window end (default: start + 2h)");
 // scheduling
 ABSL_FLAG(std::string, technician, "", "hold, book, list, credentials create: the technician, ID or technicians/ID");
-ABSL_FLAG(std::string, hold, "", "book: holds/{id} to book from (else --technician and --window_start)");
+ABSL_FLAG(std::string, hold, "",
+          "book, reschedule: holds/{id} to book from (else --technician and --window_start)");
 // list / cancel / watch
 ABSL_FLAG(std::string, state, "", "list: comma-separated states (REQUESTED,SCHEDULED,...)");
 ABSL_FLAG(int32_t, page_size, 0, "list: orders per page (server default 50)");
 ABSL_FLAG(std::string, page_token, "", "list: the page to read (from a previous --json list)");
 ABSL_FLAG(bool, all, false, "list: follow next_page_token to the last page");
-ABSL_FLAG(std::string, reason, "", "cancel: why");
+ABSL_FLAG(std::string, reason, "", "cancel, reschedule, reassign: why");
 ABSL_FLAG(std::string, etag, "", "cancel, visit steps: the etag you read (guards against concurrent changes)");
 ABSL_FLAG(bool, from_beginning, false, "watch: start from the first event in the log");
 ABSL_FLAG(std::string, after_cursor, "", "watch: resume after this event cursor");
@@ -310,6 +311,93 @@ int Book(Context& ctx) {
   auto result = ctx.client.BookAppointment(request);
   if (!result.ok()) return Failed("book", result.error());
   Print(ctx, *result, &Printer::Order);
+  return 0;
+}
+
+// A hold name from the single positional argument: holds/ID or ID.
+bool HoldName(Context& ctx, std::string* name) {
+  if (ctx.args.size() != 1) return false;
+  *name = absl::StartsWith(ctx.args[0], "holds/") ? ctx.args[0] : "holds/" + ctx.args[0];
+  return true;
+}
+
+int Release(Context& ctx) {
+  v1::ReleaseHoldRequest request;
+  std::string name;
+  if (!HoldName(ctx, &name)) return Usage("release takes one hold name");
+  request.set_name(name);
+  request.set_request_id(absl::GetFlag(FLAGS_request_id).empty() ? client::NewRequestId()
+                                                                   : absl::GetFlag(FLAGS_request_id));
+  auto result = ctx.client.Call<v1::Hold>(true, {}, [&](grpc::ClientContext* c, v1::Hold* r) {
+    return ctx.client.scheduling().ReleaseHold(c, request, r);
+  });
+  if (!result.ok()) return Failed("release " + name, result.error());
+  Print(ctx, *result, &Printer::Hold);
+  return 0;
+}
+
+int Reschedule(Context& ctx) {
+  v1::RescheduleAppointmentRequest request;
+  std::string name, error;
+  if (!OrderName(ctx, &name)) return Usage("reschedule takes one order name");
+  request.set_service_order(name);
+  if (!absl::GetFlag(FLAGS_hold).empty()) {
+    request.set_hold(absl::GetFlag(FLAGS_hold));
+  } else if (!absl::GetFlag(FLAGS_technician).empty() && !absl::GetFlag(FLAGS_window_start).empty()) {
+    request.mutable_option()->set_technician(TechnicianFlag());
+    if (!WindowFromFlags(ctx, request.mutable_option()->mutable_window(), &error)) return Usage(error);
+  } else {
+    return Usage("reschedule needs --hold, or --technician and --window_start");
+  }
+  request.set_reason(absl::GetFlag(FLAGS_reason));
+  request.set_etag(absl::GetFlag(FLAGS_etag));
+  request.set_request_id(absl::GetFlag(FLAGS_request_id).empty() ? client::NewRequestId()
+                                                                   : absl::GetFlag(FLAGS_request_id));
+  auto result = ctx.client.Call<v1::ServiceOrder>(true, {}, [&](grpc::ClientContext* c, v1::ServiceOrder* r) {
+    return ctx.client.scheduling().RescheduleAppointment(c, request, r);
+  });
+  if (!result.ok()) return Failed("reschedule " + name, result.error());
+  Print(ctx, *result, &Printer::Order);
+  return 0;
+}
+
+int Reassign(Context& ctx) {
+  v1::ReassignAppointmentRequest request;
+  std::string name;
+  if (!OrderName(ctx, &name)) return Usage("reassign takes one order name");
+  if (absl::GetFlag(FLAGS_technician).empty()) return Usage("reassign needs --technician");
+  request.set_service_order(name);
+  request.set_technician(TechnicianFlag());
+  request.set_reason(absl::GetFlag(FLAGS_reason));
+  request.set_etag(absl::GetFlag(FLAGS_etag));
+  request.set_request_id(absl::GetFlag(FLAGS_request_id).empty() ? client::NewRequestId()
+                                                                   : absl::GetFlag(FLAGS_request_id));
+  auto result = ctx.client.Call<v1::ServiceOrder>(true, {}, [&](grpc::ClientContext* c, v1::ServiceOrder* r) {
+    return ctx.client.scheduling().ReassignAppointment(c, request, r);
+  });
+  if (!result.ok()) return Failed("reassign " + name, result.error());
+  Print(ctx, *result, &Printer::Order);
+  return 0;
+}
+
+int Events(Context& ctx) {
+  v1::ListEventsRequest request;
+  if (ctx.args.size() > 1) return Usage("events takes at most one order name");
+  if (ctx.args.size() == 1) {
+    std::string name;
+    OrderName(ctx, &name);
+    request.set_service_order(name);
+  }
+  request.set_file_number(absl::GetFlag(FLAGS_file_number));
+  request.set_page_size(absl::GetFlag(FLAGS_page_size));
+  auto result = ctx.client.ListEvents(request);
+  if (!result.ok()) return Failed("events", result.error());
+  if (ctx.json) {
+    std::cout << ToJson(*result) << "\n";
+  } else {
+    Printer printer(std::cout, ctx.zone);
+    for (const auto& e : result->events()) printer.Event(e);
+  }
   return 0;
 }
 

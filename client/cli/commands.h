@@ -25,6 +25,10 @@ int List(Context& ctx);
 int Cancel(Context& ctx);
 int ReportCommand(Context& ctx);
 int Watch(Context& ctx);
+int Release(Context& ctx);     // release a hold
+int Reschedule(Context& ctx);  // dispatcher/DOT: move an appointment
+int Reassign(Context& ctx);    // dispatcher: give it to another technician
+int Events(Context& ctx);      // the event log of an order or a file
 int Credentials(Context& ctx);  // admin: create, list, revoke
 int Visit(Context& ctx);        // visit STEP ORDER: the procedure's steps (visit_commands.cc)
 

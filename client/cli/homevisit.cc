@@ -33,6 +33,10 @@ commands:
   availability ORDER           free windows for an order [--window_start to try another]
   hold ORDER                   hold an option: --technician technicians/ID --window_start T
   book ORDER                   book: --hold holds/ID, or --technician and --window_start
+  release HOLD                 release a hold (holds/ID or ID)
+  reschedule ORDER             move the visit: --hold, or --technician and --window_start; --reason
+  reassign ORDER               give it to another technician: --technician ID --reason TEXT
+  events [ORDER]               the event log of an order [--file_number, --page_size]
   show ORDER                   one order
   list                         orders, newest first [--file_number --state --page_size --all]
   cancel ORDER                 cancel: --reason TEXT [--etag]
@@ -93,7 +97,9 @@ int main(int argc, char** argv) {
       {"show", homevisit::cli::Show},     {"list", homevisit::cli::List},
       {"cancel", homevisit::cli::Cancel}, {"report", homevisit::cli::ReportCommand},
       {"watch", homevisit::cli::Watch},   {"credentials", homevisit::cli::Credentials},
-      {"visit", homevisit::cli::Visit}};
+      {"visit", homevisit::cli::Visit},   {"release", homevisit::cli::Release},
+      {"reschedule", homevisit::cli::Reschedule}, {"reassign", homevisit::cli::Reassign},
+      {"events", homevisit::cli::Events}};
   auto found = commands.find(command);
   if (found == commands.end()) {
     std::cerr << "homevisit: unknown command '" << command << "' (see homevisit --help)\n";

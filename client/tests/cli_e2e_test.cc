@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -329,6 +330,71 @@ TEST_F(CliTest, PrintedWindowsAndBareIdsCanBePastedBack) {
   EXPECT_EQ(absl::FormatTime("%Y-%m-%d %H:%M", s, mexico) + "-" + absl::FormatTime("%H:%M", e, mexico),
             window.substr(0, window.rfind(' ')));
   EXPECT_EQ(Cli({"hold", name, "--technician=" + technician, "--window_start=next tuesday"}).exit_code, 2);
+}
+
+// Release, reschedule, reassign and the event log from the CLI (03100: demo-tech-1 and -3).
+TEST_F(CliTest, ReleaseRescheduleReassignAndEvents) {
+  auto args = IntakeFlags("EXP-CLI-MOVE");
+  for (auto& a : args) {
+    if (a.rfind("--postal_code=", 0) == 0) a = "--postal_code=03100";
+    if (a.rfind("--delegacion=", 0) == 0) a = "--delegacion=Benito Juárez";
+  }
+  args.insert(args.begin(), "--json");
+  args.push_back("intake");
+  CliRun intake = Cli(args);
+  ASSERT_EQ(intake.exit_code, 0) << intake.err;
+  const std::string name = nlohmann::json::parse(intake.out).at("name");
+  auto offered = nlohmann::json::parse(Cli({"--json", "availability", name}).out);
+  std::vector<nlohmann::json> options;
+  if (offered.contains("requested")) options.push_back(offered.at("requested"));
+  for (const char* list : {"same_day", "other_days"}) {
+    if (offered.contains(list)) for (const auto& o : offered.at(list)) options.push_back(o);
+  }
+  ASSERT_GE(options.size(), 2u);
+  auto flags = [](const nlohmann::json& o) {
+    return std::vector<std::string>{"--technician=" + o.at("technician").get<std::string>(),
+                                    "--window_start=" + o.at("window").at("start_time").get<std::string>(),
+                                    "--window_end=" + o.at("window").at("end_time").get<std::string>()};
+  };
+  auto with = [](std::vector<std::string> head, const std::vector<std::string>& tail) {
+    head.insert(head.end(), tail.begin(), tail.end());
+    return head;
+  };
+  CliRun hold = Cli(with({"--json", "hold", name}, flags(options[0])));
+  ASSERT_EQ(hold.exit_code, 0) << hold.err;
+  const std::string hold_name = nlohmann::json::parse(hold.out).at("name");
+  CliRun released = Cli({"--json", "release", hold_name.substr(hold_name.find('/') + 1)});  // a bare id
+  ASSERT_EQ(released.exit_code, 0) << released.err;
+  EXPECT_EQ(nlohmann::json::parse(released.out).at("state"), "STATE_RELEASED");
+
+  ASSERT_EQ(Cli(with({"book", name}, flags(options[0]))).exit_code, 0);
+  CliRun moved = Cli(with({"--json", "reschedule", name, "--reason=Pidió otra hora"}, flags(options[1])));
+  ASSERT_EQ(moved.exit_code, 0) << moved.err;
+  auto moved_order = nlohmann::json::parse(moved.out);
+  EXPECT_EQ(moved_order.at("appointment").at("window").at("start_time"), options[1].at("window").at("start_time"));
+  const std::string current = moved_order.at("appointment").at("technician");
+  const std::string other = current == "technicians/demo-tech-1" ? "demo-tech-3" : "demo-tech-1";
+  auto dispatcher = homevisit::client::testing::IssueToken(address_, admin_token_, homevisit::v1::ROLE_DISPATCHER);
+  ASSERT_TRUE(dispatcher.ok());
+  const std::string dot = token_;
+  token_ = *dispatcher;
+  CliRun reassigned = Cli({"--json", "reassign", name, "--technician=" + other, "--reason=Carga de trabajo"});
+  token_ = dot;
+  ASSERT_EQ(reassigned.exit_code, 0) << reassigned.err;
+  EXPECT_EQ(nlohmann::json::parse(reassigned.out).at("appointment").at("technician"), "technicians/" + other);
+
+  CliRun events = Cli({"--json", "events", name});
+  ASSERT_EQ(events.exit_code, 0) << events.err;
+  std::vector<std::string> types;
+  for (const auto& e : nlohmann::json::parse(events.out).value("events", nlohmann::json::array())) types.push_back(e.at("type"));
+  EXPECT_FALSE(types.empty()) << events.out << events.err;
+  for (const char* type : {"TYPE_ORDER_CREATED", "TYPE_SLOT_HELD", "TYPE_HOLD_RELEASED", "TYPE_BOOKED", "TYPE_RESCHEDULED",
+                           "TYPE_TECHNICIAN_ASSIGNED"}) {
+    EXPECT_NE(std::find(types.begin(), types.end(), type), types.end()) << type;
+  }
+  CliRun text = Cli({"events", name});
+  EXPECT_NE(text.out.find("TYPE_RESCHEDULED"), std::string::npos) << text.out;
+  EXPECT_EQ(Cli({"reassign", name}).exit_code, 2);  // no --technician
 }
 
 TEST_F(CliTest, WatchStreamsEvents) {
