@@ -151,6 +151,29 @@ std::string TechnicianFlag() {
   return "technicians/" + value;
 }
 
+// --request_id, else a fresh one: the write is then safe to retry.
+std::string RequestIdOrNew() {
+  std::string id = absl::GetFlag(FLAGS_request_id);
+  return id.empty() ? client::NewRequestId() : id;
+}
+
+// The booking source of book and reschedule: --hold, or --technician with --window_start.
+// Returns "" when set, else what is wrong.
+template <typename Request>
+std::string SourceFromFlags(const Context& ctx, Request& request, const std::string& command) {
+  if (!absl::GetFlag(FLAGS_hold).empty()) {
+    request.set_hold(absl::GetFlag(FLAGS_hold));
+    return "";
+  }
+  if (absl::GetFlag(FLAGS_technician).empty() || absl::GetFlag(FLAGS_window_start).empty()) {
+    return command + " needs --hold, or --technician and --window_start";
+  }
+  request.mutable_option()->set_technician(TechnicianFlag());
+  std::string error;
+  WindowFromFlags(ctx, request.mutable_option()->mutable_window(), &error);
+  return error;
+}
+
 void SetIf(const absl::Flag<std::string>& flag, const std::function<void(const std::string&)>& set) {
   std::string value = absl::GetFlag(flag);
   if (!value.empty()) set(value);
@@ -299,15 +322,8 @@ int Book(Context& ctx) {
   std::string name, error;
   if (!OrderName(ctx, &name)) return Usage("book takes one order name");
   request.set_service_order(name);
-  request.set_request_id(absl::GetFlag(FLAGS_request_id));
-  if (!absl::GetFlag(FLAGS_hold).empty()) {
-    request.set_hold(absl::GetFlag(FLAGS_hold));
-  } else if (!absl::GetFlag(FLAGS_technician).empty() && !absl::GetFlag(FLAGS_window_start).empty()) {
-    request.mutable_option()->set_technician(TechnicianFlag());
-    if (!WindowFromFlags(ctx, request.mutable_option()->mutable_window(), &error)) return Usage(error);
-  } else {
-    return Usage("book needs --hold, or --technician and --window_start");
-  }
+  request.set_request_id(absl::GetFlag(FLAGS_request_id));  // the client fills an empty one
+  if (error = SourceFromFlags(ctx, request, "book"); !error.empty()) return Usage(error);
   auto result = ctx.client.BookAppointment(request);
   if (!result.ok()) return Failed("book", result.error());
   Print(ctx, *result, &Printer::Order);
@@ -326,8 +342,7 @@ int Release(Context& ctx) {
   std::string name;
   if (!HoldName(ctx, &name)) return Usage("release takes one hold name");
   request.set_name(name);
-  request.set_request_id(absl::GetFlag(FLAGS_request_id).empty() ? client::NewRequestId()
-                                                                   : absl::GetFlag(FLAGS_request_id));
+  request.set_request_id(RequestIdOrNew());
   auto result = ctx.client.Call<v1::Hold>(true, {}, [&](grpc::ClientContext* c, v1::Hold* r) {
     return ctx.client.scheduling().ReleaseHold(c, request, r);
   });
@@ -341,18 +356,10 @@ int Reschedule(Context& ctx) {
   std::string name, error;
   if (!OrderName(ctx, &name)) return Usage("reschedule takes one order name");
   request.set_service_order(name);
-  if (!absl::GetFlag(FLAGS_hold).empty()) {
-    request.set_hold(absl::GetFlag(FLAGS_hold));
-  } else if (!absl::GetFlag(FLAGS_technician).empty() && !absl::GetFlag(FLAGS_window_start).empty()) {
-    request.mutable_option()->set_technician(TechnicianFlag());
-    if (!WindowFromFlags(ctx, request.mutable_option()->mutable_window(), &error)) return Usage(error);
-  } else {
-    return Usage("reschedule needs --hold, or --technician and --window_start");
-  }
+  if (error = SourceFromFlags(ctx, request, "reschedule"); !error.empty()) return Usage(error);
   request.set_reason(absl::GetFlag(FLAGS_reason));
   request.set_etag(absl::GetFlag(FLAGS_etag));
-  request.set_request_id(absl::GetFlag(FLAGS_request_id).empty() ? client::NewRequestId()
-                                                                   : absl::GetFlag(FLAGS_request_id));
+  request.set_request_id(RequestIdOrNew());
   auto result = ctx.client.Call<v1::ServiceOrder>(true, {}, [&](grpc::ClientContext* c, v1::ServiceOrder* r) {
     return ctx.client.scheduling().RescheduleAppointment(c, request, r);
   });
@@ -370,8 +377,7 @@ int Reassign(Context& ctx) {
   request.set_technician(TechnicianFlag());
   request.set_reason(absl::GetFlag(FLAGS_reason));
   request.set_etag(absl::GetFlag(FLAGS_etag));
-  request.set_request_id(absl::GetFlag(FLAGS_request_id).empty() ? client::NewRequestId()
-                                                                   : absl::GetFlag(FLAGS_request_id));
+  request.set_request_id(RequestIdOrNew());
   auto result = ctx.client.Call<v1::ServiceOrder>(true, {}, [&](grpc::ClientContext* c, v1::ServiceOrder* r) {
     return ctx.client.scheduling().ReassignAppointment(c, request, r);
   });
