@@ -284,6 +284,38 @@ TEST_F(VisitRetryTest, ConcurrentDuplicatesRunOnce) {
   EXPECT_EQ(check_ins, 1);
 }
 
+// The same check-in sent at once through two replicas of one database (the phone's retry went
+// to another server behind the balancer): one check-in, one answer.
+TEST_F(VisitRetryTest, DuplicatesThroughTwoReplicasRunOnce) {
+  const std::string name = Booked();
+  v1::ServiceOrder out;
+  ASSERT_TRUE(Confirm(name, "", &out).ok());
+  auto other = api::Server::Start(ReplicaOptions());
+  auto other_visits = v1::VisitService::NewStub(ChannelTo(*other));
+  const v1::CheckInRequest request = CheckInRequest(name, "two-replicas-" + UniqueSuffix());
+  constexpr int kCopies = 6;
+  std::vector<v1::ServiceOrder> replies(kCopies);
+  std::vector<grpc::Status> statuses(kCopies);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kCopies; ++i) {
+    threads.emplace_back([&, i] {
+      grpc::ClientContext context;
+      context.set_wait_for_ready(true);
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+      statuses[i] = (i % 2 ? *other_visits : *visits_).CheckIn(&context, request, &replies[i]);
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < kCopies; ++i) {
+    ASSERT_TRUE(statuses[i].ok()) << i << ": " << statuses[i].error_message();
+    EXPECT_TRUE(MessageDifferencer::Equals(replies[i], replies[0])) << i;
+  }
+  int check_ins = 0;
+  for (const auto& e : EventsOf(name)) check_ins += e.type() == v1::Event::TYPE_CHECKED_IN ? 1 : 0;
+  EXPECT_EQ(check_ins, 1);
+  other->Shutdown(absl::Seconds(5));
+}
+
 TEST_F(VisitRetryTest, AStaleEtagIsAbortedAndRecordsNothing) {
   const std::string name = Booked();
   const std::string etag = Get(name).etag();
