@@ -76,7 +76,7 @@ grpc::ServerUnaryReactor* CredentialServiceImpl::RevokeCredential(grpc::Callback
                                                                   v1::Credential* response) {
   return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->name(), "credentials", "name");
-    WriteOnce(db_, CurrentActor(context), __func__, request->request_id(), *request, response,
+    WriteOnce(db_, CurrentActor(context), request->request_id(), *request, response,
               [&](domain::UnitOfWork& work) {
                 const domain::Credential credential = domain::RevokeCredential(work, id, absl::Now());
                 response->Clear();

@@ -3,6 +3,8 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
+#include <string_view>
+
 #include "absl/strings/escaping.h"
 #include "absl/time/clock.h"
 #include "domain/errors.h"
@@ -23,7 +25,16 @@ std::string RequestFingerprint(const google::protobuf::Message& request) {
   return domain::HashToken(bytes);
 }
 
-void WriteOnce(storage::Database& db, const domain::Actor& actor, const char* method, const std::string& request_id,
+std::string MethodOf(const google::protobuf::Message& request) {
+  std::string name = request.GetDescriptor()->name();
+  constexpr std::string_view kSuffix = "Request";
+  if (name.size() > kSuffix.size() && name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0) {
+    name.resize(name.size() - kSuffix.size());
+  }
+  return name;
+}
+
+void WriteOnce(storage::Database& db, const domain::Actor& actor, const std::string& request_id,
                const google::protobuf::Message& request, google::protobuf::Message* response,
                const std::function<void(domain::UnitOfWork&)>& body) {
   if (request_id.empty()) {
@@ -34,6 +45,7 @@ void WriteOnce(storage::Database& db, const domain::Actor& actor, const char* me
   domain::ValidateRequestId("request_id", request_id, violations);
   violations.ThrowIfAny();
   const std::string fingerprint = RequestFingerprint(request);
+  const std::string method = MethodOf(request);
   const domain::ReplayKey key{actor.principal, method, request_id};
   db.Write([&](domain::UnitOfWork& work) {
     const absl::Time now = absl::Now();

@@ -20,10 +20,15 @@ namespace homevisit::api {
 inline constexpr absl::Duration kRequestIdRetention = absl::Hours(24 * 7);
 
 // Runs `body` in one write unit of work; `body` fills `response`. With an empty `request_id` it
-// simply runs. `request_id` is checked (field "request_id") before anything is written.
-void WriteOnce(storage::Database& db, const domain::Actor& actor, const char* method, const std::string& request_id,
+// simply runs. `request_id` is checked (field "request_id") before anything is written. The
+// method an id is scoped to is named by the request's type (every RPC has its own request
+// message: CheckInRequest -> "CheckIn"), so a caller cannot pass the wrong one.
+void WriteOnce(storage::Database& db, const domain::Actor& actor, const std::string& request_id,
                const google::protobuf::Message& request, google::protobuf::Message* response,
                const std::function<void(domain::UnitOfWork&)>& body);
+
+// "CheckIn" for a homevisit.v1.CheckInRequest.
+std::string MethodOf(const google::protobuf::Message& request);
 
 // SHA-256 (hex) of the request's deterministic serialization.
 std::string RequestFingerprint(const google::protobuf::Message& request);

@@ -146,7 +146,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::CreateHold(grpc::CallbackServer
     domain::SlotChoice choice = ChoiceFromProto(request->option(), "option");
     domain::Actor actor = CurrentActor(context);
     ClaimingWrite(id, choice.start, [&] {
-      WriteOnce(db_, actor, __func__, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+      WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
         const absl::Time now = absl::Now();
         const domain::Hold hold = domain::CreateHold(work, id, choice, settings_, actor, now);
         response->Clear();
@@ -161,7 +161,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::ReleaseHold(grpc::CallbackServe
   return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->name(), "holds", "name");
     domain::Actor actor = CurrentActor(context);
-    WriteOnce(db_, actor, __func__, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+    WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
       const absl::Time now = absl::Now();
       const domain::Hold hold = domain::ReleaseHold(work, id, actor, now);
       response->Clear();
@@ -195,7 +195,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::BookAppointment(grpc::CallbackS
     // The request id is both the order's booking id (a second booking of the order is refused
     // whatever its id) and, like every write's, the key of the stored first answer.
     ClaimingWrite(id, AlternativesAround(source), [&] {
-      WriteOnce(db_, actor, __func__, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+      WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
         const domain::ServiceOrder order =
             domain::BookAppointment(work, id, source, request->request_id(), settings_, actor, absl::Now());
         response->Clear();
@@ -213,7 +213,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::RescheduleAppointment(
     domain::BookingSource source = SourceFromProto(request->has_option(), request->option(), request->hold());
     domain::Actor actor = CurrentActor(context);
     ClaimingWrite(id, AlternativesAround(source), [&] {
-      WriteOnce(db_, actor, __func__, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+      WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
         const domain::ServiceOrder order = domain::RescheduleAppointment(
             work, id, source, request->etag(), request->reason(), settings_, actor, absl::Now());
         response->Clear();
@@ -230,7 +230,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::ReassignAppointment(grpc::Callb
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     std::string technician = IdFromName(request->technician(), "technicians", "technician");
     domain::Actor actor = CurrentActor(context);
-    WriteOnce(db_, actor, __func__, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+    WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
       const domain::ServiceOrder order = domain::ReassignAppointment(work, id, technician, request->etag(),
                                                                      request->reason(), settings_, actor, absl::Now());
       response->Clear();

@@ -123,7 +123,7 @@ grpc::ServerUnaryReactor* ServiceOrderServiceImpl::UpdateServiceOrder(grpc::Call
     v.ThrowIfAny();
     domain::OrderIntake changes = IntakeFromProto(request->service_order());
     domain::Actor actor = CurrentActor(context);
-    WriteOnce(db_, actor, __func__, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+    WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
       const domain::ServiceOrder order =
           domain::UpdateOrder(work, id, changes, paths, request->service_order().etag(), actor, absl::Now());
       response->Clear();
@@ -138,7 +138,7 @@ grpc::ServerUnaryReactor* ServiceOrderServiceImpl::CancelServiceOrder(grpc::Call
   return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->name(), "serviceOrders", "name");
     domain::Actor actor = CurrentActor(context);
-    WriteOnce(db_, actor, __func__, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+    WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
       const domain::ServiceOrder order =
           domain::CancelOrder(work, id, request->reason(), request->etag(), actor, absl::Now());
       response->Clear();

@@ -100,7 +100,7 @@ grpc::ServerUnaryReactor* TechnicianServiceImpl::UpdateTechnician(grpc::Callback
     std::set<std::string> paths = UpdatePaths(*request);
     domain::Technician changes = TechnicianFromProto(request->technician());
     domain::Actor actor = CurrentActor(context);
-    WriteOnce(db_, actor, __func__, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+    WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
       const domain::Technician technician =
           domain::UpdateTechnician(work, id, changes, paths, request->technician().etag(), actor, absl::Now());
       response->Clear();
@@ -115,7 +115,7 @@ grpc::ServerUnaryReactor* TechnicianServiceImpl::DeactivateTechnician(grpc::Call
   return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->name(), "technicians", "name");
     domain::Actor actor = CurrentActor(context);
-    WriteOnce(db_, actor, __func__, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+    WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
       const domain::Technician technician = domain::DeactivateTechnician(work, id, request->etag(), actor, absl::Now());
       response->Clear();
       ToProto(technician, response);

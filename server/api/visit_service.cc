@@ -38,7 +38,7 @@ grpc::ServerUnaryReactor* VisitServiceImpl::Serve(grpc::CallbackServerContext* c
                   absl::ToUnixMicros(FromProto(request->observe_time(), true, "observe_time"))))
             : std::nullopt;
     domain::Actor actor = CurrentActor(context);
-    WriteOnce(db_, actor, method, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
+    WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
       const absl::Time now = absl::Now();
       domain::ServiceOrder order = step(work, id, actor, domain::StepTime{now, observed.value_or(now)});
       response->Clear();  // a retried unit of work fills it again

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "api/convert.h"
+#include "api/request_replay.h"
 #include "homevisit/v1/credential.grpc.pb.h"
 #include "homevisit/v1/scheduling_service.grpc.pb.h"
 #include "homevisit/v1/technician.grpc.pb.h"
@@ -143,6 +144,38 @@ TEST_F(WriteRetryTest, SchedulingAndOrderWritesAreSafeToRetry) {
       Rpc(*orders_, &v1::ServiceOrderService::Stub::CancelServiceOrder), cancel,
       [](v1::CancelServiceOrderRequest& r) { r.set_reason("Otro motivo"); }, EventCount(name));
   EXPECT_EQ(cancelled.state(), v1::ServiceOrder::STATE_CANCELLED);
+}
+
+// An id is scoped to its method: a caller reusing one id for a hold and its release gets both.
+TEST_F(WriteRetryTest, OneIdOnTwoMethodsIsTwoRequests) {
+  v1::ServiceOrder order = ValidOrder();
+  order.mutable_address()->set_postal_code("03100");
+  const std::string name = CreateOk(order, "req-" + UniqueSuffix()).name();
+  v1::CheckAvailabilityResponse availability;
+  {
+    grpc::ClientContext context;
+    v1::CheckAvailabilityRequest request;
+    request.set_service_order(name);
+    ASSERT_TRUE(scheduling_->CheckAvailability(&context, request, &availability).ok());
+  }
+  v1::CreateHoldRequest hold;
+  hold.set_service_order(name);
+  *hold.mutable_option() = availability.requested();
+  hold.set_request_id("same-id");
+  v1::Hold held;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(scheduling_->CreateHold(&context, hold, &held).ok());
+  }
+  v1::ReleaseHoldRequest release;
+  release.set_name(held.name());
+  release.set_request_id("same-id");
+  v1::Hold released;
+  grpc::ClientContext context;
+  grpc::Status status = scheduling_->ReleaseHold(&context, release, &released);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(released.state(), v1::Hold::STATE_RELEASED);
+  EXPECT_EQ(api::MethodOf(release), "ReleaseHold");
 }
 
 TEST_F(WriteRetryTest, TechnicianAndCredentialWritesAreSafeToRetry) {
