@@ -29,6 +29,7 @@ int Release(Context& ctx);     // release a hold
 int Reschedule(Context& ctx);  // dispatcher/DOT: move an appointment
 int Reassign(Context& ctx);    // dispatcher: give it to another technician
 int Events(Context& ctx);      // the event log of an order or a file
+int TechnicianCommand(Context& ctx);  // dispatcher: technician list|show|create|deactivate
 int Credentials(Context& ctx);  // admin: create, list, revoke
 int Visit(Context& ctx);        // visit STEP ORDER: the procedure's steps (visit_commands.cc)
 

@@ -37,6 +37,11 @@ commands:
   reschedule ORDER             move the visit: --hold, or --technician and --window_start; --reason
   reassign ORDER               give it to another technician: --technician ID --reason TEXT
   events [ORDER]               the event log of an order [--file_number, --page_size]
+  technician list|show ID|create|deactivate ID   dispatcher: the technicians
+                               create: --display_name --employee_number --mobile_phone --id_type
+                               --postal_codes A,B --delegaciones X --hours "MON-FRI 09:00-18:00"
+                               (or --from_json technician.json); list: [--postal_codes CP]
+                               [--show_inactive] [--all]
   show ORDER                   one order
   list                         orders, newest first [--file_number --state --page_size --all]
   cancel ORDER                 cancel: --reason TEXT [--etag]
@@ -99,7 +104,7 @@ int main(int argc, char** argv) {
       {"watch", homevisit::cli::Watch},   {"credentials", homevisit::cli::Credentials},
       {"visit", homevisit::cli::Visit},   {"release", homevisit::cli::Release},
       {"reschedule", homevisit::cli::Reschedule}, {"reassign", homevisit::cli::Reassign},
-      {"events", homevisit::cli::Events}};
+      {"events", homevisit::cli::Events}, {"technician", homevisit::cli::TechnicianCommand}};
   auto found = commands.find(command);
   if (found == commands.end()) {
     std::cerr << "homevisit: unknown command '" << command << "' (see homevisit --help)\n";

@@ -397,6 +397,43 @@ TEST_F(CliTest, ReleaseRescheduleReassignAndEvents) {
   EXPECT_EQ(Cli({"reassign", name}).exit_code, 2);  // no --technician
 }
 
+// The dispatcher manages technicians from the CLI: create (flags), show, list by postal code,
+// deactivate; a retried create with the same request id is one technician.
+TEST_F(CliTest, TheDispatcherManagesTechnicians) {
+  auto dispatcher = homevisit::client::testing::IssueToken(address_, admin_token_, homevisit::v1::ROLE_DISPATCHER);
+  ASSERT_TRUE(dispatcher.ok());
+  token_ = *dispatcher;
+  const std::vector<std::string> create = {"--json", "technician", "create", "--display_name=Rosa Aguilar",
+                                           "--employee_number=DRW-2001", "--mobile_phone=5587654321",
+                                           "--id_type=ine", "--postal_codes=06700,06600",
+                                           "--delegaciones=Cuauhtémoc", "--hours=MON-FRI 09:00-18:00,SAT 09:00-13:00",
+                                           "--request_id=alta-drw-2001"};
+  CliRun created = Cli(create);
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  auto rosa = nlohmann::json::parse(created.out);
+  EXPECT_EQ(rosa.at("working_hours").size(), 6u);
+  EXPECT_EQ(rosa.at("working_hours").at(0).at("day_of_week"), "MONDAY");
+  CliRun again = Cli(create);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(nlohmann::json::parse(again.out).at("name"), rosa.at("name"));
+  const std::string name = rosa.at("name");
+  const std::string id = name.substr(name.find('/') + 1);
+
+  CliRun shown = Cli({"technician", "show", id});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("Rosa Aguilar"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("SATURDAY 9:00-13:00"), std::string::npos) << shown.out;
+  CliRun listed = Cli({"technician", "list", "--postal_codes=06600"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find(name), std::string::npos) << listed.out;
+  CliRun deactivated = Cli({"--json", "technician", "deactivate", id});
+  ASSERT_EQ(deactivated.exit_code, 0) << deactivated.err;
+  EXPECT_FALSE(nlohmann::json::parse(deactivated.out).value("active", false));
+  EXPECT_EQ(Cli({"technician", "list", "--postal_codes=06600"}).out.find(name), std::string::npos);
+  EXPECT_NE(Cli({"technician", "list", "--postal_codes=06600", "--show_inactive"}).out.find(name), std::string::npos);
+  EXPECT_EQ(Cli({"technician", "create", "--hours=MONDAY nine to five"}).exit_code, 2);
+}
+
 TEST_F(CliTest, WatchStreamsEvents) {
   CliRun watch = Cli({"--json", "watch", "--from_beginning", "--limit=3"});
   ASSERT_EQ(watch.exit_code, 0) << watch.err;
