@@ -79,7 +79,6 @@ grpc::ServerUnaryReactor* CredentialServiceImpl::RevokeCredential(grpc::Callback
     WriteOnce(db_, CurrentActor(context), request->request_id(), *request, response,
               [&](domain::UnitOfWork& work) {
                 const domain::Credential credential = domain::RevokeCredential(work, id, absl::Now());
-                response->Clear();
                 CredentialToProto(credential, response);
               });
     cache_.Clear();

@@ -37,8 +37,14 @@ std::string MethodOf(const google::protobuf::Message& request) {
 void WriteOnce(storage::Database& db, const domain::Actor& actor, const std::string& request_id,
                const google::protobuf::Message& request, google::protobuf::Message* response,
                const std::function<void(domain::UnitOfWork&)>& body) {
+  // A unit of work may run more than once (a retried transaction): `body` always starts from an
+  // empty response.
+  const auto run = [&](domain::UnitOfWork& work) {
+    response->Clear();
+    body(work);
+  };
   if (request_id.empty()) {
-    db.Write([&](domain::UnitOfWork& work) { body(work); });
+    db.Write(run);
     return;
   }
   domain::Violations violations;
@@ -50,7 +56,7 @@ void WriteOnce(storage::Database& db, const domain::Actor& actor, const std::str
   db.Write([&](domain::UnitOfWork& work) {
     const absl::Time now = absl::Now();
     if (work.replays().Claim(key, fingerprint, now, now - kRequestIdRetention)) {
-      body(work);
+      run(work);
       work.replays().SaveResponse(key, absl::Base64Escape(response->SerializeAsString()));
       return;
     }

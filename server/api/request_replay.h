@@ -19,7 +19,7 @@ namespace homevisit::api {
 
 inline constexpr absl::Duration kRequestIdRetention = absl::Hours(24 * 7);
 
-// Runs `body` in one write unit of work; `body` fills `response`. With an empty `request_id` it
+// Runs `body` in one write unit of work; `body` fills `response` (cleared before each run). With an empty `request_id` it
 // simply runs. `request_id` is checked (field "request_id") before anything is written. The
 // method an id is scoped to is named by the request's type (every RPC has its own request
 // message: CheckInRequest -> "CheckIn"), so a caller cannot pass the wrong one.

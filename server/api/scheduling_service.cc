@@ -149,7 +149,6 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::CreateHold(grpc::CallbackServer
       WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
         const absl::Time now = absl::Now();
         const domain::Hold hold = domain::CreateHold(work, id, choice, settings_, actor, now);
-        response->Clear();
         HoldToProto(hold, now, response);
       });
     });
@@ -164,7 +163,6 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::ReleaseHold(grpc::CallbackServe
     WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
       const absl::Time now = absl::Now();
       const domain::Hold hold = domain::ReleaseHold(work, id, actor, now);
-      response->Clear();
       HoldToProto(hold, now, response);
     });
   });
@@ -198,7 +196,6 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::BookAppointment(grpc::CallbackS
       WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
         const domain::ServiceOrder order =
             domain::BookAppointment(work, id, source, request->request_id(), settings_, actor, absl::Now());
-        response->Clear();
         ToProto(order, response);
       });
     });
@@ -216,7 +213,6 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::RescheduleAppointment(
       WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
         const domain::ServiceOrder order = domain::RescheduleAppointment(
             work, id, source, request->etag(), request->reason(), settings_, actor, absl::Now());
-        response->Clear();
         ToProto(order, response);
       });
     });
@@ -233,7 +229,6 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::ReassignAppointment(grpc::Callb
     WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
       const domain::ServiceOrder order = domain::ReassignAppointment(work, id, technician, request->etag(),
                                                                      request->reason(), settings_, actor, absl::Now());
-      response->Clear();
       ToProto(order, response);
     });
   });

@@ -126,7 +126,6 @@ grpc::ServerUnaryReactor* ServiceOrderServiceImpl::UpdateServiceOrder(grpc::Call
     WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
       const domain::ServiceOrder order =
           domain::UpdateOrder(work, id, changes, paths, request->service_order().etag(), actor, absl::Now());
-      response->Clear();
       ToProto(order, response);
     });
   });
@@ -141,7 +140,6 @@ grpc::ServerUnaryReactor* ServiceOrderServiceImpl::CancelServiceOrder(grpc::Call
     WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
       const domain::ServiceOrder order =
           domain::CancelOrder(work, id, request->reason(), request->etag(), actor, absl::Now());
-      response->Clear();
       ToProto(order, response);
     });
   });

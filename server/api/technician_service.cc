@@ -103,7 +103,6 @@ grpc::ServerUnaryReactor* TechnicianServiceImpl::UpdateTechnician(grpc::Callback
     WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
       const domain::Technician technician =
           domain::UpdateTechnician(work, id, changes, paths, request->technician().etag(), actor, absl::Now());
-      response->Clear();
       ToProto(technician, response);
     });
   });
@@ -117,7 +116,6 @@ grpc::ServerUnaryReactor* TechnicianServiceImpl::DeactivateTechnician(grpc::Call
     domain::Actor actor = CurrentActor(context);
     WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
       const domain::Technician technician = domain::DeactivateTechnician(work, id, request->etag(), actor, absl::Now());
-      response->Clear();
       ToProto(technician, response);
     });
     // Deactivation revoked the technician's credentials: refuse them here at once.

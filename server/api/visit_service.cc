@@ -41,7 +41,6 @@ grpc::ServerUnaryReactor* VisitServiceImpl::Serve(grpc::CallbackServerContext* c
     WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
       const absl::Time now = absl::Now();
       domain::ServiceOrder order = step(work, id, actor, domain::StepTime{now, observed.value_or(now)});
-      response->Clear();  // a retried unit of work fills it again
       ToProto(order, response);
     });
   });
