@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
+#include "common.h"
 #include "format.h"
 
 // intake
@@ -64,16 +65,6 @@ namespace {
 
 using google::protobuf::Timestamp;
 
-int Usage(const std::string& message) {
-  std::cerr << "homevisit: " << message << " (see homevisit --help)\n";
-  return 2;
-}
-
-int Failed(const std::string& what, const client::Error& error) {
-  PrintError(std::cerr, what, error);
-  return error.unimplemented() ? 3 : 1;
-}
-
 template <typename T>
 void Print(Context& ctx, const T& message, void (Printer::*human)(const T&)) {
   if (ctx.json) {
@@ -82,11 +73,6 @@ void Print(Context& ctx, const T& message, void (Printer::*human)(const T&)) {
     Printer printer(std::cout, ctx.zone);
     (printer.*human)(message);
   }
-}
-
-void SetTimestamp(absl::Time t, Timestamp* out) {
-  out->set_seconds(absl::ToUnixSeconds(t));
-  out->set_nanos(static_cast<int32_t>((t - absl::FromUnixSeconds(out->seconds())) / absl::Nanoseconds(1)));
 }
 
 // RFC 3339 ("2026-12-03T10:00:00-06:00"), or a local time as the CLI prints it in --time_zone:
@@ -139,23 +125,12 @@ bool WindowFromFlags(const Context& ctx, v1::TimeWindow* window, std::string* er
 // The single positional argument naming a resource, with the collection prefix added if missing.
 bool OrderName(Context& ctx, std::string* name) {
   if (ctx.args.size() != 1) return false;
-  *name = ctx.args[0];
-  if (!absl::StartsWith(*name, "serviceOrders/")) *name = "serviceOrders/" + *name;
+  *name = ResourceName("serviceOrders", ctx.args[0]);
   return true;
 }
 
 // --technician as a resource name: "demo-tech-2" or "technicians/demo-tech-2".
-std::string TechnicianFlag() {
-  std::string value = absl::GetFlag(FLAGS_technician);
-  if (value.empty() || absl::StartsWith(value, "technicians/")) return value;
-  return "technicians/" + value;
-}
-
-// --request_id, else a fresh one: the write is then safe to retry.
-std::string RequestIdOrNew() {
-  std::string id = absl::GetFlag(FLAGS_request_id);
-  return id.empty() ? client::NewRequestId() : id;
-}
+std::string TechnicianFlag() { return ResourceName("technicians", absl::GetFlag(FLAGS_technician)); }
 
 // The booking source of book and reschedule: --hold, or --technician with --window_start.
 // Returns "" when set, else what is wrong.
@@ -211,10 +186,11 @@ int Intake(Context& ctx) {
   SetIf(FLAGS_receiver_name, [&](const std::string& v) { o.mutable_receiver()->set_name(v); });
   SetIf(FLAGS_receiver_phone, [&](const std::string& v) { o.mutable_receiver()->set_phone(v); });
   SetIf(FLAGS_problem, [&](const std::string& v) { o.set_problem_description(v); });
-  std::string charge = absl::AsciiStrToUpper(absl::GetFlag(FLAGS_charge));
-  if (!charge.empty()) {
+  if (const std::string charge = absl::GetFlag(FLAGS_charge); !charge.empty()) {
     v1::ServiceOrder::Charge value;
-    if (!v1::ServiceOrder::Charge_Parse("CHARGE_" + charge, &value)) return Usage("--charge is free or charged");
+    if (!ParseEnum(charge, "CHARGE_", &v1::ServiceOrder::Charge_Parse, &value)) {
+      return Usage("--charge is free or charged");
+    }
     o.set_charge(value);
   }
   std::string error;
@@ -251,10 +227,10 @@ int List(Context& ctx) {
   request.set_page_size(absl::GetFlag(FLAGS_page_size));
   request.set_page_token(absl::GetFlag(FLAGS_page_token));
   for (absl::string_view s : absl::StrSplit(absl::GetFlag(FLAGS_state), ',', absl::SkipWhitespace())) {
-    std::string state = absl::AsciiStrToUpper(absl::StripAsciiWhitespace(s));
-    if (!absl::StartsWith(state, "STATE_")) state = "STATE_" + state;
     v1::ServiceOrder::State value;
-    if (!v1::ServiceOrder::State_Parse(state, &value)) return Usage("unknown state " + std::string(s));
+    if (!ParseEnum(std::string(absl::StripAsciiWhitespace(s)), "STATE_", &v1::ServiceOrder::State_Parse, &value)) {
+      return Usage("unknown state " + std::string(s));
+    }
     request.add_states(value);
   }
   v1::ListServiceOrdersResponse all;
@@ -333,7 +309,7 @@ int Book(Context& ctx) {
 // A hold name from the single positional argument: holds/ID or ID.
 bool HoldName(Context& ctx, std::string* name) {
   if (ctx.args.size() != 1) return false;
-  *name = absl::StartsWith(ctx.args[0], "holds/") ? ctx.args[0] : "holds/" + ctx.args[0];
+  *name = ResourceName("holds", ctx.args[0]);
   return true;
 }
 

@@ -14,10 +14,10 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "commands.h"
+#include "common.h"
 #include "format.h"
 #include "homevisit/v1/technician.grpc.pb.h"
 
-ABSL_DECLARE_FLAG(std::string, request_id);
 ABSL_DECLARE_FLAG(std::string, etag);
 ABSL_DECLARE_FLAG(std::string, from_json);
 ABSL_DECLARE_FLAG(std::string, id_type);
@@ -35,20 +35,6 @@ ABSL_FLAG(bool, show_inactive, false, "technician list: include deactivated tech
 
 namespace homevisit::cli {
 namespace {
-
-int Usage(const std::string& message) {
-  std::cerr << "homevisit: " << message << " (see homevisit --help)\n";
-  return 2;
-}
-
-int Failed(const std::string& what, const client::Error& error) {
-  PrintError(std::cerr, what, error);
-  return error.unimplemented() ? 3 : 1;
-}
-
-std::string TechnicianName(const std::string& id) {
-  return absl::StartsWith(id, "technicians/") ? id : "technicians/" + id;
-}
 
 std::vector<std::string> CommaList(const std::string& text) {
   std::vector<std::string> out;
@@ -109,18 +95,6 @@ void PrintTechnician(std::ostream& out, const v1::Technician& t) {
   out << "  etag       " << t.etag() << "\n";
 }
 
-template <typename Response>
-int Answer(Context& ctx, const std::string& what, const client::Result<Response>& result,
-           const std::function<void(const Response&)>& print) {
-  if (!result.ok()) return Failed(what, result.error());
-  if (ctx.json) {
-    std::cout << ToJson(*result) << "\n";
-  } else {
-    print(*result);
-  }
-  return 0;
-}
-
 int Create(Context& ctx) {
   v1::CreateTechnicianRequest request;
   const std::string path = absl::GetFlag(FLAGS_from_json);
@@ -136,23 +110,22 @@ int Create(Context& ctx) {
   if (!absl::GetFlag(FLAGS_display_name).empty()) t.set_display_name(absl::GetFlag(FLAGS_display_name));
   if (!absl::GetFlag(FLAGS_employee_number).empty()) t.set_employee_number(absl::GetFlag(FLAGS_employee_number));
   if (!absl::GetFlag(FLAGS_mobile_phone).empty()) t.set_mobile_phone(absl::GetFlag(FLAGS_mobile_phone));
-  const std::string id_type = absl::AsciiStrToUpper(absl::GetFlag(FLAGS_id_type));
-  if (!id_type.empty()) {
+  if (const std::string id_type = absl::GetFlag(FLAGS_id_type); !id_type.empty()) {
     v1::OfficialIdType value;
-    const std::string full = absl::StartsWith(id_type, "OFFICIAL_ID_TYPE_") ? id_type : "OFFICIAL_ID_TYPE_" + id_type;
-    if (!v1::OfficialIdType_Parse(full, &value)) return Usage("unknown --id_type " + id_type);
+    if (!ParseEnum(id_type, "OFFICIAL_ID_TYPE_", &v1::OfficialIdType_Parse, &value)) {
+      return Usage("unknown --id_type " + id_type);
+    }
     t.set_official_id_type(value);
   }
   for (const auto& code : CommaList(absl::GetFlag(FLAGS_postal_codes))) t.add_postal_codes(code);
   for (const auto& name : CommaList(absl::GetFlag(FLAGS_delegaciones))) t.add_delegaciones(name);
   std::string error;
   if (!ParseHours(absl::GetFlag(FLAGS_hours), t, &error)) return Usage(error);
-  const std::string id = absl::GetFlag(FLAGS_request_id);
-  request.set_request_id(id.empty() ? client::NewRequestId() : id);
+  request.set_request_id(RequestIdOrNew());
   auto result = ctx.client.Call<v1::Technician>(true, {}, [&](grpc::ClientContext* c, v1::Technician* r) {
     return ctx.client.technicians().CreateTechnician(c, request, r);
   });
-  return Answer<v1::Technician>(ctx, "technician create", result,
+  return Answer(ctx, "technician create", result,
                                 [](const v1::Technician& created) { PrintTechnician(std::cout, created); });
 }
 
@@ -189,7 +162,7 @@ int TechnicianCommand(Context& ctx) {
   }
   if (what == "show") {
     if (ctx.args.size() != 2) return Usage("technician show takes one technician");
-    return Answer<v1::Technician>(ctx, "technician show", ctx.client.GetTechnician(TechnicianName(ctx.args[1])),
+    return Answer(ctx, "technician show", ctx.client.GetTechnician(ResourceName("technicians", ctx.args[1])),
                                   [](const v1::Technician& t) { PrintTechnician(std::cout, t); });
   }
   if (what == "create") {
@@ -199,14 +172,13 @@ int TechnicianCommand(Context& ctx) {
   if (what == "deactivate") {
     if (ctx.args.size() != 2) return Usage("technician deactivate takes one technician");
     v1::DeactivateTechnicianRequest request;
-    request.set_name(TechnicianName(ctx.args[1]));
+    request.set_name(ResourceName("technicians", ctx.args[1]));
     request.set_etag(absl::GetFlag(FLAGS_etag));
-    const std::string id = absl::GetFlag(FLAGS_request_id);
-    request.set_request_id(id.empty() ? client::NewRequestId() : id);
+    request.set_request_id(RequestIdOrNew());
     auto result = ctx.client.Call<v1::Technician>(true, {}, [&](grpc::ClientContext* c, v1::Technician* r) {
       return ctx.client.technicians().DeactivateTechnician(c, request, r);
     });
-    return Answer<v1::Technician>(ctx, "technician deactivate", result,
+    return Answer(ctx, "technician deactivate", result,
                                   [](const v1::Technician& t) { PrintTechnician(std::cout, t); });
   }
   return Usage("unknown technician command '" + what + "'");

@@ -14,9 +14,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "commands.h"
+#include "common.h"
 #include "format.h"
 
-ABSL_DECLARE_FLAG(std::string, request_id);
 ABSL_DECLARE_FLAG(std::string, etag);
 ABSL_DECLARE_FLAG(std::string, problem);
 
@@ -55,20 +55,6 @@ namespace {
 
 using StepCall = std::function<grpc::Status(grpc::ClientContext*, v1::ServiceOrder*)>;
 
-int Usage(const std::string& message) {
-  std::cerr << "homevisit: " << message << " (see homevisit --help)\n";
-  return 2;
-}
-
-// An enum value from a flag: case-insensitive, with or without its prefix ("ine" or
-// "OFFICIAL_ID_TYPE_INE").
-template <typename E>
-bool ParseEnum(const std::string& text, const std::string& prefix, bool (*parse)(const std::string&, E*), E* out) {
-  std::string value = absl::AsciiStrToUpper(text);
-  if (!absl::StartsWith(value, prefix)) value = prefix + value;
-  return !text.empty() && parse(value, out);
-}
-
 // The fields every step request has: the order, a request id, the optional etag and observe time.
 template <typename Request>
 bool Common(const Context& ctx, Request& request, std::string* error) {
@@ -76,11 +62,8 @@ bool Common(const Context& ctx, Request& request, std::string* error) {
     *error = "visit " + (ctx.args.empty() ? std::string("STEP") : ctx.args[0]) + " takes one order name";
     return false;
   }
-  std::string name = ctx.args[1];
-  if (!absl::StartsWith(name, "serviceOrders/")) name = "serviceOrders/" + name;
-  request.set_service_order(name);
-  std::string id = absl::GetFlag(FLAGS_request_id);
-  request.set_request_id(id.empty() ? client::NewRequestId() : id);
+  request.set_service_order(ResourceName("serviceOrders", ctx.args[1]));
+  request.set_request_id(RequestIdOrNew());
   request.set_etag(absl::GetFlag(FLAGS_etag));
   const std::string observed = absl::GetFlag(FLAGS_observe_time);
   if (!observed.empty()) {
@@ -90,26 +73,15 @@ bool Common(const Context& ctx, Request& request, std::string* error) {
       *error = "--observe_time: " + parse_error;
       return false;
     }
-    request.mutable_observe_time()->set_seconds(absl::ToUnixSeconds(t));
-    request.mutable_observe_time()->set_nanos(
-        static_cast<int32_t>((t - absl::FromUnixSeconds(absl::ToUnixSeconds(t))) / absl::Nanoseconds(1)));
+    SetTimestamp(t, request.mutable_observe_time());
   }
   return true;
 }
 
 // Sends one step (retried safely: it carries a request id) and prints the updated order.
 int Send(Context& ctx, const std::string& what, const StepCall& call) {
-  auto result = ctx.client.Call<v1::ServiceOrder>(true, {}, call);
-  if (!result.ok()) {
-    PrintError(std::cerr, what, result.error());
-    return result.error().unimplemented() ? 3 : 1;
-  }
-  if (ctx.json) {
-    std::cout << ToJson(*result) << "\n";
-  } else {
-    Printer(std::cout, ctx.zone).Order(*result);
-  }
-  return 0;
+  return Answer(ctx, what, ctx.client.Call<v1::ServiceOrder>(true, {}, call),
+                [&](const v1::ServiceOrder& order) { Printer(std::cout, ctx.zone).Order(order); });
 }
 
 // "cabling=fail:conector flojo,wired_speed_test=pass:95/10 Mbps" into checklist answers.
@@ -136,30 +108,20 @@ bool ParseAnswers(const std::string& text, v1::RecordDiagnosisRequest& request, 
 }
 
 int Checklist(Context& ctx) {
-  v1::ChecklistTemplate checklist;
-  auto result = ctx.client.Call<v1::ChecklistTemplate>(
-      true, {}, [&](grpc::ClientContext* c, v1::ChecklistTemplate* r) {
-        return ctx.client.visits().GetChecklistTemplate(c, v1::GetChecklistTemplateRequest(), r);
-      });
-  if (!result.ok()) {
-    PrintError(std::cerr, "visit checklist", result.error());
-    return 1;
-  }
-  if (ctx.json) {
-    std::cout << ToJson(*result) << "\n";
-    return 0;
-  }
-  for (const auto& item : result->items()) {
-    std::cout << item.item_id() << (item.service_item() ? "  [service/modem] " : "  ") << item.label() << "\n";
-  }
-  return 0;
+  auto result = ctx.client.Call<v1::ChecklistTemplate>(true, {}, [&](grpc::ClientContext* c, v1::ChecklistTemplate* r) {
+    return ctx.client.visits().GetChecklistTemplate(c, v1::GetChecklistTemplateRequest(), r);
+  });
+  return Answer(ctx, "visit checklist", result, [](const v1::ChecklistTemplate& checklist) {
+    for (const auto& item : checklist.items()) {
+      std::cout << item.item_id() << (item.service_item() ? "  [service/modem] " : "  ") << item.label() << "\n";
+    }
+  });
 }
 
 int Script(Context& ctx) {
   if (ctx.args.size() != 2) return Usage("visit script takes one order name");
   v1::RenderScriptRequest request;
-  std::string name = ctx.args[1];
-  request.set_service_order(absl::StartsWith(name, "serviceOrders/") ? name : "serviceOrders/" + name);
+  request.set_service_order(ResourceName("serviceOrders", ctx.args[1]));
   v1::RenderScriptRequest::Script script;
   if (!ParseEnum(absl::GetFlag(FLAGS_script), "SCRIPT_", &v1::RenderScriptRequest::Script_Parse, &script)) {
     return Usage("--script is greeting, escalation_announcement, farewell_escalated or farewell_resolved");
@@ -169,12 +131,8 @@ int Script(Context& ctx) {
       true, {}, [&](grpc::ClientContext* c, v1::RenderScriptResponse* r) {
         return ctx.client.visits().RenderScript(c, request, r);
       });
-  if (!result.ok()) {
-    PrintError(std::cerr, "visit script", result.error());
-    return 1;
-  }
-  std::cout << (ctx.json ? ToJson(*result) : result->text()) << "\n";
-  return 0;
+  return Answer(ctx, "visit script", result,
+                [](const v1::RenderScriptResponse& script_text) { std::cout << script_text.text() << "\n"; });
 }
 
 }  // namespace
