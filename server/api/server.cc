@@ -184,13 +184,18 @@ std::unique_ptr<Server> Server::Start(const ServerOptions& options) {
   builder.AddListeningPort(options.listen, TransportCredentials(options), &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
-  builder.RegisterService(&server->services_->orders);
-  builder.RegisterService(&server->services_->events);
-  builder.RegisterService(&server->services_->technicians);
-  builder.RegisterService(&server->services_->scheduling);
-  builder.RegisterService(&server->services_->visits);
-  builder.RegisterService(&server->services_->visit_reports);
-  builder.RegisterService(&server->services_->credentials);
+  // Every service once: registered here, and answering health by its name below.
+  Services& s = *server->services_;
+  const std::pair<grpc::Service*, const char*> services[] = {
+      {&s.orders, v1::ServiceOrderService::service_full_name()},
+      {&s.events, v1::EventService::service_full_name()},
+      {&s.technicians, v1::TechnicianService::service_full_name()},
+      {&s.scheduling, v1::SchedulingService::service_full_name()},
+      {&s.visits, v1::VisitService::service_full_name()},
+      {&s.visit_reports, v1::VisitReportService::service_full_name()},
+      {&s.credentials, v1::CredentialService::service_full_name()},
+  };
+  for (const auto& [service, name] : services) builder.RegisterService(service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<MalformedRequestInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
@@ -204,12 +209,7 @@ std::unique_ptr<Server> Server::Start(const ServerOptions& options) {
   // referenced here) so that reflection can describe grpc.health.v1.Health.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
   if (grpc::HealthCheckServiceInterface* health = server->server_->GetHealthCheckService()) {
-    for (const char* service : {v1::ServiceOrderService::service_full_name(), v1::EventService::service_full_name(),
-                                v1::TechnicianService::service_full_name(), v1::SchedulingService::service_full_name(),
-                                v1::VisitService::service_full_name(), v1::VisitReportService::service_full_name(),
-                                v1::CredentialService::service_full_name()}) {
-      health->SetServingStatus(service, true);
-    }
+    for (const auto& [service, name] : services) health->SetServingStatus(name, true);
   }
   return server;
 }
