@@ -165,6 +165,11 @@ class TokenInterceptorFactory final : public ClientInterceptorFactoryInterface {
 
 std::shared_ptr<grpc::Channel> Channel(const std::string& target, grpc::ChannelArguments args,
                                        std::unique_ptr<ClientInterceptorFactoryInterface> factory) {
+  // The servers these channels reach are up, so a call waits for its connection rather than
+  // failing on a transient connection error: many fresh channels connecting at once sometimes
+  // got "failed to connect to all addresses ... No such file or directory" (seen on CI in three
+  // tests). The service-config timeout bounds a call that sets no deadline of its own.
+  args.SetServiceConfigJSON(R"({"methodConfig": [{"name": [{}], "waitForReady": true, "timeout": "60s"}]})");
   std::vector<std::unique_ptr<ClientInterceptorFactoryInterface>> factories;
   factories.push_back(std::move(factory));
   return grpc::experimental::CreateCustomChannelWithInterceptors(target, grpc::InsecureChannelCredentials(), args,

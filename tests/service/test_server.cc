@@ -125,6 +125,15 @@ std::vector<v1::ServiceOrder> ServiceTest::ListAll(const v1::ListServiceOrdersRe
   return all;
 }
 
+v1::ServiceOrder ServiceTest::Get(const std::string& name) {
+  grpc::ClientContext context;
+  v1::GetServiceOrderRequest request;
+  request.set_name(name);
+  v1::ServiceOrder out;
+  EXPECT_TRUE(orders_->GetServiceOrder(&context, request, &out).ok());
+  return out;
+}
+
 std::vector<v1::Event> ServiceTest::EventsOf(const std::string& order_name) {
   grpc::ClientContext context;
   v1::ListEventsRequest request;

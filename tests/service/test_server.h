@@ -43,6 +43,8 @@ class ServiceTest : public ::testing::Test {
   v1::ServiceOrder CreateOk(const v1::ServiceOrder& order, const std::string& request_id);
   std::vector<v1::ServiceOrder> ListAll(const v1::ListServiceOrdersRequest& request);
   std::vector<v1::Event> EventsOf(const std::string& order_name);
+  // The order named `name` (the call is expected to succeed).
+  v1::ServiceOrder Get(const std::string& name);
   // Options for another replica on this test's database: any free port, a pool of two sessions.
   api::ServerOptions ReplicaOptions() const;
   // A channel to `server` carrying AutoTokenChannel's credentials.

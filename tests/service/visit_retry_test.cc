@@ -44,15 +44,6 @@ class VisitRetryTest : public ServiceTest {
     return created.name();
   }
 
-  v1::ServiceOrder Get(const std::string& name) {
-    grpc::ClientContext context;
-    v1::GetServiceOrderRequest request;
-    request.set_name(name);
-    v1::ServiceOrder out;
-    EXPECT_TRUE(orders_->GetServiceOrder(&context, request, &out).ok());
-    return out;
-  }
-
   v1::CheckInRequest CheckInRequest(const std::string& name, const std::string& request_id) {
     v1::CheckInRequest request;
     request.set_service_order(name);
@@ -300,8 +291,6 @@ TEST_F(VisitRetryTest, DuplicatesThroughTwoReplicasRunOnce) {
   for (int i = 0; i < kCopies; ++i) {
     threads.emplace_back([&, i] {
       grpc::ClientContext context;
-      context.set_wait_for_ready(true);
-      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
       statuses[i] = (i % 2 ? *other_visits : *visits_).CheckIn(&context, request, &replies[i]);
     });
   }

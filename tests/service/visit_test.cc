@@ -231,14 +231,6 @@ class VisitTest : public ServiceTest {
     for (const auto& e : EventsOf(name)) n += e.type() == type ? 1 : 0;
     return n;
   }
-  v1::ServiceOrder Get(const std::string& name) {
-    grpc::ClientContext context;
-    v1::GetServiceOrderRequest request;
-    request.set_name(name);
-    v1::ServiceOrder out;
-    EXPECT_TRUE(orders_->GetServiceOrder(&context, request, &out).ok());
-    return out;
-  }
 
   // A wrong state or broken guard: FAILED_PRECONDITION whose message names `state`.
   static void ExpectRefused(const grpc::Status& status, const std::string& state, const std::string& reason = "") {
