@@ -2,12 +2,15 @@
 # CheckAvailability on a full calendar (issue 13; not run by CI): for SQLite and then PostgreSQL,
 # starts homevisitd, creates TECHNICIANS technicians and BOOKINGS orders through the API, books
 # every order (bench_prep's distinct free slots), then loads CheckAvailability with ghz at 8
-# concurrent calls, with the in-memory calendar index and without it (--calendar_index=false).
+# concurrent calls, with the in-memory calendar index and without it (--calendar_index=false), and
+# with the index while bookings keep arriving (the last MIXED_BOOKINGS_PER_S x BENCH_SECONDS orders
+# are booked during that run, 2 at a time at that rate: each booking changes one technician).
 # Prints a Markdown table, the index's own size (the server's shutdown line) and the server's RSS.
 #
 #   bash bench/availability.sh [TECHNICIANS] [BOOKINGS]      # defaults: 500 5000
 #
 # Environment: BENCH_SECONDS (10), BENCH_BUILD_DIR (build/), BENCH_DATABASES ("sqlite postgres"),
+# MIXED_BOOKINGS_PER_S (20),
 # AVAILABILITY_PERF=DIR (perf record -g of each index run into DIR/KIND.perf.data, for perf report).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,6 +19,8 @@ GHZ="$ROOT/.deps/bin/ghz"
 TECHNICIANS="${1:-500}"
 BOOKINGS="${2:-5000}"
 SECONDS_PER_RUN="${BENCH_SECONDS:-10}"
+MIXED_RATE="${MIXED_BOOKINGS_PER_S:-20}"
+MIXED_BOOKINGS=$((MIXED_RATE * SECONDS_PER_RUN))
 
 if [[ "${INSIDE_POSTGRES:-}" != 1 ]]; then
   [[ -x "$GHZ" ]] || { echo "availability: ghz not found: run bench/run.sh once" >&2; exit 1; }
@@ -56,8 +61,16 @@ for kind in ${BENCH_DATABASES:-sqlite postgres}; do
   echo "availability: $kind: $TECHNICIANS technicians, $BOOKINGS bookings" >&2
   "$BUILD/bench/bench_prep" --target "$address" --out "$WORK/$kind" --run_id "avail-$kind" \
     --technicians "$TECHNICIANS" --orders "$BOOKINGS" --admin_token_file "$WORK/admin.token" >&2
-  "$GHZ" --insecure --call homevisit.v1.SchedulingService.BookAppointment --data-file "$WORK/$kind/book.json" \
-    --metadata-file "$WORK/$kind/metadata.json" -c 8 --connections 2 -n "$BOOKINGS" --format json \
+  # All but the last MIXED_BOOKINGS now; those during the mixed run.
+  python3 - "$WORK/$kind/book.json" "$MIXED_BOOKINGS" <<'PY'
+import json, sys
+path, mixed = sys.argv[1], int(sys.argv[2])
+book = json.load(open(path))
+json.dump(book[:len(book) - mixed], open(path.replace(".json", "-fill.json"), "w"))
+json.dump(book[len(book) - mixed:], open(path.replace(".json", "-mixed.json"), "w"))
+PY
+  "$GHZ" --insecure --call homevisit.v1.SchedulingService.BookAppointment --data-file "$WORK/$kind/book-fill.json" \
+    --metadata-file "$WORK/$kind/metadata.json" -c 8 --connections 2 -n "$((BOOKINGS - MIXED_BOOKINGS))" --format json \
     --output "$WORK/book.json" "$address" >/dev/null
   python3 -c "import json,sys; s=json.load(open('$WORK/book.json')); print('availability: booked', s['statusCodeDistribution'])" >&2
   stop_homevisitd
@@ -72,6 +85,13 @@ for kind in ${BENCH_DATABASES:-sqlite postgres}; do
   fi
   measure "$kind" "in-memory index"
   [[ -n "$perf_pid" ]] && wait "$perf_pid"
+  "$GHZ" --insecure --call homevisit.v1.SchedulingService.BookAppointment --data-file "$WORK/$kind/book-mixed.json" \
+    --metadata-file "$WORK/$kind/metadata.json" -c 2 --rps "$MIXED_RATE" -n "$MIXED_BOOKINGS" --format json \
+    --output "$WORK/book-mixed.json" "$address" >/dev/null &
+  booking_pid=$!
+  measure "$kind" "in-memory index, $MIXED_RATE bookings/s alongside"
+  wait "$booking_pid"
+  python3 -c "import json,sys; s=json.load(open('$WORK/book-mixed.json')); print('availability: booked alongside', s['statusCodeDistribution'])" >&2
   stop_homevisitd
   grep "calendar index" "$WORK/$kind-index.err" | sed "s/^/$kind: /" >>"$WORK/index.txt" || true
   start_homevisitd "$kind-database" "$url" "$WORK/admin.token" --calendar_index=false

@@ -71,6 +71,10 @@ class EventRepository {
   virtual long long LastSeq() = 0;
   // The same among events of `types` only (an index lookup per type).
   virtual long long LastSeqOf(const std::vector<EventType>& types) = 0;
+  // The distinct orders of published events of `types` with after < position <= upto; at most
+  // `limit` + 1 of them (more than `limit` means "too many to list").
+  virtual std::vector<std::string> OrdersOf(const std::vector<EventType>& types, long long after, long long upto,
+                                            int limit) = 0;
 };
 
 class TechnicianRepository {

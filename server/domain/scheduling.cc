@@ -103,7 +103,7 @@ std::pair<SlotChoice, std::optional<Hold>> Resolve(UnitOfWork& work, const Servi
 void ReleaseLiveHolds(UnitOfWork& work, const ServiceOrder& order, const std::string& booked, const Actor& actor,
                       absl::Time now, bool with_events) {
   for (const Hold& h : work.scheduling().LiveHoldsOf(order.id)) {
-    work.scheduling().ReleaseHoldClaims(h.id);
+    work.scheduling().ReleaseHoldClaims(h);
     const bool is_booked = h.id == booked;
     work.scheduling().SetHoldStatus(h.id, is_booked ? HoldStatus::kBooked : HoldStatus::kReleased);
     if (with_events && !is_booked && h.LiveAt(now)) {
@@ -154,13 +154,28 @@ Availability CheckOrderAvailability(UnitOfWork& work, const std::string& order_i
   const SchedulingPolicy& policy = settings.policy;
   const Address& address = order.intake.address;
   const Interval range{now - kDay, now + policy.horizon + 2 * kDay};
-  std::optional<std::vector<TechnicianCalendar>> calendars;
-  if (source) calendars = source->Covering(address.postal_code, address.delegacion, range, now, order.id);
-  if (!calendars) {
+  std::vector<TechnicianCalendar> calendars;
+  std::optional<CoveringCalendars> covering;
+  if (source) covering = source->Covering(address.postal_code, address.delegacion, range, now, order.id);
+  if (!covering) {
     const auto ids = work.scheduling().TechniciansCovering(address.postal_code, address.delegacion);
     calendars = work.scheduling().Calendars(ids, range, now, order.id);
+  } else {
+    calendars = std::move(covering->calendars);
+    if (!covering->stale.empty()) {
+      // Technicians this replica booked or freed since the source loaded: read from the
+      // database, each in its place (the order is the database's, whatever its collation).
+      for (TechnicianCalendar& fresh : work.scheduling().Calendars(covering->stale, range, now, order.id)) {
+        for (TechnicianCalendar& c : calendars) {
+          if (c.technician_id == fresh.technician_id) {
+            c = std::move(fresh);
+            break;
+          }
+        }
+      }
+    }
   }
-  return ComputeAvailability({{at, at}, address.postal_code, address.delegacion}, *calendars, policy, now);
+  return ComputeAvailability({{at, at}, address.postal_code, address.delegacion}, calendars, policy, now);
 }
 
 Hold CreateHold(UnitOfWork& work, const std::string& order_id, const SlotChoice& choice,
@@ -194,7 +209,7 @@ Hold ReleaseHold(UnitOfWork& work, const std::string& hold_id, const Actor& acto
   auto hold = work.scheduling().FindHold(hold_id);
   if (!hold) throw DomainError(ErrorKind::kNotFound, "HOLD_NOT_FOUND", "no such hold");
   if (hold->status != HoldStatus::kLive) return std::move(*hold);
-  work.scheduling().ReleaseHoldClaims(hold->id);
+  work.scheduling().ReleaseHoldClaims(*hold);
   work.scheduling().SetHoldStatus(hold->id, HoldStatus::kReleased);
   if (hold->LiveAt(now)) {
     Event event = MakeEvent(GetOrder(work, hold->order_id, actor), EventType::kHoldReleased, actor, now);
@@ -211,7 +226,7 @@ int ExpireLapsedHolds(UnitOfWork& work, const Actor& actor, absl::Time now, int 
   int expired = 0;
   for (const Hold& hold : work.scheduling().LapsedHolds(now, limit)) {
     if (!work.scheduling().ExpireHold(hold.id)) continue;  // another replica swept it
-    work.scheduling().ReleaseHoldClaims(hold.id);
+    work.scheduling().ReleaseHoldClaims(hold);
     Event event = MakeEvent(GetOrder(work, hold.order_id, SystemActor()), EventType::kHoldReleased, actor, now);
     event.attributes["hold"] = hold.id;
     event.attributes["technician"] = hold.technician_id;
@@ -342,7 +357,7 @@ ServiceOrder ReassignAppointment(UnitOfWork& work, const std::string& order_id, 
 void ReleaseOrderTime(UnitOfWork& work, const std::string& order_id) {
   work.scheduling().ReleaseAppointmentClaims(order_id);
   for (const Hold& h : work.scheduling().LiveHoldsOf(order_id)) {
-    work.scheduling().ReleaseHoldClaims(h.id);
+    work.scheduling().ReleaseHoldClaims(h);
     work.scheduling().SetHoldStatus(h.id, HoldStatus::kReleased);
   }
 }

@@ -31,16 +31,24 @@ struct BookingSource {
 
 // Where availability reads the covering technicians' calendars from when not from the unit of
 // work's repository: a replica's in-memory index (storage/calendar_index.h).
+struct CoveringCalendars {
+  std::vector<TechnicianCalendar> calendars;  // in the repository's technician id order
+  // Covering technicians whose claims changed through this replica after the source loaded
+  // them: their entries in `calendars` hold only the id, and the caller reads them from the
+  // repository.
+  std::vector<std::string> stale;
+};
+
 class CalendarSource {
  public:
   virtual ~CalendarSource() = default;
   // The active technicians covering the postal code or delegación, with their calendars over
-  // `range` (busy time of live claims at `now`, without `except_order_id`'s); nullopt when this
-  // source cannot answer now (not loaded, or behind a write of this replica).
-  virtual std::optional<std::vector<TechnicianCalendar>> Covering(const std::string& postal_code,
-                                                                  const std::string& delegacion,
-                                                                  const Interval& range, absl::Time now,
-                                                                  const std::string& except_order_id) = 0;
+  // `range` (busy time of live claims at `now`, without `except_order_id`'s), but for the stale
+  // ones; nullopt when this source cannot answer now (not loaded yet, or behind a change of a
+  // technician's zones, shifts or activity made through this replica).
+  virtual std::optional<CoveringCalendars> Covering(const std::string& postal_code, const std::string& delegacion,
+                                                    const Interval& range, absl::Time now,
+                                                    const std::string& except_order_id) = 0;
 };
 
 // Availability for the order's zone at `start` (the order's requested start when not given).

@@ -75,7 +75,7 @@ class SchedulingRepository {
   // Deletes the claims of the order's appointment.
   virtual void ReleaseAppointmentClaims(const std::string& order_id) = 0;
   // Deletes the claims of one hold.
-  virtual void ReleaseHoldClaims(const std::string& hold_id) = 0;
+  virtual void ReleaseHoldClaims(const Hold& hold) = 0;
 
   virtual void InsertHold(const Hold& hold) = 0;
   virtual std::optional<Hold> FindHold(const std::string& id) = 0;

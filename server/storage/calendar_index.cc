@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
+#include <set>
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "domain/scheduling_repository.h"
 #include "storage/sql.h"
@@ -49,7 +52,8 @@ CalendarIndex::~CalendarIndex() {
   if (s.loaded) {
     // Counts only: no names.
     std::cerr << "homevisitd: calendar index: " << s.technicians << " technicians, " << s.busy_intervals
-              << " busy intervals, " << s.bytes / 1024 << " KiB, " << s.loads << " loads (last "
+              << " busy intervals, " << s.bytes / 1024 << " KiB, " << s.loads << " full and " << s.partial_loads
+              << " partial loads (last "
               << absl::ToDoubleMilliseconds(s.last_load_time) << " ms)\n";
   }
 }
@@ -63,51 +67,81 @@ CalendarIndex::Stats CalendarIndex::stats() const {
   std::lock_guard lock(mutex_);
   Stats s;
   s.loads = loads_;
+  s.partial_loads = partial_loads_;
   s.last_load_time = last_load_time_;
   if (!snapshot_) return s;
   s.loaded = true;
   s.technicians = snapshot_->entries.size();
-  for (const Entry& e : snapshot_->entries) s.busy_intervals += e.busy.size();
+  for (const auto& e : snapshot_->entries) s.busy_intervals += e->busy.size();
   s.bytes = snapshot_->bytes;
   return s;
 }
 
-std::optional<std::vector<TechnicianCalendar>> CalendarIndex::Covering(const std::string& postal_code,
-                                                                       const std::string& delegacion,
-                                                                       const Interval& range, absl::Time now,
-                                                                       const std::string& except_order_id) {
+std::optional<domain::CoveringCalendars> CalendarIndex::Covering(const std::string& postal_code,
+                                                                 const std::string& delegacion,
+                                                                 const Interval& range, absl::Time now,
+                                                                 const std::string& except_order_id) {
   std::shared_ptr<const Snapshot> snapshot = Current();
-  const bool usable = snapshot && snapshot->generation == db_.calendar_generation() &&
-                      snapshot->range.start <= range.start && range.end <= snapshot->range.end;
-  if (!usable) {
+  auto step_aside = [&] {
     {
       std::lock_guard lock(mutex_);
       wanted_ = true;
     }
     wake_.notify_all();
     return std::nullopt;  // the caller reads the database this time
+  };
+  if (!snapshot || range.start < snapshot->range.start || snapshot->range.end < range.end) return step_aside();
+  // Entries whose claims changed through this replica after the load began: the caller reads
+  // those technicians from the database.
+  std::vector<bool> stale;
+  if (db_.calendar_generation() != snapshot->generation) {
+    CalendarChange change = db_.calendar_changes().Since(snapshot->generation);
+    if (change.everything) return step_aside();
+    if (!change.empty()) {
+      stale.assign(snapshot->entries.size(), false);
+      for (const std::string& t : change.technicians) {
+        if (auto it = snapshot->roster->position.find(t); it != snapshot->roster->position.end()) stale[it->second] = true;
+      }
+      for (const std::string& o : change.orders) {
+        if (auto it = snapshot->owners.find(o); it != snapshot->owners.end()) {
+          for (size_t i : it->second) stale[i] = true;
+        }
+      }
+      {
+        std::lock_guard lock(mutex_);
+        wanted_ = true;  // catch up without waiting for the tick
+      }
+      wake_.notify_all();
+    }
   }
+  const Roster& roster = *snapshot->roster;
   // Entry index -> which of the request's zones it covers (bit 1: postal code, bit 2: delegación).
   std::vector<std::pair<size_t, int>> ids;
-  if (auto it = snapshot->by_postal_code.find(postal_code); it != snapshot->by_postal_code.end()) {
+  if (auto it = roster.by_postal_code.find(postal_code); it != roster.by_postal_code.end()) {
     for (size_t i : it->second) ids.emplace_back(i, 1);
   }
   const std::string wanted = domain::NormalizeZoneName(delegacion);
   if (!wanted.empty()) {
-    if (auto it = snapshot->by_delegacion.find(wanted); it != snapshot->by_delegacion.end()) {
+    if (auto it = roster.by_delegacion.find(wanted); it != roster.by_delegacion.end()) {
       for (size_t i : it->second) ids.emplace_back(i, 2);
     }
   }
   std::sort(ids.begin(), ids.end());  // entries are in id order, as the database's
   const size_t except_hash = std::hash<std::string>{}(except_order_id);
-  std::vector<TechnicianCalendar> calendars;
+  domain::CoveringCalendars result;
+  std::vector<TechnicianCalendar>& calendars = result.calendars;
   calendars.reserve(ids.size());
   for (size_t k = 0; k < ids.size(); ++k) {
     int zones = ids[k].second;
     while (k + 1 < ids.size() && ids[k + 1].first == ids[k].first) zones |= ids[++k].second;
-    const Entry& entry = snapshot->entries[ids[k].first];
+    const Entry& entry = *snapshot->entries[ids[k].first];
     TechnicianCalendar c;
     c.technician_id = entry.calendar.technician_id;
+    if (!stale.empty() && stale[ids[k].first]) {
+      result.stale.push_back(c.technician_id);
+      calendars.push_back(std::move(c));  // a place holder, filled from the database
+      continue;
+    }
     c.display_name = entry.calendar.display_name;
     c.active = entry.calendar.active;
     // Only the zones of this request that it covers: the computation checks coverage again, and
@@ -128,7 +162,7 @@ std::optional<std::vector<TechnicianCalendar>> CalendarIndex::Covering(const std
     }
     calendars.push_back(std::move(c));
   }
-  return calendars;
+  return result;
 }
 
 CalendarIndex::Stamp CalendarIndex::ReadStamp() {
@@ -148,6 +182,39 @@ CalendarIndex::Stamp CalendarIndex::ReadStamp() {
   return stamp;
 }
 
+void CalendarIndex::LoadBusy(soci::session& sql, const Interval& range, const std::vector<std::string>* only,
+                             const std::function<void(const std::string& technician_id, Busy)>& each) {
+  // One row per run of consecutive granules of one owner ("gaps and islands": within a run,
+  // granule - row_number * granule length is constant), with the owner kept so that an order's
+  // own claims can be left out and a hold's lapse applied at read time.
+  SqlParams p;
+  const long long granule_micros = absl::ToInt64Microseconds(domain::kClaimGranule);
+  std::string which;
+  if (only) {
+    std::vector<std::string> ids;
+    ids.reserve(only->size());
+    for (const std::string& id : *only) ids.push_back(p.Text(id));
+    which = absl::StrCat(" AND technician_id IN (", absl::StrJoin(ids, ", "), ")");
+  }
+  QueryRows(sql,
+            absl::StrCat("SELECT technician_id, order_id, expire_time, MIN(granule) AS first_granule, "
+                         "MAX(granule) AS last_granule FROM (SELECT technician_id, order_id, hold_id, expire_time, "
+                         "granule, granule - ",
+                         p.Int64(granule_micros),
+                         " * ROW_NUMBER() OVER (PARTITION BY technician_id, order_id, hold_id ORDER BY granule) "
+                         "AS island FROM slot_claims WHERE granule >= ",
+                         p.Time(range.start - domain::kClaimGranule), " AND granule < ", p.Time(range.end), which,
+                         ") runs GROUP BY technician_id, order_id, hold_id, expire_time, island"),
+            p, [&](const soci::row& r) {
+              Busy b;
+              b.interval = {GetTime(r, "first_granule"), GetTime(r, "last_granule") + domain::kClaimGranule};
+              b.order_id = GetText(r, "order_id");
+              b.order_hash = std::hash<std::string>{}(b.order_id);
+              if (!IsNull(r, "expire_time")) b.expire_time = GetTime(r, "expire_time");
+              each(GetText(r, "technician_id"), std::move(b));
+            });
+}
+
 std::shared_ptr<const CalendarIndex::Snapshot> CalendarIndex::Load(const Stamp& stamp, uint64_t generation) {
   auto snapshot = std::make_shared<Snapshot>();
   snapshot->stamp = stamp;
@@ -157,8 +224,8 @@ std::shared_ptr<const CalendarIndex::Snapshot> CalendarIndex::Load(const Stamp& 
   // just before the load.
   snapshot->range = {snapshot->loaded_at - absl::Hours(48), snapshot->loaded_at + options_.ahead};
   const Interval range = snapshot->range;
-  std::vector<Entry>& entries = snapshot->entries;
-  std::unordered_map<std::string, size_t> position;
+  auto roster = std::make_shared<Roster>();
+  std::vector<Entry> entries;
   db_.WithSession([&](soci::session& sql) {
     {
       SqlParams p;
@@ -168,18 +235,18 @@ std::shared_ptr<const CalendarIndex::Snapshot> CalendarIndex::Load(const Stamp& 
                   e.calendar.technician_id = GetText(r, "id");
                   e.calendar.display_name = GetText(r, "display_name");
                   e.calendar.active = true;
-                  position[e.calendar.technician_id] = entries.size();
+                  roster->position[e.calendar.technician_id] = entries.size();
                   entries.push_back(std::move(e));
                 });
     }
-    auto entry_of = [&](const soci::row& r) -> Entry* {
-      auto it = position.find(GetText(r, "technician_id"));
-      return it == position.end() ? nullptr : &entries[it->second];  // an inactive technician's rows
+    auto entry_of = [&](const std::string& technician_id) -> Entry* {
+      auto it = roster->position.find(technician_id);
+      return it == roster->position.end() ? nullptr : &entries[it->second];  // an inactive technician's rows
     };
     {
       SqlParams p;
       QueryRows(sql, "SELECT technician_id, kind, zone FROM technician_zones", p, [&](const soci::row& r) {
-        if (Entry* e = entry_of(r)) {
+        if (Entry* e = entry_of(GetText(r, "technician_id"))) {
           (GetInt(r, "kind") == kZonePostalCode ? e->calendar.postal_codes : e->calendar.delegaciones)
               .push_back(GetText(r, "zone"));
         }
@@ -189,7 +256,7 @@ std::shared_ptr<const CalendarIndex::Snapshot> CalendarIndex::Load(const Stamp& 
       SqlParams p;
       QueryRows(sql, "SELECT technician_id, weekday, start_minute, end_minute FROM technician_hours", p,
                 [&](const soci::row& r) {
-                  if (Entry* e = entry_of(r)) {
+                  if (Entry* e = entry_of(GetText(r, "technician_id"))) {
                     e->calendar.weekly_shifts.push_back(
                         {GetInt(r, "weekday"), GetInt(r, "start_minute"), GetInt(r, "end_minute")});
                   }
@@ -201,44 +268,105 @@ std::shared_ptr<const CalendarIndex::Snapshot> CalendarIndex::Load(const Stamp& 
                 absl::StrCat("SELECT technician_id, start_time, end_time FROM technician_time_off WHERE end_time > ",
                              p.Time(range.start), " AND start_time < ", p.Time(range.end)),
                 p, [&](const soci::row& r) {
-                  if (Entry* e = entry_of(r)) e->calendar.time_off.push_back({GetTime(r, "start_time"), GetTime(r, "end_time")});
+                  if (Entry* e = entry_of(GetText(r, "technician_id"))) {
+                    e->calendar.time_off.push_back({GetTime(r, "start_time"), GetTime(r, "end_time")});
+                  }
                 });
     }
-    {
-      // One row per run of consecutive granules of one owner ("gaps and islands": within a run,
-      // granule - row_number * granule length is constant), with the owner kept so that an
-      // order's own claims can be left out and a hold's lapse applied at read time.
-      SqlParams p;
-      const long long granule_micros = absl::ToInt64Microseconds(domain::kClaimGranule);
-      QueryRows(sql,
-                absl::StrCat("SELECT technician_id, order_id, expire_time, MIN(granule) AS first_granule, "
-                             "MAX(granule) AS last_granule FROM (SELECT technician_id, order_id, hold_id, expire_time, "
-                             "granule, granule - ",
-                             p.Int64(granule_micros),
-                             " * ROW_NUMBER() OVER (PARTITION BY technician_id, order_id, hold_id ORDER BY granule) "
-                             "AS island FROM slot_claims WHERE granule >= ",
-                             p.Time(range.start - domain::kClaimGranule), " AND granule < ", p.Time(range.end),
-                             ") runs GROUP BY technician_id, order_id, hold_id, expire_time, island"),
-                p, [&](const soci::row& r) {
-                  Entry* e = entry_of(r);
-                  if (!e) return;
-                  Busy b;
-                  b.interval = {GetTime(r, "first_granule"), GetTime(r, "last_granule") + domain::kClaimGranule};
-                  b.order_id = GetText(r, "order_id");
-                  b.order_hash = std::hash<std::string>{}(b.order_id);
-                  if (!IsNull(r, "expire_time")) b.expire_time = GetTime(r, "expire_time");
-                  e->busy.push_back(std::move(b));
-                });
-    }
+    LoadBusy(sql, range, nullptr, [&](const std::string& technician_id, Busy b) {
+      if (Entry* e = entry_of(technician_id)) e->busy.push_back(std::move(b));
+    });
   });
-  size_t bytes = sizeof(Snapshot);
+  snapshot->entries.reserve(entries.size());
   for (size_t i = 0; i < entries.size(); ++i) {
     Entry& e = entries[i];
     std::sort(e.busy.begin(), e.busy.end(),
               [](const Busy& a, const Busy& b) { return a.interval.start < b.interval.start; });
-    for (const std::string& code : e.calendar.postal_codes) snapshot->by_postal_code[code].push_back(i);
+    for (const std::string& code : e.calendar.postal_codes) roster->by_postal_code[code].push_back(i);
     for (const std::string& name : e.calendar.delegaciones) {
-      snapshot->by_delegacion[domain::NormalizeZoneName(name)].push_back(i);
+      roster->by_delegacion[domain::NormalizeZoneName(name)].push_back(i);
+    }
+    snapshot->entries.push_back(std::make_shared<const Entry>(std::move(e)));
+  }
+  snapshot->roster = std::move(roster);
+  IndexOwners(*snapshot);
+  return snapshot;
+}
+
+std::shared_ptr<const CalendarIndex::Snapshot> CalendarIndex::LoadPartly(const Snapshot& current, const Stamp& stamp,
+                                                                         uint64_t generation, CalendarChange change) {
+  // A handful of orders is the common case; past this many a full load is as cheap.
+  constexpr int kMaxOrders = 256;
+  if (stamp.last_event != current.stamp.last_event) {
+    std::vector<std::string> orders = db_.Lookup([&](domain::UnitOfWork& work) {
+      return work.events().OrdersOf(CalendarEventTypes(), current.stamp.last_event, stamp.last_event, kMaxOrders);
+    });
+    if (orders.size() > static_cast<size_t>(kMaxOrders)) return nullptr;
+    change.orders.insert(orders.begin(), orders.end());
+  }
+  if (change.orders.size() > static_cast<size_t>(kMaxOrders)) return nullptr;
+  // Whose claims changed: the technicians named, those holding the orders' claims before (this
+  // snapshot) and those holding them now (the database).
+  std::set<std::string> technicians = std::move(change.technicians);
+  for (const std::string& o : change.orders) {
+    if (auto it = current.owners.find(o); it != current.owners.end()) {
+      for (size_t i : it->second) technicians.insert(current.entries[i]->calendar.technician_id);
+    }
+  }
+  std::vector<std::string> orders(change.orders.begin(), change.orders.end());
+  std::map<std::string, std::vector<Busy>> busy;  // technician id -> its busy time, read again
+  db_.WithSession([&](soci::session& sql) {
+    if (!orders.empty()) {
+      SqlParams p;
+      std::vector<std::string> values;
+      for (const std::string& o : orders) values.push_back(p.Text(o));
+      QueryRows(sql,
+                absl::StrCat("SELECT DISTINCT technician_id FROM slot_claims WHERE order_id IN (",
+                             absl::StrJoin(values, ", "), ")"),
+                p, [&](const soci::row& r) { technicians.insert(GetText(r, "technician_id")); });
+    }
+    // Only the active ones (the roster's): a change of activity comes with a full load.
+    std::vector<std::string> ids;
+    for (const std::string& t : technicians) {
+      if (current.roster->position.count(t)) {
+        ids.push_back(t);
+        busy[t];  // a technician with no claims left reads back as none
+      }
+    }
+    if (!ids.empty()) {
+      LoadBusy(sql, current.range, &ids, [&](const std::string& technician_id, Busy b) {
+        if (auto it = busy.find(technician_id); it != busy.end()) it->second.push_back(std::move(b));
+      });
+    }
+  });
+  auto snapshot = std::make_shared<Snapshot>();
+  snapshot->stamp = stamp;
+  snapshot->generation = generation;
+  snapshot->loaded_at = current.loaded_at;  // the next full load stays due when it was
+  snapshot->range = current.range;
+  snapshot->roster = current.roster;
+  snapshot->entries = current.entries;  // shared: only the changed ones are replaced
+  for (auto& [technician_id, intervals] : busy) {
+    const size_t i = current.roster->position.at(technician_id);
+    auto entry = std::make_shared<Entry>();
+    entry->calendar = current.entries[i]->calendar;
+    entry->busy = std::move(intervals);
+    std::sort(entry->busy.begin(), entry->busy.end(),
+              [](const Busy& a, const Busy& b) { return a.interval.start < b.interval.start; });
+    snapshot->entries[i] = std::move(entry);
+  }
+  IndexOwners(*snapshot);
+  return snapshot;
+}
+
+void CalendarIndex::IndexOwners(Snapshot& snapshot) {
+  size_t bytes = sizeof(Snapshot);
+  snapshot.owners.clear();
+  for (size_t i = 0; i < snapshot.entries.size(); ++i) {
+    const Entry& e = *snapshot.entries[i];
+    for (const Busy& b : e.busy) {
+      std::vector<size_t>& holders = snapshot.owners[b.order_id];
+      if (holders.empty() || holders.back() != i) holders.push_back(i);
     }
     bytes += sizeof(Entry) + TextBytes(e.calendar.technician_id) + TextBytes(e.calendar.display_name) +
              e.calendar.weekly_shifts.capacity() * sizeof(domain::WeeklyShift) +
@@ -247,8 +375,19 @@ std::shared_ptr<const CalendarIndex::Snapshot> CalendarIndex::Load(const Stamp& 
     for (const std::string& z : e.calendar.delegaciones) bytes += TextBytes(z) + sizeof(size_t) * 2;
     for (const Busy& b : e.busy) bytes += TextBytes(b.order_id) - sizeof(std::string);
   }
-  snapshot->bytes = bytes;
-  return snapshot;
+  snapshot.bytes = bytes + snapshot.owners.size() * (sizeof(std::string) + sizeof(std::vector<size_t>) + 32);
+}
+
+void CalendarIndex::Install(std::shared_ptr<const Snapshot> snapshot, absl::Duration took, bool partial) {
+  const uint64_t generation = snapshot->generation;
+  {
+    std::lock_guard lock(mutex_);
+    snapshot_ = std::move(snapshot);
+    ++(partial ? partial_loads_ : loads_);
+    last_load_time_ = took;
+  }
+  // Changes up to the load's generation are in it: nobody needs them from the log any more.
+  db_.calendar_changes().Forget(generation);
 }
 
 void CalendarIndex::LoadNow() {
@@ -256,10 +395,7 @@ void CalendarIndex::LoadNow() {
   Stamp stamp = ReadStamp();
   absl::Time started = absl::Now();
   auto snapshot = Load(stamp, generation);
-  std::lock_guard lock(mutex_);
-  snapshot_ = std::move(snapshot);
-  ++loads_;
-  last_load_time_ = absl::Now() - started;
+  Install(std::move(snapshot), absl::Now() - started, /*partial=*/false);
 }
 
 void CalendarIndex::Loop() {
@@ -280,16 +416,21 @@ void CalendarIndex::Loop() {
       // a commit of this replica it may have missed.
       const uint64_t generation = db_.calendar_generation();
       Stamp stamp = ReadStamp();
-      const bool fresh = current && current->stamp == stamp && current->generation == generation &&
-                         absl::Now() - current->loaded_at < options_.max_age;
-      if (!fresh) {
-        absl::Time started = absl::Now();
-        auto snapshot = Load(stamp, generation);
-        lock.lock();
-        snapshot_ = std::move(snapshot);
-        ++loads_;
-        last_load_time_ = absl::Now() - started;
-        lock.unlock();
+      const absl::Time started = absl::Now();
+      const bool full = !current || current->stamp.technicians != stamp.technicians ||
+                        current->stamp.technicians_updated != stamp.technicians_updated ||
+                        started - current->loaded_at >= options_.max_age;
+      if (!full && current->stamp == stamp && current->generation == generation) {
+        // Nothing changed.
+      } else {
+        std::shared_ptr<const Snapshot> next;
+        if (!full) {
+          CalendarChange change = db_.calendar_changes().Since(current->generation);
+          if (!change.everything) next = LoadPartly(*current, stamp, generation, std::move(change));
+        }
+        const bool partial = next != nullptr;
+        if (!next) next = Load(stamp, generation);
+        Install(std::move(next), absl::Now() - started, partial);
       }
     } catch (const std::exception&) {
       // The database is unreachable: readers fall back to it (and fail the same way); retry at

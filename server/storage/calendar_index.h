@@ -6,30 +6,37 @@
 // It is a view, never the guard: bookings and holds still claim granules in the database, so a
 // stale answer ends as SLOT_TAKEN with fresh alternatives, never as a double booking.
 //
-// Freshness. A background thread reloads the whole index when the database's version stamp
-// changes (the last position among the event types that change claims — every booking, hold,
-// release, cancellation, reschedule, reassignment and hold expiry appends one — and the
-// technicians' count and last update time); it checks every `poll_interval`, so a change made
-// through another replica
-// reaches this index within about one interval plus one load (on PostgreSQL plus the event's
-// publication, at most one more interval: see DESIGN.md). A change committed through this
-// replica (Database::calendar_generation) makes the index step aside at once: until a load that
-// started after that commit is in place, Covering answers nullopt and the caller reads the
-// database, so a caller always sees its own writes.
+// Freshness. A background thread compares the database's version stamp every `poll_interval`: the
+// last position among the event types that change claims (every booking, hold, release,
+// cancellation, reschedule, reassignment and hold expiry appends one) and the technicians' count
+// and last update time. When only claims changed, it reloads just the technicians whose claims
+// changed — those holding claims of the orders named by the new events, before or after — and
+// shares every other technician with the previous snapshot; a change to technicians' rows, or
+// ten minutes, bring a full reload. A change made through another replica reaches this index
+// within about one interval plus one load (on PostgreSQL plus the event's publication, at most
+// one more interval: see DESIGN.md).
+//
+// A change committed through this replica (Database::calendar_changes) is seen at once: the
+// technicians it touched are handed back as stale, for the caller to read from the database, until
+// a load that began after that commit is in place; a change of a technician's row makes the index
+// step aside (nullopt) until then. A caller always sees its own writes.
 //
 // Loading reads appointments and holds as intervals (runs of granules per owner), not one row
 // per granule.
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/time/time.h"
 #include "domain/scheduling.h"
+#include "storage/calendar_changes.h"
 #include "storage/database.h"
 
 namespace homevisit::storage {
@@ -52,10 +59,9 @@ class CalendarIndex final : public domain::CalendarSource {
   CalendarIndex(const CalendarIndex&) = delete;
   CalendarIndex& operator=(const CalendarIndex&) = delete;
 
-  std::optional<std::vector<domain::TechnicianCalendar>> Covering(const std::string& postal_code,
-                                                                  const std::string& delegacion,
-                                                                  const domain::Interval& range, absl::Time now,
-                                                                  const std::string& except_order_id) override;
+  std::optional<domain::CoveringCalendars> Covering(const std::string& postal_code, const std::string& delegacion,
+                                                    const domain::Interval& range, absl::Time now,
+                                                    const std::string& except_order_id) override;
 
   // Loads now, on this thread (tests, and start-up when the caller wants a warm index).
   void LoadNow();
@@ -66,7 +72,8 @@ class CalendarIndex final : public domain::CalendarSource {
     size_t busy_intervals = 0;
     size_t bytes = 0;  // an estimate of the index's memory
     absl::Duration last_load_time;
-    uint64_t loads = 0;
+    uint64_t loads = 0;          // full loads
+    uint64_t partial_loads = 0;  // of the technicians whose claims changed
   };
   Stats stats() const;
 
@@ -87,20 +94,37 @@ class CalendarIndex final : public domain::CalendarSource {
     long long technicians_updated = 0;
     friend bool operator==(const Stamp&, const Stamp&) = default;
   };
+  // Who the active technicians are and what they cover: changes only with a full load.
+  struct Roster {
+    std::unordered_map<std::string, size_t> position;  // technician id -> entry
+    std::map<std::string, std::vector<size_t>> by_postal_code;
+    std::map<std::string, std::vector<size_t>> by_delegacion;  // normalized names
+  };
   struct Snapshot {
     Stamp stamp;
     uint64_t generation = 0;  // Database::calendar_generation when the load began
-    absl::Time loaded_at;
+    absl::Time loaded_at;     // of the last full load
     domain::Interval range;
-    std::vector<Entry> entries;
-    std::map<std::string, std::vector<size_t>> by_postal_code;
-    std::map<std::string, std::vector<size_t>> by_delegacion;  // normalized names
+    // In the database's technician id order; a partial load shares the unchanged ones.
+    std::vector<std::shared_ptr<const Entry>> entries;
+    std::shared_ptr<const Roster> roster;
+    std::unordered_map<std::string, std::vector<size_t>> owners;  // order id -> entries with its claims
     size_t bytes = 0;
   };
 
   void Loop();
   Stamp ReadStamp();
   std::shared_ptr<const Snapshot> Load(const Stamp& stamp, uint64_t generation);
+  // `current` with the busy time of the technicians touched by `change` (and by the claims of
+  // its orders, before or after) read again; nullptr when a full load is the better choice.
+  std::shared_ptr<const Snapshot> LoadPartly(const Snapshot& current, const Stamp& stamp, uint64_t generation,
+                                             CalendarChange change);
+  // Reads the busy intervals over `range` of every active technician, or only of `only`.
+  void LoadBusy(soci::session& sql, const domain::Interval& range, const std::vector<std::string>* only,
+                const std::function<void(const std::string& technician_id, Busy)>& each);
+  // Fills `owners` and `bytes` from the entries.
+  static void IndexOwners(Snapshot& snapshot);
+  void Install(std::shared_ptr<const Snapshot> snapshot, absl::Duration took, bool partial);
   std::shared_ptr<const Snapshot> Current() const;
 
   Database& db_;
@@ -111,6 +135,7 @@ class CalendarIndex final : public domain::CalendarSource {
   bool wanted_ = false;  // a reader found the index behind: load without waiting for the tick
   std::shared_ptr<const Snapshot> snapshot_;
   uint64_t loads_ = 0;
+  uint64_t partial_loads_ = 0;
   absl::Duration last_load_time_;
   std::thread loader_;  // last: starts once everything above exists
 };

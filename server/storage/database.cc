@@ -30,7 +30,6 @@ namespace {
 constexpr int kMaxAttempts = 5;
 
 thread_local Database::CallSession* pinned_session = nullptr;
-thread_local bool calendar_changed = false;
 
 // SQLite's defaults lock a connection's mutex around every API call (a 45-column row costs ~100
 // lock pairs) and count every allocation under one global mutex. A pooled session is used by
@@ -76,10 +75,6 @@ void RollbackQuietly(soci::session& sql) {
 }
 
 }  // namespace
-
-void MarkCalendarChange() { calendar_changed = true; }
-
-bool TakeCalendarChange() { return std::exchange(calendar_changed, false); }
 
 size_t DefaultPoolSize(Dialect dialect, size_t workers, size_t cores) {
   cores = std::max<size_t>(1, cores);
@@ -158,7 +153,7 @@ std::unique_ptr<Database> Database::Open(const DatabaseOptions& options) {
       db->writer_cache_ = std::make_unique<StatementCache>(*db->writer_session_, dialect);
       Database* raw = db.get();
       db->group_commit_ = std::make_unique<GroupCommit>(*db->writer_session_, *db->writer_cache_, options.max_write_batch,
-                                                        [raw] { raw->calendar_generation_.fetch_add(1); });
+                                                        [raw](CalendarChange&& change) { raw->calendar_changes_.Record(std::move(change)); });
     }
   } catch (const soci::soci_error& e) {
     ErrorClass c = Classify(dialect, e);
@@ -203,6 +198,15 @@ void Database::RunTransaction(Mode mode, const std::function<void(domain::UnitOf
   // A unit of work nested in another on the same thread gets a session of its own, as before.
   CallSession* pinned = PinnedSession();
   if (pinned && pinned->busy_) pinned = nullptr;
+  // The marks of a unit this one is nested in are set aside, and given back when this one ends
+  // (this one's own were recorded at its COMMIT, or are dropped with its rollback).
+  struct SetAside {
+    CalendarChange outer = TakeCalendarChange();
+    ~SetAside() {
+      TakeCalendarChange();
+      RestoreCalendarChange(std::move(outer));
+    }
+  } set_aside;
   for (int attempt = 1;; ++attempt) {
     std::optional<OwnLease> own;
     std::size_t position;
@@ -222,11 +226,11 @@ void Database::RunTransaction(Mode mode, const std::function<void(domain::UnitOf
     } busy(pinned);
     try {
       if (mode != Mode::kNone) RunControl(sql, BeginStatement(dialect_, write));
-      TakeCalendarChange();  // a mark left by a unit that failed elsewhere is not this one's
+      TakeCalendarChange();  // a failed attempt's marks are not this one's
       SociUnitOfWork uow(sql, dialect_);
       work(uow);
       if (mode != Mode::kNone) RunControl(sql, "COMMIT");
-      if (TakeCalendarChange()) calendar_generation_.fetch_add(1);
+      calendar_changes_.Record(TakeCalendarChange());
       return;
     } catch (const DomainError&) {
       if (mode != Mode::kNone) RollbackQuietly(sql);

@@ -13,6 +13,7 @@
 #include <soci/soci.h>
 
 #include "domain/repositories.h"
+#include "storage/calendar_changes.h"
 
 namespace homevisit::storage {
 
@@ -90,8 +91,9 @@ class Database {
   };
 
   // How many committed units of work of this process changed calendars (claims, holds,
-  // technicians): see calendar_changes.h.
-  uint64_t calendar_generation() const { return calendar_generation_.load(); }
+  // technicians), and what each changed: see calendar_changes.h.
+  uint64_t calendar_generation() const { return calendar_changes_.generation(); }
+  CalendarChangeLog& calendar_changes() { return calendar_changes_; }
 
   // SQLite: how the write path batched so far (all zero on PostgreSQL).
   GroupCommitStats WriteBatchStats() const;
@@ -124,7 +126,7 @@ class Database {
   int busy_timeout_ms_;
   soci::connection_pool pool_;
   std::vector<std::unique_ptr<StatementCache>> caches_;  // one per pooled session, by position
-  std::atomic<uint64_t> calendar_generation_{0};
+  CalendarChangeLog calendar_changes_;
   // SQLite only: the write connection, owned by the group commit's writer thread.
   std::unique_ptr<soci::session> writer_session_;
   std::unique_ptr<StatementCache> writer_cache_;

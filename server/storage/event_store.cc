@@ -98,6 +98,23 @@ long long SociEventRepository::LastSeqOf(const std::vector<domain::EventType>& t
   return seq;
 }
 
+std::vector<std::string> SociEventRepository::OrdersOf(const std::vector<domain::EventType>& types, long long after,
+                                                      long long upto, int limit) {
+  std::vector<std::string> orders;
+  if (types.empty() || upto <= after) return orders;
+  const char* position = PositionColumn(dialect_);
+  SqlParams p;
+  std::vector<std::string> type_values;
+  for (domain::EventType t : types) type_values.push_back(p.Int(static_cast<int>(t)));
+  // A range of the position index; the types filter the few rows in it.
+  QueryRows(sql_,
+            absl::StrCat("SELECT DISTINCT order_id FROM events WHERE ", position, " > ", p.Int64(after), " AND ",
+                         position, " <= ", p.Int64(upto), " AND type IN (", absl::StrJoin(type_values, ", "),
+                         ") LIMIT ", p.Int(limit + 1)),
+            p, [&](const soci::row& r) { orders.push_back(GetText(r, "order_id")); });
+  return orders;
+}
+
 std::vector<domain::Event> SociEventRepository::List(const domain::EventFilter& f, long long after_seq, int limit) {
   SqlParams p;
   const char* position = PositionColumn(dialect_);

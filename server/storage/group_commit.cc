@@ -33,7 +33,7 @@ std::exception_ptr AsDomainError(const soci::soci_error& e) {
 }  // namespace
 
 GroupCommit::GroupCommit(soci::session& session, StatementCache& cache, size_t max_batch,
-                         std::function<void()> after_calendar_commit)
+                         std::function<void(CalendarChange&&)> after_calendar_commit)
     : session_(session),
       cache_(cache),
       max_batch_(std::max<size_t>(1, max_batch)),
@@ -131,7 +131,7 @@ void GroupCommit::RunBatch(std::deque<Unit*>& batch) {
   }
   size_t ran = 0;
   bool lost = false;
-  batch_changed_calendars_ = false;
+  batch_calendar_change_ = {};
   for (; ran < batch.size() && !lost; ++ran) lost = !RunUnit(*batch[ran]);
   if (lost) {
     // SQLite rolled the whole transaction back (disk full, I/O error): nothing of this batch
@@ -151,7 +151,7 @@ void GroupCommit::RunBatch(std::deque<Unit*>& batch) {
   } else {
     try {
       Execute(session_, "COMMIT");
-      if (batch_changed_calendars_ && after_calendar_commit_) after_calendar_commit_();
+      if (after_calendar_commit_) after_calendar_commit_(std::exchange(batch_calendar_change_, {}));
     } catch (const soci::soci_error& e) {
       try {
         Execute(session_, "ROLLBACK");
@@ -186,7 +186,7 @@ bool GroupCommit::RunUnit(Unit& unit) {
     SociUnitOfWork uow(session_, Dialect::kSqlite);
     unit.work(uow);
     Execute(session_, "RELEASE unit");
-    if (TakeCalendarChange()) batch_changed_calendars_ = true;
+    batch_calendar_change_.Merge(TakeCalendarChange());
     return true;
   } catch (const soci::soci_error& e) {
     unit.error = AsDomainError(e);

@@ -17,6 +17,7 @@
 #include <soci/soci.h>
 
 #include "domain/repositories.h"
+#include "storage/calendar_changes.h"
 #include "storage/database.h"
 
 namespace homevisit::storage {
@@ -33,10 +34,10 @@ class GroupCommit {
  public:
   // `session` and `cache` belong to this object's thread from now on. `max_batch` bounds the
   // units per transaction (a batch's latency is the sum of its units' work plus one fsync).
-  // `after_calendar_commit` runs after each COMMIT of a batch in which a unit that committed
-  // changed calendars (calendar_changes.h).
+  // `after_calendar_commit` gets, after each COMMIT, what the batch's committed units changed in
+  // calendars (calendar_changes.h).
   GroupCommit(soci::session& session, StatementCache& cache, size_t max_batch,
-              std::function<void()> after_calendar_commit);
+              std::function<void(CalendarChange&&)> after_calendar_commit);
   // Runs what is queued, then stops the thread.
   ~GroupCommit();
   GroupCommit(const GroupCommit&) = delete;
@@ -62,8 +63,8 @@ class GroupCommit {
   soci::session& session_;
   StatementCache& cache_;
   const size_t max_batch_;
-  const std::function<void()> after_calendar_commit_;
-  bool batch_changed_calendars_ = false;  // writer thread only
+  const std::function<void(CalendarChange&&)> after_calendar_commit_;
+  CalendarChange batch_calendar_change_;  // writer thread only
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Unit*> queue_;

@@ -150,7 +150,7 @@ std::vector<TechnicianCalendar> SociSchedulingRepository::Calendars(const std::v
 }
 
 bool SociSchedulingRepository::Claim(const domain::SlotClaim& claim, absl::Time now) {
-  MarkCalendarChange();
+  MarkClaimsChange(claim.technician_id, claim.order_id);
   if (claim.granules.empty()) return true;
   const absl::Time first = claim.granules.front();
   const absl::Time last = claim.granules.back();
@@ -198,16 +198,16 @@ bool SociSchedulingRepository::Claim(const domain::SlotClaim& claim, absl::Time 
 }
 
 void SociSchedulingRepository::ReleaseAppointmentClaims(const std::string& order_id) {
-  MarkCalendarChange();
+  MarkClaimsChange("", order_id);  // the calendar index knows whose claims the order holds
   SqlParams p;
   Execute(sql_, absl::StrCat("DELETE FROM slot_claims WHERE order_id = ", p.Text(order_id), " AND hold_id IS NULL"),
           p);
 }
 
-void SociSchedulingRepository::ReleaseHoldClaims(const std::string& hold_id) {
-  MarkCalendarChange();
+void SociSchedulingRepository::ReleaseHoldClaims(const domain::Hold& hold) {
+  MarkClaimsChange(hold.technician_id, hold.order_id);
   SqlParams p;
-  Execute(sql_, absl::StrCat("DELETE FROM slot_claims WHERE hold_id = ", p.Text(hold_id)), p);
+  Execute(sql_, absl::StrCat("DELETE FROM slot_claims WHERE hold_id = ", p.Text(hold.id)), p);
 }
 
 void SociSchedulingRepository::InsertHold(const Hold& h) {
@@ -258,7 +258,8 @@ std::vector<Hold> SociSchedulingRepository::LapsedHolds(absl::Time now, int limi
 }
 
 bool SociSchedulingRepository::ExpireHold(const std::string& id) {
-  MarkCalendarChange();
+  // No calendar mark: a lapsed hold's claims read as free already, and ReleaseHoldClaims, which
+  // deletes them, marks the change.
   SqlParams p;
   return Execute(sql_,
                  absl::StrCat("UPDATE holds SET status = ", p.Int(static_cast<int>(HoldStatus::kExpired)),

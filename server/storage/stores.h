@@ -35,6 +35,8 @@ class SociEventRepository final : public domain::EventRepository {
   std::vector<domain::Event> OfOrder(const std::string& order_id, int limit) override;
   long long LastSeq() override;
   long long LastSeqOf(const std::vector<domain::EventType>& types) override;
+  std::vector<std::string> OrdersOf(const std::vector<domain::EventType>& types, long long after, long long upto,
+                                    int limit) override;
 
   // The most events one Publish positions (the rest wait for the next round).
   static constexpr int kPublishBatch = 10000;
@@ -88,7 +90,7 @@ class SociSchedulingRepository final : public domain::SchedulingRepository {
                                                     const std::string& except_order_id) override;
   bool Claim(const domain::SlotClaim& claim, absl::Time now) override;
   void ReleaseAppointmentClaims(const std::string& order_id) override;
-  void ReleaseHoldClaims(const std::string& hold_id) override;
+  void ReleaseHoldClaims(const domain::Hold& hold) override;
   void InsertHold(const domain::Hold& hold) override;
   std::optional<domain::Hold> FindHold(const std::string& id) override;
   std::vector<domain::Hold> LiveHoldsOf(const std::string& order_id) override;

@@ -1,15 +1,19 @@
 // The in-memory calendar index (issue 13): it answers what the database would (technicians,
-// zones, shifts, time off, appointments, holds and their lapse, an order's own claims left out),
-// steps aside after a write of its own replica until it has reloaded, and sees a change made
-// through another replica within its poll interval. Runs on SQLite and on PostgreSQL.
+// zones, shifts, time off, appointments, holds and their lapse, an order's own claims left out);
+// after a booking or release of its own replica it hands the touched technicians back to be read
+// from the database until it has reloaded them (and steps aside after a technician's change);
+// it reloads only the technicians whose claims changed, and sees a change made through another
+// replica within its poll interval. Runs on SQLite and on PostgreSQL.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "domain/ids.h"
 #include "homevisit/v1/scheduling_service.grpc.pb.h"
+#include "storage/calendar_changes.h"
 #include "storage/calendar_index.h"
 #include "test_server.h"
 
@@ -105,6 +109,40 @@ class CalendarIndexTest : public ServiceTest {
     });
   }
 
+  // What CheckAvailability reads: the index's calendars, its stale technicians' from the
+  // database; nullopt when the index steps aside.
+  std::optional<std::vector<TechnicianCalendar>> Read(storage::CalendarIndex& index, const std::string& postal_code,
+                                                      const Interval& range, absl::Time now,
+                                                      const std::string& except = "") {
+    auto covering = index.Covering(postal_code, "", range, now, except);
+    if (!covering) return std::nullopt;
+    if (!covering->stale.empty()) {
+      auto fresh = database_->Read([&](domain::UnitOfWork& work) {
+        return work.scheduling().Calendars(covering->stale, range, now, except);
+      });
+      for (TechnicianCalendar& f : fresh) {
+        for (TechnicianCalendar& c : covering->calendars) {
+          if (c.technician_id == f.technician_id) c = f;
+        }
+      }
+    }
+    return covering->calendars;
+  }
+
+  void ReleaseAppointment(storage::Database& db, const std::string& order_id, bool with_event) {
+    db.Write([&](domain::UnitOfWork& work) {
+      work.scheduling().ReleaseAppointmentClaims(order_id);
+      if (with_event) {
+        domain::Event event;
+        event.order_id = order_id;
+        event.file_number = "EXP-1";
+        event.type = domain::EventType::kCancelled;
+        event.time = now_;
+        work.events().Append(event);
+      }
+    });
+  }
+
   // Polls `done` for up to three seconds.
   template <typename Fn>
   static bool WaitFor(Fn done) {
@@ -119,6 +157,47 @@ class CalendarIndexTest : public ServiceTest {
   std::unique_ptr<storage::Database> database_;
   absl::Time now_;
 };
+
+TEST(CalendarChangeLogTest, TellsWhatChangedAfterAGenerationAndEverythingOnceForgotten) {
+  storage::CalendarChangeLog log;
+  auto change = [](std::set<std::string> technicians, std::set<std::string> orders, bool everything = false) {
+    storage::CalendarChange c;
+    c.technicians = std::move(technicians);
+    c.orders = std::move(orders);
+    c.everything = everything;
+    return c;
+  };
+  log.Record(change({}, {}));  // nothing changed: no generation
+  EXPECT_EQ(log.generation(), 0u);
+  log.Record(change({"t-1"}, {"o-1"}));
+  log.Record(change({"t-2"}, {"o-1", "o-2"}));
+  EXPECT_EQ(log.generation(), 2u);
+  EXPECT_TRUE(log.Since(2).empty());
+  storage::CalendarChange since1 = log.Since(1);
+  EXPECT_FALSE(since1.everything);
+  EXPECT_EQ(since1.technicians, std::set<std::string>{"t-2"});
+  EXPECT_EQ(since1.orders, (std::set<std::string>{"o-1", "o-2"}));
+  EXPECT_EQ(log.Since(0).technicians, (std::set<std::string>{"t-1", "t-2"}));
+  log.Forget(1);
+  EXPECT_TRUE(log.Since(0).everything) << "forgotten: a reader that far behind must step aside";
+  EXPECT_EQ(log.Since(1).technicians, std::set<std::string>{"t-2"});
+  log.Record(change({}, {}, /*everything=*/true));
+  EXPECT_TRUE(log.Since(2).everything);
+  EXPECT_TRUE(log.Since(3).empty());
+}
+
+TEST(CalendarChangeLogTest, MarksOfAUnitOfWorkAreTakenOnce) {
+  storage::TakeCalendarChange();
+  storage::MarkClaimsChange("t-1", "o-1");
+  storage::MarkClaimsChange("", "o-2");
+  storage::CalendarChange taken = storage::TakeCalendarChange();
+  EXPECT_EQ(taken.technicians, std::set<std::string>{"t-1"});
+  EXPECT_EQ(taken.orders, (std::set<std::string>{"o-1", "o-2"}));
+  EXPECT_FALSE(taken.everything);
+  EXPECT_TRUE(storage::TakeCalendarChange().empty());
+  storage::MarkCalendarChange();
+  EXPECT_TRUE(storage::TakeCalendarChange().everything);
+}
 
 TEST_F(CalendarIndexTest, AnswersWhatTheDatabaseAnswers) {
   AddTechnician("t-postal", {"03100"}, {});
@@ -139,15 +218,16 @@ TEST_F(CalendarIndexTest, AnswersWhatTheDatabaseAnswers) {
   for (const std::string& except : {std::string(), booked, held}) {
     auto from_index = index.Covering("03100", "benito  JUAREZ", range, now_, except);
     ASSERT_TRUE(from_index.has_value()) << "a freshly loaded index answers";
+    EXPECT_TRUE(from_index->stale.empty());
     auto from_database = FromDatabase("03100", "benito  JUAREZ", range, except);
-    EXPECT_EQ(Describe(*from_index), Describe(from_database)) << "except " << except;
-    ASSERT_EQ(from_index->size(), 2u);  // t-deleg and t-postal; not t-elsewhere, not t-inactive
+    EXPECT_EQ(Describe(from_index->calendars), Describe(from_database)) << "except " << except;
+    ASSERT_EQ(from_index->calendars.size(), 2u);  // t-deleg and t-postal; not t-elsewhere, not t-inactive
   }
-  auto full = index.Covering("03100", "", range, now_, "");
+  auto full = Read(index, "03100", range, now_);
   ASSERT_TRUE(full && full->size() == 1u);
   EXPECT_EQ(Merged(full->front().busy).size(), 2u);  // the appointment and the live hold
   // Ten minutes on, the hold has lapsed: the index applies the lapse at read time.
-  auto later = index.Covering("03100", "", range, now_ + absl::Minutes(11), "");
+  auto later = Read(index, "03100", range, now_ + absl::Minutes(11));
   ASSERT_TRUE(later && later->size() == 1u);
   EXPECT_EQ(Merged(later->front().busy).size(), 1u);
   storage::CalendarIndex::Stats stats = index.stats();
@@ -155,21 +235,103 @@ TEST_F(CalendarIndexTest, AnswersWhatTheDatabaseAnswers) {
   EXPECT_GT(stats.bytes, 0u);
 }
 
-TEST_F(CalendarIndexTest, AWriteOfItsOwnReplicaMakesItStepAsideUntilItHasReloaded) {
+TEST_F(CalendarIndexTest, ABookingOfItsOwnReplicaIsReadFromTheDatabaseForThatTechnicianAloneUntilReloaded) {
   AddTechnician("t-1", {"03100"}, {});
+  AddTechnician("t-2", {"03100"}, {});
   storage::CalendarIndex index(*database_, {.poll_interval = absl::Hours(1)});  // no background reload
   index.LoadNow();
   const Interval range{now_ - absl::Hours(24), now_ + absl::Hours(24 * 16)};
-  ASSERT_TRUE(index.Covering("03100", "", range, now_, "").has_value());
-  Claim("t-1", NewOrderId(), Granular(now_ + absl::Hours(30)), 14);
-  EXPECT_FALSE(index.Covering("03100", "", range, now_, "").has_value())
-      << "behind a committed booking of this replica: the caller must read the database";
-  index.LoadNow();
+  auto before = index.Covering("03100", "", range, now_, "");
+  ASSERT_TRUE(before && before->stale.empty() && before->calendars.size() == 2u);
+
+  // A booking through this replica: t-1 (the claim names it) is handed back as stale, t-2 still
+  // comes from memory, and together they are what the database says.
+  const std::string order_id = NewOrderId();
+  Claim("t-1", order_id, Granular(now_ + absl::Hours(30)), 14);
   auto after = index.Covering("03100", "", range, now_, "");
-  ASSERT_TRUE(after && after->size() == 1u);
-  EXPECT_EQ(after->front().busy.size(), 1u);
+  ASSERT_TRUE(after.has_value()) << "a booking does not make the whole index step aside";
+  EXPECT_EQ(after->stale, std::vector<std::string>{"t-1"});
+  ASSERT_EQ(after->calendars.size(), 2u);
+  EXPECT_EQ(after->calendars[0].technician_id, "t-1");
+  EXPECT_EQ(Describe(*Read(index, "03100", range, now_)), Describe(FromDatabase("03100", "", range, "")));
+  EXPECT_EQ(Read(index, "03100", range, now_)->front().busy.size(), 1u);
+
+  index.LoadNow();
+  auto loaded = index.Covering("03100", "", range, now_, "");
+  ASSERT_TRUE(loaded && loaded->stale.empty());
+  EXPECT_EQ(loaded->calendars.front().busy.size(), 1u);
+
+  // A release names only the order: the index knows t-1 holds its claims.
+  ReleaseAppointment(*database_, order_id, /*with_event=*/false);
+  auto released = index.Covering("03100", "", range, now_, "");
+  ASSERT_TRUE(released.has_value());
+  EXPECT_EQ(released->stale, std::vector<std::string>{"t-1"});
+  EXPECT_TRUE(Read(index, "03100", range, now_)->front().busy.empty());
+  index.LoadNow();
+
+  // A change of a technician's row (zones, shifts, activity) makes the index step aside.
+  database_->Write([&](domain::UnitOfWork& work) {
+    auto t = work.technicians().Find("t-2");
+    ASSERT_TRUE(t.has_value());
+    int version = t->version;
+    t->update_time = absl::Now();
+    work.technicians().Update(*t, version);
+  });
+  EXPECT_FALSE(index.Covering("03100", "", range, now_, "").has_value())
+      << "behind a technician's change of this replica: the caller must read the database";
+  index.LoadNow();
+  EXPECT_TRUE(index.Covering("03100", "", range, now_, "").has_value());
   // A range past what was loaded is not answered either.
   EXPECT_FALSE(index.Covering("03100", "", {now_, now_ + absl::Hours(24 * 30)}, now_, "").has_value());
+}
+
+TEST_F(CalendarIndexTest, ItReloadsOnlyTheTechniciansWhoseClaimsChangedHereOrOnAnotherReplica) {
+  for (int i = 0; i < 5; ++i) AddTechnician(absl::StrCat("t-", i), {"03100"}, {});
+  storage::CalendarIndex index(*database_, {.poll_interval = absl::Milliseconds(50)});
+  storage::DatabaseOptions other_options;
+  other_options.url = db_->url();
+  other_options.pool_size = 2;
+  auto other = storage::Database::Open(other_options);
+  const Interval range{now_ - absl::Hours(24), now_ + absl::Hours(24 * 16)};
+  ASSERT_TRUE(WaitFor([&] { return index.Covering("03100", "", range, now_, "").has_value(); }));
+  const uint64_t full_loads = index.stats().loads;
+  auto matches_database = [&] {
+    auto covering = index.Covering("03100", "", range, now_, "");
+    return covering && covering->stale.empty() &&
+           Describe(covering->calendars) == Describe(FromDatabase("03100", "", range, ""));
+  };
+
+  // Here: the loader, woken by the reader that found t-3 stale, reloads t-3 alone.
+  Claim("t-3", NewOrderId(), Granular(now_ + absl::Hours(30)), 14);
+  ASSERT_TRUE(index.Covering("03100", "", range, now_, "").has_value());
+  EXPECT_TRUE(WaitFor(matches_database));
+
+  // Another replica books t-1 and, later, cancels: the events name the order; its claims name t-1.
+  const std::string order_id = NewOrderId();
+  const absl::Time start = Granular(now_ + absl::Hours(50));
+  other->Write([&](domain::UnitOfWork& work) {
+    domain::SlotClaim claim{"t-1", order_id, "", absl::InfiniteFuture(), {}};
+    for (int i = 0; i < 14; ++i) claim.granules.push_back(start + i * kGranule);
+    ASSERT_TRUE(work.scheduling().Claim(claim, now_));
+    domain::Event event;
+    event.order_id = order_id;
+    event.file_number = "EXP-1";
+    event.type = domain::EventType::kBooked;
+    event.time = now_;
+    work.events().Append(event);
+  });
+  EXPECT_TRUE(WaitFor([&] {
+    auto calendars = Read(index, "03100", range, now_);
+    return calendars && (*calendars)[1].busy.size() == 1u && matches_database();
+  }));
+  ReleaseAppointment(*other, order_id, /*with_event=*/true);
+  EXPECT_TRUE(WaitFor([&] {
+    auto calendars = Read(index, "03100", range, now_);
+    return calendars && (*calendars)[1].busy.empty() && matches_database();
+  }));
+  storage::CalendarIndex::Stats stats = index.stats();
+  EXPECT_EQ(stats.loads, full_loads) << "claims alone never need a full load";
+  EXPECT_GE(stats.partial_loads, 3u);
 }
 
 TEST_F(CalendarIndexTest, AChangeThroughAnotherReplicaReachesTheIndexWithinItsPollInterval) {
@@ -200,7 +362,7 @@ TEST_F(CalendarIndexTest, AChangeThroughAnotherReplicaReachesTheIndexWithinItsPo
   });
   absl::Time written = absl::Now();
   EXPECT_TRUE(WaitFor([&] {
-    auto calendars = index.Covering("03100", "", range, now_, "");
+    auto calendars = Read(index, "03100", range, now_);
     return calendars && calendars->size() == 1u && calendars->front().busy.size() == 1u;
   }));
   // Within the poll interval plus one load (and, on PostgreSQL, one publication of the event).
@@ -216,7 +378,7 @@ TEST_F(CalendarIndexTest, AChangeThroughAnotherReplicaReachesTheIndexWithinItsPo
     work.technicians().Update(*t, version);
   });
   EXPECT_TRUE(WaitFor([&] {
-    auto calendars = index.Covering("03100", "", range, now_, "");
+    auto calendars = Read(index, "03100", range, now_);
     return calendars && calendars->empty();
   }));
 }
