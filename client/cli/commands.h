@@ -1,6 +1,7 @@
 #pragma once
 // The subcommands of `homevisit`. Each returns the process exit code: 0 done, 1 the call failed,
 // 2 bad usage, 3 the server does not serve the call yet (UNIMPLEMENTED).
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@ struct Context {
   bool json = false;
   absl::TimeZone zone;
   std::vector<std::string> args;  // positional arguments after the subcommand
+  std::set<std::string> given;    // the flags on the command line, even empty ones (--name=)
 };
 
 int Intake(Context& ctx);

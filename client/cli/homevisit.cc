@@ -9,6 +9,7 @@
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
+#include "absl/strings/strip.h"
 #include "commands.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "homevisitd address, HOST:PORT");
@@ -37,11 +38,13 @@ commands:
   reschedule ORDER             move the visit: --hold, or --technician and --window_start; --reason
   reassign ORDER               give it to another technician: --technician ID --reason TEXT
   events [ORDER]               the event log of an order [--file_number, --page_size]
-  technician list|show ID|create|deactivate ID   dispatcher: the technicians
+  technician list|show ID|create|update ID|deactivate ID   dispatcher: the technicians
                                create: --display_name --employee_number --mobile_phone --id_type
                                --postal_codes A,B --delegaciones X --hours "MON-FRI 09:00-18:00"
                                (or --from_json technician.json); list: [--postal_codes CP]
-                               [--show_inactive] [--all]
+                               [--show_inactive] [--all]; update: only the flags given (an empty
+                               one clears, e.g. --delegaciones=) and the fields of --from_json
+                               (time_off), [--etag]
   show ORDER                   one order
   list                         orders, newest first [--file_number --state --page_size --all]
   cancel ORDER                 cancel: --reason TEXT [--etag]
@@ -131,11 +134,19 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  homevisit::cli::Context context{**client, absl::GetFlag(FLAGS_json), absl::UTCTimeZone(), {}};
+  homevisit::cli::Context context{**client, absl::GetFlag(FLAGS_json), absl::UTCTimeZone(), {}, {}};
   if (!absl::LoadTimeZone(absl::GetFlag(FLAGS_time_zone), &context.zone)) {
     std::cerr << "homevisit: unknown --time_zone " << absl::GetFlag(FLAGS_time_zone) << "\n";
     return 2;
   }
   context.args.assign(positional.begin() + 2, positional.end());
+  // Which flags were given (abseil tells only their values): "--name", "-name", "--name=VALUE".
+  for (int i = 1; i < argc; ++i) {
+    absl::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (!absl::ConsumePrefix(&arg, "-")) continue;
+    absl::ConsumePrefix(&arg, "-");
+    context.given.insert(std::string(arg.substr(0, arg.find('='))));
+  }
   return found->second(context);
 }

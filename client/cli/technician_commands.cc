@@ -1,8 +1,10 @@
-// `homevisit technician list|show|create|deactivate`: the dispatcher's technician management.
+// `homevisit technician list|show|create|update|deactivate`: the dispatcher's technician management.
+#include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "absl/flags/declare.h"
@@ -24,13 +26,14 @@ ABSL_DECLARE_FLAG(std::string, id_type);
 ABSL_DECLARE_FLAG(int32_t, page_size);
 ABSL_DECLARE_FLAG(bool, all);
 
-ABSL_FLAG(std::string, display_name, "", "technician create: the name DOT tells the subscriber");
+ABSL_FLAG(std::string, display_name, "", "technician create, update: the name DOT tells the subscriber");
 ABSL_FLAG(std::string, employee_number, "", "technician create: the provider's employee number");
-ABSL_FLAG(std::string, mobile_phone, "", "technician create: 10 digits");
-ABSL_FLAG(std::string, postal_codes, "", "technician create: covered postal codes, comma-separated; list: filter by one");
-ABSL_FLAG(std::string, delegaciones, "", "technician create: covered delegaciones, comma-separated");
+ABSL_FLAG(std::string, mobile_phone, "", "technician create, update: 10 digits");
+ABSL_FLAG(std::string, postal_codes, "",
+          "technician create, update: covered postal codes, comma-separated; list: filter by one");
+ABSL_FLAG(std::string, delegaciones, "", "technician create, update: covered delegaciones, comma-separated");
 ABSL_FLAG(std::string, hours, "",
-          "technician create: weekly shifts in local time, e.g. \"MON-FRI 09:00-18:00,SAT 09:00-13:00\"");
+          "technician create, update: weekly shifts in local time, e.g. \"MON-FRI 09:00-18:00,SAT 09:00-13:00\"");
 ABSL_FLAG(bool, show_inactive, false, "technician list: include deactivated technicians");
 
 namespace homevisit::cli {
@@ -129,10 +132,82 @@ int Create(Context& ctx) {
                                 [](const v1::Technician& created) { PrintTechnician(std::cout, created); });
 }
 
+// `technician update ID`: changes only what is given — the flags, and the fields present in
+// --from_json (time off is set there) — with the update mask naming exactly those.
+int Update(Context& ctx, const std::string& id) {
+  // Given even when empty: `--delegaciones=` clears them.
+  auto Given = [&](const char* flag) { return ctx.given.count(flag) > 0; };
+  v1::UpdateTechnicianRequest request;
+  v1::Technician& t = *request.mutable_technician();
+  std::set<std::string> paths;
+  const std::string path = absl::GetFlag(FLAGS_from_json);
+  if (!path.empty()) {
+    std::ifstream in(path);
+    if (!in) return Usage("cannot read " + path);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto status = google::protobuf::util::JsonStringToMessage(text.str(), &t);
+    if (!status.ok()) return Usage(path + ": not a Technician JSON: " + std::string(status.message()));
+    // The fields the file names (JSON names or field names) go into the mask, set or empty.
+    google::protobuf::Struct keys;
+    if (google::protobuf::util::JsonStringToMessage(text.str(), &keys).ok()) {
+      for (const auto& [key, value] : keys.fields()) {
+        const google::protobuf::FieldDescriptor* field = t.GetDescriptor()->FindFieldByCamelcaseName(key);
+        if (!field) field = t.GetDescriptor()->FindFieldByName(key);
+        if (field && field->name() != "name" && field->name() != "etag") paths.insert(field->name());
+      }
+    }
+  }
+  if (Given("display_name")) {
+    t.set_display_name(absl::GetFlag(FLAGS_display_name));
+    paths.insert("display_name");
+  }
+  if (Given("mobile_phone")) {
+    t.set_mobile_phone(absl::GetFlag(FLAGS_mobile_phone));
+    paths.insert("mobile_phone");
+  }
+  if (Given("id_type")) {
+    v1::OfficialIdType value;
+    if (!ParseEnum(absl::GetFlag(FLAGS_id_type), "OFFICIAL_ID_TYPE_", &v1::OfficialIdType_Parse, &value)) {
+      return Usage("unknown --id_type " + absl::GetFlag(FLAGS_id_type));
+    }
+    t.set_official_id_type(value);
+    paths.insert("official_id_type");
+  }
+  if (Given("postal_codes")) {
+    t.clear_postal_codes();
+    for (const auto& code : CommaList(absl::GetFlag(FLAGS_postal_codes))) t.add_postal_codes(code);
+    paths.insert("postal_codes");
+  }
+  if (Given("delegaciones")) {
+    t.clear_delegaciones();
+    for (const auto& name : CommaList(absl::GetFlag(FLAGS_delegaciones))) t.add_delegaciones(name);
+    paths.insert("delegaciones");
+  }
+  if (Given("hours")) {
+    t.clear_working_hours();
+    std::string error;
+    if (!ParseHours(absl::GetFlag(FLAGS_hours), t, &error)) return Usage(error);
+    paths.insert("working_hours");
+  }
+  if (paths.empty()) {
+    return Usage("technician update needs what to change: --display_name, --mobile_phone, --id_type, "
+                 "--postal_codes, --delegaciones, --hours, or --from_json technician.json (time_off)");
+  }
+  t.set_name(ResourceName("technicians", id));
+  t.set_etag(absl::GetFlag(FLAGS_etag));
+  for (const std::string& p : paths) request.mutable_update_mask()->add_paths(p);
+  request.set_request_id(RequestIdOrNew());
+  auto result = ctx.client.Call<v1::Technician>(true, {}, [&](grpc::ClientContext* c, v1::Technician* r) {
+    return ctx.client.technicians().UpdateTechnician(c, request, r);
+  });
+  return Answer(ctx, "technician update", result, [](const v1::Technician& updated) { PrintTechnician(std::cout, updated); });
+}
+
 }  // namespace
 
 int TechnicianCommand(Context& ctx) {
-  if (ctx.args.empty()) return Usage("technician needs list, show, create or deactivate");
+  if (ctx.args.empty()) return Usage("technician needs list, show, create, update or deactivate");
   const std::string what = ctx.args[0];
   if (what == "list") {
     if (ctx.args.size() != 1) return Usage("technician list takes no other arguments");
@@ -168,6 +243,10 @@ int TechnicianCommand(Context& ctx) {
   if (what == "create") {
     if (ctx.args.size() != 1) return Usage("technician create takes flags only");
     return Create(ctx);
+  }
+  if (what == "update") {
+    if (ctx.args.size() != 2) return Usage("technician update takes one technician");
+    return Update(ctx, ctx.args[1]);
   }
   if (what == "deactivate") {
     if (ctx.args.size() != 2) return Usage("technician deactivate takes one technician");

@@ -398,7 +398,8 @@ TEST_F(CliTest, ReleaseRescheduleReassignAndEvents) {
 }
 
 // The dispatcher manages technicians from the CLI: create (flags), show, list by postal code,
-// deactivate; a retried create with the same request id is one technician.
+// update (only what is given), deactivate; a retried create with the same request id is one
+// technician.
 TEST_F(CliTest, TheDispatcherManagesTechnicians) {
   auto dispatcher = homevisit::client::testing::IssueToken(address_, admin_token_, homevisit::v1::ROLE_DISPATCHER);
   ASSERT_TRUE(dispatcher.ok());
@@ -426,11 +427,39 @@ TEST_F(CliTest, TheDispatcherManagesTechnicians) {
   CliRun listed = Cli({"technician", "list", "--postal_codes=06600"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_NE(listed.out.find(name), std::string::npos) << listed.out;
+
+  // Update changes only what is given: a flag (an empty one clears), the fields of a JSON file.
+  CliRun updated = Cli({"--json", "technician", "update", id, "--display_name=Rosa Aguilar Ruiz",
+                        "--postal_codes=06700", "--delegaciones="});
+  ASSERT_EQ(updated.exit_code, 0) << updated.err;
+  auto ruiz = nlohmann::json::parse(updated.out);
+  EXPECT_EQ(ruiz.at("display_name"), "Rosa Aguilar Ruiz");
+  EXPECT_EQ(ruiz.at("postal_codes"), nlohmann::json::array({"06700"}));
+  EXPECT_FALSE(ruiz.contains("delegaciones"));
+  EXPECT_EQ(ruiz.at("working_hours").size(), 6u) << "hours were not given: unchanged";
+  EXPECT_EQ(ruiz.at("mobile_phone"), "5587654321");
+  const std::string json_path = ::testing::TempDir() + "/time_off.json";
+  {
+    std::ofstream out(json_path);
+    out << R"({"timeOff": [{"startTime": "2026-12-24T06:00:00Z", "endTime": "2026-12-26T06:00:00Z", "reason": "vacaciones"}]})";
+  }
+  CliRun off = Cli({"--json", "technician", "update", id, "--from_json=" + json_path,
+                    "--etag=" + ruiz.at("etag").get<std::string>()});
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  auto with_off = nlohmann::json::parse(off.out);
+  ASSERT_EQ(with_off.at("time_off").size(), 1u);
+  EXPECT_EQ(with_off.at("time_off").at(0).at("reason"), "vacaciones");
+  EXPECT_EQ(with_off.at("display_name"), "Rosa Aguilar Ruiz");
+  CliRun stale = Cli({"technician", "update", id, "--mobile_phone=5511112222",
+                      "--etag=" + ruiz.at("etag").get<std::string>()});
+  EXPECT_NE(stale.exit_code, 0) << "an etag read before the last change is refused";
+  EXPECT_NE(stale.err.find("ABORTED"), std::string::npos) << stale.err;
+  EXPECT_EQ(Cli({"technician", "update", id}).exit_code, 2) << "nothing to change";
   CliRun deactivated = Cli({"--json", "technician", "deactivate", id});
   ASSERT_EQ(deactivated.exit_code, 0) << deactivated.err;
   EXPECT_FALSE(nlohmann::json::parse(deactivated.out).value("active", false));
-  EXPECT_EQ(Cli({"technician", "list", "--postal_codes=06600"}).out.find(name), std::string::npos);
-  EXPECT_NE(Cli({"technician", "list", "--postal_codes=06600", "--show_inactive"}).out.find(name), std::string::npos);
+  EXPECT_EQ(Cli({"technician", "list", "--postal_codes=06700"}).out.find(name), std::string::npos);
+  EXPECT_NE(Cli({"technician", "list", "--postal_codes=06700", "--show_inactive"}).out.find(name), std::string::npos);
   EXPECT_EQ(Cli({"technician", "create", "--hours=MONDAY nine to five"}).exit_code, 2);
 }
 
