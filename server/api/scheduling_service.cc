@@ -96,6 +96,19 @@ std::optional<absl::Time> AlternativesAround(const domain::BookingSource& source
 
 }  // namespace
 
+namespace {
+
+// A claim runs on the SQLite writer (ServeWrite) only when a refusal's alternatives come from the
+// calendar index: read from the database they could take long, and every write would wait.
+template <typename Body>
+grpc::ServerUnaryReactor* ServeClaim(bool index, grpc::CallbackServerContext* context, WorkerPool& pool,
+                                     const char* method, Body&& body) {
+  if (index) return ServeWrite(context, pool, method, std::forward<Body>(body));
+  return ServeUnary(context, pool, method, std::forward<Body>(body));
+}
+
+}  // namespace
+
 template <typename Fn>
 auto SchedulingServiceImpl::ClaimingWrite(const std::string& order_id, std::optional<absl::Time> start, Fn&& write) {
   try {
@@ -105,7 +118,7 @@ auto SchedulingServiceImpl::ClaimingWrite(const std::string& order_id, std::opti
     std::string alternatives = "unknown";
     try {
       alternatives = domain::DescribeAlternatives(db_.Read([&](domain::UnitOfWork& uow) {
-        return domain::CheckOrderAvailability(uow, order_id, start, settings_, absl::Now());
+        return domain::CheckOrderAvailability(uow, order_id, start, settings_, absl::Now(), calendars_);
       }),
                                                   settings_.policy);
     } catch (const DomainError&) {
@@ -141,7 +154,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::CheckAvailability(grpc::Callbac
 
 grpc::ServerUnaryReactor* SchedulingServiceImpl::CreateHold(grpc::CallbackServerContext* context,
                                                             const v1::CreateHoldRequest* request, v1::Hold* response) {
-  return ServeUnary(context, pool_, __func__, [=, this] {
+  return ServeClaim(calendars_ != nullptr, context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     domain::SlotChoice choice = ChoiceFromProto(request->option(), "option");
     domain::Actor actor = CurrentActor(context);
@@ -157,7 +170,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::CreateHold(grpc::CallbackServer
 
 grpc::ServerUnaryReactor* SchedulingServiceImpl::ReleaseHold(grpc::CallbackServerContext* context,
                                                              const v1::ReleaseHoldRequest* request, v1::Hold* response) {
-  return ServeUnary(context, pool_, __func__, [=, this] {
+  return ServeWrite(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->name(), "holds", "name");
     domain::Actor actor = CurrentActor(context);
     WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {
@@ -186,7 +199,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::GetHold(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* SchedulingServiceImpl::BookAppointment(grpc::CallbackServerContext* context,
                                                                  const v1::BookAppointmentRequest* request,
                                                                  v1::ServiceOrder* response) {
-  return ServeUnary(context, pool_, __func__, [=, this] {
+  return ServeClaim(calendars_ != nullptr, context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     domain::BookingSource source = SourceFromProto(request->has_option(), request->option(), request->hold());
     domain::Actor actor = CurrentActor(context);
@@ -205,7 +218,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::BookAppointment(grpc::CallbackS
 grpc::ServerUnaryReactor* SchedulingServiceImpl::RescheduleAppointment(
     grpc::CallbackServerContext* context, const v1::RescheduleAppointmentRequest* request,
     v1::ServiceOrder* response) {
-  return ServeUnary(context, pool_, __func__, [=, this] {
+  return ServeClaim(calendars_ != nullptr, context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     domain::BookingSource source = SourceFromProto(request->has_option(), request->option(), request->hold());
     domain::Actor actor = CurrentActor(context);
@@ -222,7 +235,7 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::RescheduleAppointment(
 grpc::ServerUnaryReactor* SchedulingServiceImpl::ReassignAppointment(grpc::CallbackServerContext* context,
                                                                      const v1::ReassignAppointmentRequest* request,
                                                                      v1::ServiceOrder* response) {
-  return ServeUnary(context, pool_, __func__, [=, this] {
+  return ServeWrite(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     std::string technician = IdFromName(request->technician(), "technicians", "technician");
     domain::Actor actor = CurrentActor(context);

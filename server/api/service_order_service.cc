@@ -39,7 +39,7 @@ domain::OrderFilter FilterFromRequest(const v1::ListServiceOrdersRequest& r) {
 grpc::ServerUnaryReactor* ServiceOrderServiceImpl::CreateServiceOrder(grpc::CallbackServerContext* context,
                                                                       const v1::CreateServiceOrderRequest* request,
                                                                       v1::ServiceOrder* response) {
-  return ServeUnary(context, pool_, __func__, [=, this] {
+  return ServeWrite(context, pool_, __func__, [=, this] {
     domain::OrderIntake intake = IntakeFromProto(request->service_order());
     domain::Actor actor = CurrentActor(context);
     auto result = db_.Write([&](domain::UnitOfWork& work) {
@@ -108,7 +108,7 @@ grpc::ServerUnaryReactor* ServiceOrderServiceImpl::ListServiceOrders(grpc::Callb
 grpc::ServerUnaryReactor* ServiceOrderServiceImpl::UpdateServiceOrder(grpc::CallbackServerContext* context,
                                                                       const v1::UpdateServiceOrderRequest* request,
                                                                       v1::ServiceOrder* response) {
-  return ServeUnary(context, pool_, __func__, [=, this] {
+  return ServeWrite(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->service_order().name(), "serviceOrders", "service_order.name");
     domain::Violations v;
     std::set<std::string> paths;
@@ -134,7 +134,7 @@ grpc::ServerUnaryReactor* ServiceOrderServiceImpl::UpdateServiceOrder(grpc::Call
 grpc::ServerUnaryReactor* ServiceOrderServiceImpl::CancelServiceOrder(grpc::CallbackServerContext* context,
                                                                       const v1::CancelServiceOrderRequest* request,
                                                                       v1::ServiceOrder* response) {
-  return ServeUnary(context, pool_, __func__, [=, this] {
+  return ServeWrite(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->name(), "serviceOrders", "name");
     domain::Actor actor = CurrentActor(context);
     WriteOnce(db_, actor, request->request_id(), *request, response, [&](domain::UnitOfWork& work) {

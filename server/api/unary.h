@@ -74,6 +74,46 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context, Worke
   return reactor;
 }
 
+// ServeUnary for a write. On SQLite the whole body — admission, the handler's unit of work (a
+// nested savepoint there) and the response — runs on the group commit's writer thread as one unit
+// of its next batch, and the writer sends the reply after that batch's COMMIT: no pool thread
+// waits for the writer, and a call costs two thread hand-offs instead of four (8.3 -> 5.0 context
+// switches per intake). What a body may do there: CPU work and its own unit of work; nothing that
+// waits for long (every other write waits behind it) and nothing that must follow the COMMIT
+// (a cache to clear). A body that writes twice commits or fails as one. Elsewhere (PostgreSQL)
+// it is ServeUnary.
+template <typename Body>
+grpc::ServerUnaryReactor* ServeWrite(grpc::CallbackServerContext* context, WorkerPool& pool, const char* method,
+                                     Body&& body) {
+  const CallGate* gate = pool.call_gate();
+  if (!gate || !gate->database().has_writer()) return ServeUnary(context, pool, method, std::forward<Body>(body));
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const bool queued = gate->database().TrySubmitWrite(
+      [context, gate, method, body = std::forward<Body>(body)](domain::UnitOfWork&) mutable {
+        storage::Database::CallSession session(gate->database());  // admission's reads, if any
+        domain::Actor actor = gate->Admit(context, method);
+        ScopedActor scope(actor);
+        body();
+      },
+      [reactor](std::exception_ptr error) {
+        grpc::Status status;
+        if (error) {
+          try {
+            std::rethrow_exception(error);
+          } catch (...) {
+            status = CurrentExceptionToStatus();
+          }
+        }
+        reactor->Finish(status);
+      },
+      pool.max_queued());
+  if (!queued) {
+    reactor->Finish(ToGrpcStatus(domain::DomainError(domain::ErrorKind::kResourceExhausted, "SERVER_BUSY",
+                                                     "the server is busy: retry with backoff")));
+  }
+  return reactor;
+}
+
 // ServeUnary for a short read: inline when a database session is free (see Dispatch::kInline).
 template <typename Body>
 grpc::ServerUnaryReactor* ServeShortRead(grpc::CallbackServerContext* context, WorkerPool& pool, const char* method,

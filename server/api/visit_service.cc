@@ -29,7 +29,7 @@ void RequireMessage(bool present, const char* field) {
 template <typename Request, typename Step>
 grpc::ServerUnaryReactor* VisitServiceImpl::Serve(grpc::CallbackServerContext* context, const char* method,
                                                   const Request* request, v1::ServiceOrder* response, Step step) {
-  return ServeUnary(context, pool_, method, [=, this] {
+  return ServeWrite(context, pool_, method, [=, this] {
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     const std::optional<absl::Time> observed =
         request->has_observe_time()

@@ -25,6 +25,8 @@ class WorkerPool {
   // Admits every call served on this pool (authentication and authorization); set once at start.
   void set_call_gate(const CallGate* gate) { gate_ = gate; }
   const CallGate* call_gate() const { return gate_; }
+  // The bound on waiting calls: the writer's queue (ServeWrite) uses it too.
+  size_t max_queued() const { return max_queued_; }
   void Stop();
 
  private:

@@ -122,6 +122,12 @@ Database::~Database() {
 
 GroupCommitStats Database::WriteBatchStats() const { return group_commit_ ? group_commit_->stats() : GroupCommitStats{}; }
 
+bool Database::TrySubmitWrite(std::function<void(domain::UnitOfWork&)> work,
+                              std::function<void(std::exception_ptr)> done, size_t max_queued) {
+  if (!group_commit_) throw std::logic_error("TrySubmitWrite needs the SQLite writer");
+  return group_commit_->TrySubmit(std::move(work), std::move(done), max_queued);
+}
+
 std::unique_ptr<Database> Database::Open(const DatabaseOptions& options) {
   Dialect dialect;
   std::string target;

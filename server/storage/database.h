@@ -98,6 +98,14 @@ class Database {
   // SQLite: how the write path batched so far (all zero on PostgreSQL).
   GroupCommitStats WriteBatchStats() const;
 
+  // SQLite: whether writes go through the group commit's writer thread (SubmitWrite below).
+  bool has_writer() const { return group_commit_ != nullptr; }
+  // SQLite only (has_writer()): queues `work` as a unit of the writer's next transaction and
+  // returns at once; the writer thread calls `done` after that transaction's COMMIT with what
+  // `work` threw, or null. False when `max_queued` units wait already (GroupCommit::TrySubmit).
+  bool TrySubmitWrite(std::function<void(domain::UnitOfWork&)> work, std::function<void(std::exception_ptr)> done,
+                      size_t max_queued);
+
   // For tests and tools: raw access to one session inside a transaction.
   void WithSession(const std::function<void(soci::session&)>& fn);
 

@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <exception>
+#include <vector>
 
 #include "domain/errors.h"
 #include "storage/calendar_changes.h"
@@ -15,7 +16,12 @@ namespace homevisit::storage {
 
 struct GroupCommit::Unit {
   explicit Unit(const std::function<void(domain::UnitOfWork&)>& w) : work(w) {}
+  // A submitted unit owns its work and is answered by `then` instead of a waiting caller.
+  Unit(std::function<void(domain::UnitOfWork&)> w, std::function<void(std::exception_ptr)> t)
+      : owned(std::move(w)), work(owned), then(std::move(t)) {}
+  std::function<void(domain::UnitOfWork&)> owned;
   const std::function<void(domain::UnitOfWork&)>& work;
+  std::function<void(std::exception_ptr)> then;
   std::exception_ptr error;
   bool done = false;           // under GroupCommit::mutex_
   std::condition_variable answered;
@@ -70,6 +76,18 @@ void GroupCommit::Run(const std::function<void(domain::UnitOfWork&)>& work) {
     unit.answered.wait(lock, [&] { return unit.done; });
   }
   if (unit.error) std::rethrow_exception(unit.error);
+}
+
+bool GroupCommit::TrySubmit(std::function<void(domain::UnitOfWork&)> work,
+                            std::function<void(std::exception_ptr)> done, size_t max_queued) {
+  auto unit = std::make_unique<Unit>(std::move(work), std::move(done));
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || queue_.size() >= max_queued) return false;
+    queue_.push_back(unit.release());  // deleted once answered (Answer)
+  }
+  wake_.notify_one();
+  return true;
 }
 
 void GroupCommit::RunNested(const std::function<void(domain::UnitOfWork&)>& work) {
@@ -165,12 +183,28 @@ void GroupCommit::RunBatch(std::deque<Unit*>& batch) {
 }
 
 void GroupCommit::Answer(const std::deque<Unit*>& batch) {
-  // Notified under the lock: a caller cannot see `done`, return and destroy its Unit (and the
-  // condition variable in it) before this loop is past it.
-  std::lock_guard lock(mutex_);
-  for (Unit* unit : batch) {
-    unit->done = true;
-    unit->answered.notify_one();
+  std::vector<Unit*> submitted;
+  {
+    // Notified under the lock: a caller cannot see `done`, return and destroy its Unit (and the
+    // condition variable in it) before this loop is past it. After the lock, only submitted
+    // units (owned here) are touched.
+    std::lock_guard lock(mutex_);
+    for (Unit* unit : batch) {
+      if (unit->then) {
+        submitted.push_back(unit);
+        continue;
+      }
+      unit->done = true;
+      unit->answered.notify_one();
+    }
+  }
+  for (Unit* unit : submitted) {
+    try {
+      unit->then(unit->error);
+    } catch (...) {
+      // An answer that cannot be sent is the caller's loss; the writer goes on.
+    }
+    delete unit;
   }
 }
 

@@ -48,6 +48,14 @@ class GroupCommit {
   // thread itself (a unit of work that writes again), it runs at once inside the running unit.
   void Run(const std::function<void(domain::UnitOfWork&)>& work);
 
+  // Queues `work` for the writer and returns at once; once the transaction that holds it has
+  // committed (or `work` failed and was rolled back alone, or the transaction was lost), the
+  // writer thread calls `done` with what `work` threw, or null. `done` runs on the writer: it
+  // must be short and must not block (send a reply, not wait for one). False, and nothing
+  // queued, when `max_queued` units wait already or the writer is stopping.
+  bool TrySubmit(std::function<void(domain::UnitOfWork&)> work, std::function<void(std::exception_ptr)> done,
+                 size_t max_queued);
+
   GroupCommitStats stats() const;
 
  private:

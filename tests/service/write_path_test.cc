@@ -122,6 +122,52 @@ TEST_F(GroupCommitTest, AFailingUnitRollsBackAloneAndTheRestOfItsBatchCommits) {
   EXPECT_GE(stats.largest_batch, 3u);
 }
 
+// ServeWrite's path: a submitted unit is answered on the writer after its batch's COMMIT (or
+// with its own error), the caller never waits, and a full queue refuses instead of growing.
+TEST_F(GroupCommitTest, ASubmittedUnitIsAnsweredAfterItsCommitAndAFullQueueRefuses) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::future<void> blocker = BlockWriter(released);
+  struct Answer {
+    std::promise<std::string> result;  // "ok", or the error's reason
+    bool committed_when_answered = false;
+  };
+  Answer ok, refused;
+  auto answer = [this](Answer& a, const std::string& marker) {
+    return [this, &a, marker](std::exception_ptr error) {
+      a.committed_when_answered = Committed(marker);
+      if (!error) return a.result.set_value("ok");
+      try {
+        std::rethrow_exception(error);
+      } catch (const domain::DomainError& e) {
+        a.result.set_value(e.reason());
+      }
+    };
+  };
+  ASSERT_TRUE(database_->TrySubmitWrite(
+      [](domain::UnitOfWork& work) { work.markers().SetOnce("submitted", absl::Now()); }, answer(ok, "submitted"), 2));
+  ASSERT_TRUE(database_->TrySubmitWrite(
+      [](domain::UnitOfWork& work) {
+        work.markers().SetOnce("submitted-doomed", absl::Now());
+        throw domain::DomainError(domain::ErrorKind::kFailedPrecondition, "TEST_REFUSED", "refused on purpose");
+      },
+      answer(refused, "submitted-doomed"), 2));
+  bool third_ran = false;
+  EXPECT_FALSE(database_->TrySubmitWrite([&](domain::UnitOfWork&) { third_ran = true; },
+                                         [](std::exception_ptr) {}, 2))
+      << "two units wait already: the third is refused, not queued";
+  std::future<std::string> ok_result = ok.result.get_future(), refused_result = refused.result.get_future();
+  EXPECT_EQ(ok_result.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout)
+      << "answered before its transaction ran";
+  release.set_value();
+  blocker.get();
+  EXPECT_EQ(ok_result.get(), "ok");
+  EXPECT_TRUE(ok.committed_when_answered) << "answered before its COMMIT";
+  EXPECT_EQ(refused_result.get(), "TEST_REFUSED");
+  EXPECT_FALSE(Committed("submitted-doomed"));
+  EXPECT_FALSE(third_ran);
+}
+
 TEST_F(GroupCommitTest, ADatabaseErrorInOneUnitIsThatUnitsErrorOnly) {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
