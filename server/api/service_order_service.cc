@@ -42,7 +42,8 @@ grpc::ServerUnaryReactor* ServiceOrderServiceImpl::CreateServiceOrder(grpc::Call
   return ServeWrite(context, pool_, __func__, [=, this] {
     domain::OrderIntake intake = IntakeFromProto(request->service_order());
     domain::Actor actor = CurrentActor(context);
-    auto result = db_.Write([&](domain::UnitOfWork& work) {
+    // The order and its creation event are one statement (InsertIfNewRequest).
+    auto result = db_.WriteOneStatement([&](domain::UnitOfWork& work) {
       return domain::CreateOrder(work, intake, request->request_id(), actor, absl::Now());
     });
     ToProto(result.order, response);

@@ -74,14 +74,14 @@ CreateOrderResult CreateOrder(UnitOfWork& work, const OrderIntake& intake, const
   order.create_time = now;
   order.update_time = now;
   order.version = 1;
+  Event created = MakeEvent(order, EventType::kOrderCreated, actor, now);
+  created.attributes["charge"] = intake.charge == Charge::kCharged ? "CHARGED" : "FREE";
   // The insert is the request-id check (ON CONFLICT DO NOTHING): a new request costs no lookup.
-  if (!work.orders().InsertIfNewRequest(order, request_id)) {
+  // It writes the creation event with the order, as one statement where the database allows.
+  if (!work.orders().InsertIfNewRequest(order, request_id, created)) {
     // A retry, or another replica inserted the same request id first.
     return first_with_same_id(work.orders().FindByRequestId(request_id));
   }
-  Event event = MakeEvent(order, EventType::kOrderCreated, actor, now);
-  event.attributes["charge"] = intake.charge == Charge::kCharged ? "CHARGED" : "FREE";
-  work.events().Append(event);
   return {std::move(order), true};
 }
 

@@ -15,6 +15,9 @@ struct CreateOrderResult {
   bool created = false;  // false: the request id was seen before and this is the first order
 };
 
+// Intake [A]: validates, then inserts the order with its creation event in one repository call
+// (one statement on PostgreSQL: the caller may run it without a transaction). A request id seen
+// before returns the first order, whatever this request says, if it is the same request.
 CreateOrderResult CreateOrder(UnitOfWork& work, const OrderIntake& intake, const std::string& request_id,
                               const Actor& actor, absl::Time now);
 

@@ -32,8 +32,10 @@ struct OrderPosition {
 class OrderRepository {
  public:
   virtual ~OrderRepository() = default;
-  // Inserts unless `request_id` is taken already; returns whether it inserted.
-  virtual bool InsertIfNewRequest(const ServiceOrder& order, const std::string& request_id) = 0;
+  // Inserts the order and its creation event (the log's first word on it) unless `request_id` is
+  // taken already; returns whether it inserted. On PostgreSQL both rows go in with ONE statement,
+  // so an intake needs no transaction around it (Database::WriteOneStatement).
+  virtual bool InsertIfNewRequest(const ServiceOrder& order, const std::string& request_id, const Event& created) = 0;
   virtual std::optional<ServiceOrder> FindByRequestId(const std::string& request_id) = 0;
   virtual std::optional<ServiceOrder> Find(const std::string& id) = 0;
   // Newest first, strictly after `after` when given.

@@ -62,6 +62,14 @@ class Database {
   auto Read(Fn&& work) {
     return Run(Mode::kRead, std::forward<Fn>(work));
   }
+  // A write whose unit of work changes the database with ONE statement (reads around it are
+  // fine): on PostgreSQL it runs without BEGIN and COMMIT, the statement being its own
+  // transaction (one round trip instead of three); on SQLite it is Write (the group commit).
+  // Never for a unit that may write twice: those writes would not commit or fail together.
+  template <typename Fn>
+  auto WriteOneStatement(Fn&& work) {
+    return Run(dialect_ == Dialect::kPostgres ? Mode::kNone : Mode::kWrite, std::forward<Fn>(work));
+  }
   // Reads with no transaction around them: each statement sees what was committed when it
   // started. Enough for one statement, or for rows that only ever change together (an order's
   // row and its checklist); it saves BEGIN and COMMIT, two round trips on PostgreSQL.

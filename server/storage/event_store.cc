@@ -17,16 +17,20 @@ const char* PositionColumn(Dialect dialect) { return dialect == Dialect::kPostgr
 
 }  // namespace
 
+EventRowSql EventRow(const domain::Event& e, SqlParams& p) {
+  return {"file_number, type, actor, actor_role, event_time, attributes",
+          absl::StrCat(p.Text(e.file_number), ", CAST(", p.Int(static_cast<int>(e.type)), " AS INTEGER), ",
+                       p.Text(e.actor.principal), ", CAST(", p.Int(static_cast<int>(e.actor.role)), " AS INTEGER), CAST(",
+                       p.Time(e.time), " AS BIGINT), ", p.Text(nlohmann::json(e.attributes).dump()))};
+}
+
 void SociEventRepository::Append(const domain::Event& e) {
   // No lock and no position here: on PostgreSQL the row records its transaction's id
   // (writer_xid, a column default) and Publish positions it once it is final.
   SqlParams p;
-  Execute(sql_,
-          absl::StrCat("INSERT INTO events (order_id, file_number, type, actor, actor_role, event_time, attributes) "
-                       "VALUES (",
-                       p.Text(e.order_id), ", ", p.Text(e.file_number), ", ", p.Int(static_cast<int>(e.type)), ", ",
-                       p.Text(e.actor.principal), ", ", p.Int(static_cast<int>(e.actor.role)), ", ", p.Time(e.time),
-                       ", ", p.Text(nlohmann::json(e.attributes).dump()), ")"),
+  const std::string order_id = p.Text(e.order_id);
+  const EventRowSql row = EventRow(e, p);
+  Execute(sql_, absl::StrCat("INSERT INTO events (order_id, ", row.columns, ") VALUES (", order_id, ", ", row.values, ")"),
           p);
 }
 

@@ -110,7 +110,8 @@ std::vector<ServiceOrder> SelectOrders(soci::session& sql, const std::string& ta
   return orders;
 }
 
-bool SociOrderRepository::InsertIfNewRequest(const ServiceOrder& o, const std::string& request_id) {
+bool SociOrderRepository::InsertIfNewRequest(const ServiceOrder& o, const std::string& request_id,
+                                             const domain::Event& created) {
   SqlParams p;
   const domain::OrderIntake& in = o.intake;
   std::vector<std::pair<std::string, std::string>> columns = {
@@ -138,10 +139,26 @@ bool SociOrderRepository::InsertIfNewRequest(const ServiceOrder& o, const std::s
   }
   // ON CONFLICT DO NOTHING (SQLite >= 3.24 and PostgreSQL): a concurrent retry with the same
   // request id inserts nothing instead of failing, and the caller reads the first order.
-  return Execute(sql_,
-                 absl::StrCat("INSERT INTO service_orders (", absl::StrJoin(names, ", "), ") VALUES (",
-                              absl::StrJoin(values, ", "), ") ON CONFLICT (request_id) DO NOTHING"),
-                 p) == 1;
+  const std::string insert_order = absl::StrCat("INSERT INTO service_orders (", absl::StrJoin(names, ", "),
+                                                ") VALUES (", absl::StrJoin(values, ", "),
+                                                ") ON CONFLICT (request_id) DO NOTHING");
+  if (dialect_ == Dialect::kPostgres) {
+    // One statement, so one round trip and its own transaction: the event is inserted for the
+    // order the CTE inserted, or not at all. (Foreign keys are checked at the statement's end.)
+    const EventRowSql event = EventRow(created, p);
+    return Execute(sql_,
+                   absl::StrCat("WITH created AS (", insert_order, " RETURNING id) INSERT INTO events (order_id, ",
+                                event.columns, ") SELECT created.id, ", event.values, " FROM created"),
+                   p) == 1;
+  }
+  // SQLite has no data-modifying CTEs; its writer's transaction holds the two statements.
+  if (Execute(sql_, insert_order, p) != 1) return false;
+  SqlParams e;
+  const std::string order_id = e.Text(created.order_id);
+  const EventRowSql event = EventRow(created, e);
+  Execute(sql_, absl::StrCat("INSERT INTO events (order_id, ", event.columns, ") VALUES (", order_id, ", ", event.values, ")"),
+          e);
+  return true;
 }
 
 std::optional<ServiceOrder> SociOrderRepository::FindWhere(const std::string& column, const std::string& value) {

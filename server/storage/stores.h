@@ -12,8 +12,9 @@ namespace homevisit::storage {
 
 class SociOrderRepository final : public domain::OrderRepository {
  public:
-  explicit SociOrderRepository(soci::session& sql) : sql_(sql) {}
-  bool InsertIfNewRequest(const domain::ServiceOrder& order, const std::string& request_id) override;
+  SociOrderRepository(soci::session& sql, Dialect dialect) : sql_(sql), dialect_(dialect) {}
+  bool InsertIfNewRequest(const domain::ServiceOrder& order, const std::string& request_id,
+                          const domain::Event& created) override;
   std::optional<domain::ServiceOrder> FindByRequestId(const std::string& request_id) override;
   std::optional<domain::ServiceOrder> Find(const std::string& id) override;
   std::vector<domain::ServiceOrder> List(const domain::OrderFilter& filter,
@@ -24,7 +25,16 @@ class SociOrderRepository final : public domain::OrderRepository {
  private:
   std::optional<domain::ServiceOrder> FindWhere(const std::string& column, const std::string& value);
   soci::session& sql_;
+  Dialect dialect_;
 };
+
+// An events row but its order id, for INSERT statements: the column names and, in the same order,
+// the values, cast so that PostgreSQL can type them in a SELECT list too.
+struct EventRowSql {
+  std::string columns;
+  std::string values;
+};
+EventRowSql EventRow(const domain::Event& event, SqlParams& params);
 
 class SociEventRepository final : public domain::EventRepository {
  public:
@@ -134,7 +144,7 @@ class SociReplayRepository final : public domain::ReplayRepository {
 class SociUnitOfWork final : public domain::UnitOfWork {
  public:
   SociUnitOfWork(soci::session& sql, Dialect dialect)
-      : orders_(sql), events_(sql, dialect), technicians_(sql), markers_(sql), scheduling_(sql), visits_(sql),
+      : orders_(sql, dialect), events_(sql, dialect), technicians_(sql), markers_(sql), scheduling_(sql), visits_(sql),
         credentials_(sql, dialect), replays_(sql) {}
   domain::OrderRepository& orders() override { return orders_; }
   domain::EventRepository& events() override { return events_; }
