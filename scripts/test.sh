@@ -7,6 +7,8 @@ cd "$ROOT"
 bash scripts/build.sh
 echo "== buf lint"
 bash scripts/lint-protos.sh
+echo "== one version in every package (CHANGELOG.md too)"
+bash scripts/release.sh --check
 echo "== all tests on SQLite"
 ctest --test-dir build --output-on-failure -j2
 echo "== service tests on PostgreSQL"
