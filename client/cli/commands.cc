@@ -234,14 +234,17 @@ int List(Context& ctx) {
     request.add_states(value);
   }
   v1::ListServiceOrdersResponse all;
-  const bool follow = absl::GetFlag(FLAGS_all);
-  do {
+  if (absl::GetFlag(FLAGS_all)) {
+    const auto error = ctx.client.ForEachServiceOrder(request, [&](const v1::ServiceOrder& order) {
+      *all.add_service_orders() = order;
+      return true;
+    });
+    if (!error.ok()) return Failed("list", error);
+  } else {
     auto page = ctx.client.ListServiceOrders(request);
     if (!page.ok()) return Failed("list", page.error());
-    all.mutable_service_orders()->MergeFrom(page->service_orders());
-    all.set_next_page_token(page->next_page_token());
-    request.set_page_token(page->next_page_token());
-  } while (follow && !request.page_token().empty());
+    all = *std::move(page);
+  }
 
   if (ctx.json) {
     std::cout << ToJson(all) << "\n";

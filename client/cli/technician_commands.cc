@@ -218,13 +218,17 @@ int TechnicianCommand(Context& ctx) {
     request.set_show_inactive(absl::GetFlag(FLAGS_show_inactive));
     request.set_page_size(absl::GetFlag(FLAGS_page_size));
     v1::ListTechniciansResponse all;
-    do {
+    if (absl::GetFlag(FLAGS_all)) {
+      const auto error = ctx.client.ForEachTechnician(request, [&](const v1::Technician& t) {
+        *all.add_technicians() = t;
+        return true;
+      });
+      if (!error.ok()) return Failed("technician list", error);
+    } else {
       auto page = ctx.client.ListTechnicians(request);
       if (!page.ok()) return Failed("technician list", page.error());
-      all.mutable_technicians()->MergeFrom(page->technicians());
-      request.set_page_token(page->next_page_token());
-      all.set_next_page_token(page->next_page_token());
-    } while (absl::GetFlag(FLAGS_all) && !request.page_token().empty());
+      all = *std::move(page);
+    }
     if (ctx.json) {
       std::cout << ToJson(all) << "\n";
     } else {

@@ -237,6 +237,57 @@ Result<v1::ListEventsResponse> Client::ListEvents(const v1::ListEventsRequest& r
   });
 }
 
+namespace {
+// One walk for every pager: `list` reads a page, `items` picks its repeated field.
+template <typename Request, typename List, typename Items, typename OnItem>
+Error ForEachPage(Request request, List list, Items items, const OnItem& on_item) {
+  do {
+    auto page = list(request);
+    if (!page.ok()) return page.error();
+    for (const auto& item : items(*page)) {
+      if (!on_item(item)) return Error();
+    }
+    request.set_page_token(page->next_page_token());
+  } while (!request.page_token().empty());
+  return Error();
+}
+}  // namespace
+
+Error Client::ForEachServiceOrder(v1::ListServiceOrdersRequest request,
+                                  const std::function<bool(const v1::ServiceOrder&)>& on_item, const CallOptions& call) {
+  return ForEachPage(
+      std::move(request), [&](const auto& r) { return ListServiceOrders(r, call); },
+      [](const auto& page) -> const auto& { return page.service_orders(); }, on_item);
+}
+
+Error Client::ForEachTechnician(v1::ListTechniciansRequest request,
+                                const std::function<bool(const v1::Technician&)>& on_item, const CallOptions& call) {
+  return ForEachPage(
+      std::move(request), [&](const auto& r) { return ListTechnicians(r, call); },
+      [](const auto& page) -> const auto& { return page.technicians(); }, on_item);
+}
+
+Error Client::ForEachEvent(v1::ListEventsRequest request, const std::function<bool(const v1::Event&)>& on_item,
+                           const CallOptions& call) {
+  return ForEachPage(
+      std::move(request), [&](const auto& r) { return ListEvents(r, call); },
+      [](const auto& page) -> const auto& { return page.events(); }, on_item);
+}
+
+Error Client::ForEachCredential(v1::ListCredentialsRequest request,
+                                const std::function<bool(const v1::Credential&)>& on_item, const CallOptions& call) {
+  return ForEachPage(
+      std::move(request), [&](const auto& r) { return ListCredentials(r, call); },
+      [](const auto& page) -> const auto& { return page.credentials(); }, on_item);
+}
+
+Error Client::ForEachVisitReport(v1::ListVisitReportsRequest request,
+                                 const std::function<bool(const v1::VisitReport&)>& on_item, const CallOptions& call) {
+  return ForEachPage(
+      std::move(request), [&](const auto& r) { return ListVisitReports(r, call); },
+      [](const auto& page) -> const auto& { return page.visit_reports(); }, on_item);
+}
+
 Error Client::WatchEvents(const v1::WatchEventsRequest& request,
                           const std::function<bool(const v1::Event&)>& on_event, const CallOptions& call) {
   grpc::ClientContext context;

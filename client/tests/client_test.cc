@@ -619,5 +619,54 @@ TEST_F(LiveServerTest, ADotOperatorMayNotCallADispatcherRpc) {
   EXPECT_EQ(Connect(admin_token_)->ListServiceOrders({}).error().code(), grpc::StatusCode::PERMISSION_DENIED);
 }
 
+// Pagers: every item of every page, in order, following next_page_token.
+TEST_F(FakeServerTest, PagerWalksEveryPage) {
+  auto client = NewClient();
+  fake_.set_pages({{"serviceOrders/a", "serviceOrders/b"}, {"serviceOrders/c"}, {"serviceOrders/d"}});
+  std::vector<std::string> names;
+  const auto error = client->ForEachServiceOrder({}, [&](const v1::ServiceOrder& o) {
+    names.push_back(o.name());
+    return true;
+  });
+  ASSERT_TRUE(error.ok()) << error.message();
+  EXPECT_THAT(names, ElementsAre("serviceOrders/a", "serviceOrders/b", "serviceOrders/c", "serviceOrders/d"));
+  EXPECT_THAT(fake_.page_tokens(), ElementsAre("", "1", "2"));
+}
+
+TEST_F(FakeServerTest, PagerOverNothingCallsNothing) {
+  auto client = NewClient();
+  fake_.set_pages({});
+  int items = 0;
+  const auto error = client->ForEachServiceOrder({}, [&](const v1::ServiceOrder&) { return ++items, true; });
+  EXPECT_TRUE(error.ok());
+  EXPECT_EQ(items, 0);
+  EXPECT_THAT(fake_.page_tokens(), ElementsAre(""));
+}
+
+TEST_F(FakeServerTest, PagerReturnsTheErrorOfPageTwo) {
+  auto client = NewClient();
+  fake_.set_pages({{"serviceOrders/a"}, {"serviceOrders/b"}}, 1);
+  std::vector<std::string> names;
+  const auto error = client->ForEachServiceOrder({}, [&](const v1::ServiceOrder& o) {
+    names.push_back(o.name());
+    return true;
+  });
+  EXPECT_EQ(error.code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(names, ElementsAre("serviceOrders/a"));
+}
+
+TEST_F(FakeServerTest, PagerStopsWhenAskedAndReadsNoFurtherPage) {
+  auto client = NewClient();
+  fake_.set_pages({{"serviceOrders/a", "serviceOrders/b"}, {"serviceOrders/c"}});
+  std::vector<std::string> names;
+  const auto error = client->ForEachServiceOrder({}, [&](const v1::ServiceOrder& o) {
+    names.push_back(o.name());
+    return false;
+  });
+  EXPECT_TRUE(error.ok());
+  EXPECT_THAT(names, ElementsAre("serviceOrders/a"));
+  EXPECT_THAT(fake_.page_tokens(), ElementsAre(""));
+}
+
 }  // namespace
 }  // namespace homevisit::client

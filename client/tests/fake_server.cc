@@ -20,6 +20,18 @@ class FakeServer::Orders final : public v1::ServiceOrderService::Service {
                                   v1::ServiceOrder* response) override {
     return owner_->Answer(c, request->request_id(), response);
   }
+  grpc::Status ListServiceOrders(grpc::ServerContext*, const v1::ListServiceOrdersRequest* request,
+                                 v1::ListServiceOrdersResponse* response) override {
+    std::lock_guard lock(owner_->mu_);
+    owner_->page_tokens_.push_back(request->page_token());
+    const int index = request->page_token().empty() ? 0 : std::stoi(request->page_token());
+    if (index == owner_->failing_page_) return owner_->failure_;
+    if (index < static_cast<int>(owner_->pages_.size())) {
+      for (const auto& name : owner_->pages_[index]) response->add_service_orders()->set_name(name);
+      if (index + 1 < static_cast<int>(owner_->pages_.size())) response->set_next_page_token(std::to_string(index + 1));
+    }
+    return grpc::Status::OK;
+  }
 
  private:
   FakeServer* owner_;
@@ -58,6 +70,18 @@ void FakeServer::set_script(Script script) {
 std::vector<std::string> FakeServer::authorization() const {
   std::lock_guard lock(mu_);
   return authorization_;
+}
+
+void FakeServer::set_pages(std::vector<std::vector<std::string>> pages, int failing_page, grpc::Status failure) {
+  std::lock_guard lock(mu_);
+  pages_ = std::move(pages);
+  failing_page_ = failing_page;
+  failure_ = std::move(failure);
+}
+
+std::vector<std::string> FakeServer::page_tokens() const {
+  std::lock_guard lock(mu_);
+  return page_tokens_;
 }
 
 std::vector<std::string> FakeServer::request_ids() const {

@@ -30,6 +30,11 @@ class FakeServer {
   int calls() const { return calls_; }
   std::vector<std::string> authorization() const;
   std::vector<std::string> request_ids() const;
+  // ListServiceOrders answers these pages (order names), the token being the next page's index;
+  // the page at `failing_page` (if any) answers `failure` instead.
+  void set_pages(std::vector<std::vector<std::string>> pages, int failing_page = -1,
+                 grpc::Status failure = grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "no"));
+  std::vector<std::string> page_tokens() const;
 
  private:
   class Orders;
@@ -45,6 +50,10 @@ class FakeServer {
   std::atomic<int> calls_{0};
   std::vector<std::string> authorization_;
   std::vector<std::string> request_ids_;
+  std::vector<std::vector<std::string>> pages_;
+  int failing_page_ = -1;
+  grpc::Status failure_;
+  std::vector<std::string> page_tokens_;
 };
 
 }  // namespace homevisit::client::testing

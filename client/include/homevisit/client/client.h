@@ -91,6 +91,20 @@ class Client {
   Result<v1::Credential> RevokeCredential(const std::string& name, const CallOptions& call = {});
 
   Result<v1::ListEventsResponse> ListEvents(const v1::ListEventsRequest& request, const CallOptions& call = {});
+  // Pagers: call `on_item` for every item of every page, following next_page_token from
+  // request.page_token(), until it returns false or the last page. Each page is one List call
+  // with the client's deadline and retry policy; the first failed page ends the walk and its
+  // error is returned (items of earlier pages were already delivered). OK when done or stopped.
+  Error ForEachServiceOrder(v1::ListServiceOrdersRequest request,
+                            const std::function<bool(const v1::ServiceOrder&)>& on_item, const CallOptions& call = {});
+  Error ForEachTechnician(v1::ListTechniciansRequest request,
+                          const std::function<bool(const v1::Technician&)>& on_item, const CallOptions& call = {});
+  Error ForEachEvent(v1::ListEventsRequest request, const std::function<bool(const v1::Event&)>& on_item,
+                     const CallOptions& call = {});
+  Error ForEachCredential(v1::ListCredentialsRequest request,
+                          const std::function<bool(const v1::Credential&)>& on_item, const CallOptions& call = {});
+  Error ForEachVisitReport(v1::ListVisitReportsRequest request,
+                           const std::function<bool(const v1::VisitReport&)>& on_item, const CallOptions& call = {});
   // Streams events to `on_event` until it returns false, the stream ends, or the deadline (none
   // by default) passes. Returns OK when `on_event` stopped the stream. Not retried.
   Error WatchEvents(const v1::WatchEventsRequest& request, const std::function<bool(const v1::Event&)>& on_event,
