@@ -12,10 +12,12 @@ from google.protobuf import timestamp_pb2
 import homevisit
 from homevisit.v1 import (
     common_pb2,
+    credential_pb2,
     event_pb2,
     service_order_pb2,
     service_order_service_pb2 as sos,
     technician_pb2,
+    visit_report_pb2,
 )
 
 ServiceOrder = service_order_pb2.ServiceOrder
@@ -262,3 +264,30 @@ def test_without_retries_the_proxy_loses_the_reply(client, drop_reply_proxy, tok
         got = proxied.service_orders.GetServiceOrder(sos.GetServiceOrderRequest(name=order.name))
     assert got.state == ServiceOrder.STATE_CANCELLED
     assert count_events(client, order.name, event_pb2.Event.TYPE_CANCELLED) == 1
+
+
+# --- Page iterators -----------------------------------------------------------------------------
+
+
+def test_iter_service_orders_follows_every_page(client, unique):
+    file_number = unique("EXP")
+    created = [create(client, unique, file_number).name for _ in range(5)]
+    listed = [o.name for o in client.iter_service_orders(
+        sos.ListServiceOrdersRequest(file_number=file_number, page_size=2), timeout=5)]
+    assert listed == list(reversed(created))  # 3 pages, newest first
+    assert list(client.iter_service_orders(sos.ListServiceOrdersRequest(file_number=unique("NONE")))) == []
+
+
+def test_iter_technicians_events_credentials_and_reports(client, server, tokens, unique):
+    server_address, admin_token = server
+    with homevisit.Client(server_address, insecure=True, token=tokens["dispatcher"]) as dispatcher:
+        names = [t.name for t in dispatcher.iter_technicians(technician_pb2.ListTechniciansRequest(page_size=1))]
+    assert "technicians/demo-tech-1" in names
+    file_number = unique("EXP")
+    order = create(client, unique, file_number).name
+    events = list(client.iter_events(event_pb2.ListEventsRequest(service_order=order, page_size=1)))
+    assert events and all(e.service_order == order for e in events)
+    with homevisit.Client(server_address, insecure=True, token=admin_token) as admin:
+        assert len(list(admin.iter_credentials(credential_pb2.ListCredentialsRequest(page_size=1)))) >= 2
+    reports = client.iter_visit_reports(visit_report_pb2.ListVisitReportsRequest(file_number=file_number, page_size=1))
+    assert list(reports) == []  # no visit yet

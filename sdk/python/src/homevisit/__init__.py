@@ -7,6 +7,7 @@ says) and ``ApiError`` (status code, ``reason`` and ``field_violations`` of a fa
 
 from homevisit.client import DEFAULT_TIMEOUT, Client, PolicyInterceptor
 from homevisit.errors import ApiError, FieldViolation, decode_status
+from homevisit.pages import iterate_pages
 from homevisit.retry import (
     DEFAULT_RETRY_POLICY,
     NO_RETRY,
@@ -29,6 +30,7 @@ __all__ = [
     "RetryPolicy",
     "decode_status",
     "is_idempotent",
+    "iterate_pages",
     "is_read",
     "is_retryable_error",
     "should_retry",

@@ -14,18 +14,25 @@ from __future__ import annotations
 
 import collections
 import time
-from typing import Any, Callable, Optional, Sequence, Tuple
+from typing import Any, Callable, Iterator, Optional, Sequence, Tuple
 
 import grpc
 
 from homevisit.errors import ApiError
+from homevisit.pages import iterate_pages
 from homevisit.retry import DEFAULT_RETRY_POLICY, RetryPolicy, should_retry, with_request_id
 from homevisit.v1 import (
+    credential_pb2,
     credential_pb2_grpc,
+    event_pb2,
     event_pb2_grpc,
     scheduling_service_pb2_grpc,
+    service_order_pb2,
+    service_order_service_pb2,
     service_order_service_pb2_grpc,
+    technician_pb2,
     technician_pb2_grpc,
+    visit_report_pb2,
     visit_report_pb2_grpc,
     visit_service_pb2_grpc,
 )
@@ -88,6 +95,39 @@ class Client:
         self.visits = visit_service_pb2_grpc.VisitServiceStub(self.channel)
         self.visit_reports = visit_report_pb2_grpc.VisitReportServiceStub(self.channel)
         self.credentials = credential_pb2_grpc.CredentialServiceStub(self.channel)
+
+    # Every item of a List call, across its pages (``homevisit.pages``). ``timeout`` and
+    # ``metadata`` apply to each page's call; None for the request means the defaults.
+
+    def iter_service_orders(
+        self, request: Optional[service_order_service_pb2.ListServiceOrdersRequest] = None, **call_options: Any
+    ) -> Iterator[service_order_pb2.ServiceOrder]:
+        request = request or service_order_service_pb2.ListServiceOrdersRequest()
+        return iterate_pages(self.service_orders.ListServiceOrders, request, "service_orders", **call_options)
+
+    def iter_technicians(
+        self, request: Optional[technician_pb2.ListTechniciansRequest] = None, **call_options: Any
+    ) -> Iterator[technician_pb2.Technician]:
+        request = request or technician_pb2.ListTechniciansRequest()
+        return iterate_pages(self.technicians.ListTechnicians, request, "technicians", **call_options)
+
+    def iter_events(
+        self, request: Optional[event_pb2.ListEventsRequest] = None, **call_options: Any
+    ) -> Iterator[event_pb2.Event]:
+        request = request or event_pb2.ListEventsRequest()
+        return iterate_pages(self.events.ListEvents, request, "events", **call_options)
+
+    def iter_credentials(
+        self, request: Optional[credential_pb2.ListCredentialsRequest] = None, **call_options: Any
+    ) -> Iterator[credential_pb2.Credential]:
+        request = request or credential_pb2.ListCredentialsRequest()
+        return iterate_pages(self.credentials.ListCredentials, request, "credentials", **call_options)
+
+    def iter_visit_reports(
+        self, request: Optional[visit_report_pb2.ListVisitReportsRequest] = None, **call_options: Any
+    ) -> Iterator[visit_report_pb2.VisitReport]:
+        request = request or visit_report_pb2.ListVisitReportsRequest()
+        return iterate_pages(self.visit_reports.ListVisitReports, request, "visit_reports", **call_options)
 
     def close(self) -> None:
         self._base_channel.close()
