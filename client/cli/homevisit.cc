@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "commands.h"
+#include "completion.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "homevisitd address, HOST:PORT");
 ABSL_FLAG(std::string, token, "", "bearer token (default: $HOMEVISIT_TOKEN)");
@@ -50,6 +51,7 @@ commands:
   cancel ORDER                 cancel: --reason TEXT [--etag]
   report ORDER | --file_number the filed visit report(s)
   watch [ORDER]                stream events [--from_beginning --after_cursor --limit]
+  completion bash              print a bash completion script: source <(homevisit completion bash)
   credentials create|list|revoke  admin: issue (--principal LABEL --role ROLE [--technician]),
                                list, or revoke ID; the token is printed once, at creation
 
@@ -108,6 +110,15 @@ int main(int argc, char** argv) {
       {"visit", homevisit::cli::Visit},   {"release", homevisit::cli::Release},
       {"reschedule", homevisit::cli::Reschedule}, {"reassign", homevisit::cli::Reassign},
       {"events", homevisit::cli::Events}, {"technician", homevisit::cli::TechnicianCommand}};
+  if (command == "completion") {
+    if (positional.size() != 3 || std::string(positional[2]) != "bash") {
+      std::cerr << "homevisit: usage: homevisit completion bash\n";
+      return 2;
+    }
+    std::vector<std::string> names = {"completion"};
+    for (const auto& [name, unused] : commands) names.push_back(name);
+    return homevisit::cli::PrintBashCompletion(names);
+  }
   auto found = commands.find(command);
   if (found == commands.end()) {
     std::cerr << "homevisit: unknown command '" << command << "' (see homevisit --help)\n";

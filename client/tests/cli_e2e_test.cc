@@ -643,4 +643,32 @@ TEST_F(CliTest, UnreachableServerFailsWithUnavailable) {
   EXPECT_NE(run.err.find("UNAVAILABLE"), std::string::npos) << run.err;
 }
 
+// The completion script is valid bash and completes commands, subcommands and flags.
+TEST_F(CliTest, BashCompletion) {
+  auto run = Cli({"completion", "bash"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const fs::path script = dir_ / "homevisit.bash";
+  {
+    std::ofstream out(script);
+    out << run.out;
+  }
+  EXPECT_EQ(std::system(("bash -n " + Quote(script.string())).c_str()), 0);
+  auto complete = [&](const std::string& words, int cword) {
+    const std::string command = "bash -c " + Quote("source " + Quote(script.string()) + "; COMP_WORDS=(" + words +
+                                                   "); COMP_CWORD=" + std::to_string(cword) +
+                                                   "; _homevisit; echo \"${COMPREPLY[*]}\"");
+    std::string out;
+    FILE* pipe = popen(command.c_str(), "r");
+    char buffer[4096];
+    size_t n;
+    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+    pclose(pipe);
+    return out;
+  };
+  EXPECT_EQ(complete("homevisit vis", 1), "visit\n");
+  EXPECT_EQ(complete("homevisit technician de", 2), "deactivate\n");
+  EXPECT_EQ(complete("homevisit visit chec", 2), "checklist checkin\n");
+  EXPECT_EQ(complete("homevisit list --al", 2), "--all\n");
+}
+
 }  // namespace
