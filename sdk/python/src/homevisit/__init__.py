@@ -6,6 +6,7 @@ says) and ``ApiError`` (status code, ``reason`` and ``field_violations`` of a fa
 """
 
 from homevisit.client import DEFAULT_TIMEOUT, Client, PolicyInterceptor
+from homevisit import aio
 from homevisit.errors import ApiError, FieldViolation, decode_status
 from homevisit.pages import iterate_pages
 from homevisit.retry import (
@@ -15,6 +16,7 @@ from homevisit.retry import (
     is_idempotent,
     is_read,
     is_retryable_error,
+    pause_before_retry,
     should_retry,
     with_request_id,
 )
@@ -29,10 +31,12 @@ __all__ = [
     "PolicyInterceptor",
     "RetryPolicy",
     "decode_status",
+    "aio",
     "is_idempotent",
     "iterate_pages",
     "is_read",
     "is_retryable_error",
+    "pause_before_retry",
     "should_retry",
     "with_request_id",
 ]

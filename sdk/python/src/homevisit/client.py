@@ -20,7 +20,7 @@ import grpc
 
 from homevisit.errors import ApiError
 from homevisit.pages import iterate_pages
-from homevisit.retry import DEFAULT_RETRY_POLICY, RetryPolicy, should_retry, with_request_id
+from homevisit.retry import DEFAULT_RETRY_POLICY, RetryPolicy, pause_before_retry, with_request_id
 from homevisit.v1 import (
     credential_pb2,
     credential_pb2_grpc,
@@ -199,13 +199,12 @@ class PolicyInterceptor(grpc.UnaryUnaryClientInterceptor, grpc.UnaryStreamClient
             if exception is not None and not isinstance(exception, grpc.RpcError):
                 return outcome  # raised in the client itself (e.g. a bad request type): keep it
             error = ApiError.from_call(outcome)
-            if attempt >= self._retry.max_attempts or not should_retry(
-                client_call_details.method, request, error.code, error.reason
-            ):
+            pause = pause_before_retry(
+                self._retry, attempt, client_call_details.method, request, error.code, error.reason,
+                self._clock(), deadline,
+            )
+            if pause is None:
                 return _FailedCall(error)
-            pause = self._retry.backoff(attempt)
-            if deadline is not None and self._clock() + pause >= deadline:
-                return _FailedCall(error)  # the retry would start at or past the deadline
             self._sleep(pause)
             attempt += 1
 

@@ -130,3 +130,24 @@ def should_retry(method: str | bytes, request: Any, code: grpc.StatusCode, reaso
     request as sent, i.e. after ``with_request_id``) and a retryable error
     (``is_retryable_error``)."""
     return is_idempotent(method, request) and is_retryable_error(code, reason)
+
+
+def pause_before_retry(
+    policy: RetryPolicy,
+    attempt: int,
+    method: str | bytes,
+    request: Any,
+    code: grpc.StatusCode,
+    reason: str,
+    now: float,
+    deadline: float | None,
+) -> float | None:
+    """The pause before the next attempt after ``attempt`` failed with ``code``/``reason``, or
+    None when the call must fail now: attempts spent, ``should_retry`` says no, or the pause
+    would end at or past ``deadline``. Shared by the sync and the asyncio clients."""
+    if attempt >= policy.max_attempts or not should_retry(method, request, code, reason):
+        return None
+    pause = policy.backoff(attempt)
+    if deadline is not None and now + pause >= deadline:
+        return None
+    return pause
