@@ -12,6 +12,7 @@
 #include "absl/strings/strip.h"
 #include "commands.h"
 #include "completion.h"
+#include "help.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "homevisitd address, HOST:PORT");
 ABSL_FLAG(std::string, token, "", "bearer token (default: $HOMEVISIT_TOKEN)");
@@ -51,6 +52,7 @@ commands:
   cancel ORDER                 cancel: --reason TEXT [--etag]
   report ORDER | --file_number the filed visit report(s)
   watch [ORDER]                stream events [--from_beginning --after_cursor --limit]
+  help COMMAND                 that command's page (also: homevisit COMMAND --help)
   completion bash              print a bash completion script: source <(homevisit completion bash)
   credentials create|list|revoke  admin: issue (--principal LABEL --role ROLE [--technician]),
                                list, or revoke ID; the token is printed once, at creation
@@ -93,6 +95,13 @@ int main(int argc, char** argv) {
   config.normalize_filename = ShortFileName;
   absl::SetFlagsUsageConfig(config);
   absl::SetProgramUsageMessage(kUsage);
+  // `homevisit COMMAND --help` (abseil would print the global usage): the command's page.
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) != "--help" && std::string(argv[i]) != "-help") continue;
+    for (int j = 1; j < argc; ++j) {
+      if (homevisit::cli::IsCommand(argv[j])) return homevisit::cli::PrintCommandHelp(kUsage, argv[j]);
+    }
+  }
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   if (positional.size() < 2) {
     std::cerr << "homevisit " << kUsage;
@@ -110,6 +119,13 @@ int main(int argc, char** argv) {
       {"visit", homevisit::cli::Visit},   {"release", homevisit::cli::Release},
       {"reschedule", homevisit::cli::Reschedule}, {"reassign", homevisit::cli::Reassign},
       {"events", homevisit::cli::Events}, {"technician", homevisit::cli::TechnicianCommand}};
+  if (command == "help") {
+    if (positional.size() != 3) {
+      std::cout << "homevisit " << kUsage;
+      return 0;
+    }
+    return homevisit::cli::PrintCommandHelp(kUsage, positional[2]);
+  }
   if (command == "completion") {
     if (positional.size() != 3 || std::string(positional[2]) != "bash") {
       std::cerr << "homevisit: usage: homevisit completion bash\n";

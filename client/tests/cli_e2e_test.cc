@@ -671,4 +671,23 @@ TEST_F(CliTest, BashCompletion) {
   EXPECT_EQ(complete("homevisit list --al", 2), "--all\n");
 }
 
+// A command's page: synopsis, the flags that apply to it (and not the others), an example.
+TEST_F(CliTest, CommandHelp) {
+  auto run = Cli({"help", "list"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("SYNOPSIS"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("orders, newest first"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("--page_token"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("--given_name"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("EXAMPLE\n  homevisit list"), std::string::npos) << run.out;
+
+  auto same = Cli({"visit", "--help"});
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_NE(same.out.find("--request_id"), std::string::npos) << same.out;
+  EXPECT_NE(same.out.find("--signer"), std::string::npos) << same.out;
+  EXPECT_EQ(same.out.find("--principal"), std::string::npos) << same.out;
+
+  EXPECT_EQ(Cli({"help", "nonsense"}).exit_code, 2);
+}
+
 }  // namespace
