@@ -98,17 +98,38 @@ void PrintTechnician(std::ostream& out, const v1::Technician& t) {
   out << "  etag       " << t.etag() << "\n";
 }
 
+// --from_json into `technician`, if given; `fields` (when not null) gets the names of the
+// fields the file names, set or empty (an update's mask). False with `error` when unreadable.
+bool ReadTechnicianJson(v1::Technician* technician, std::set<std::string>* fields, std::string* error) {
+  const std::string path = absl::GetFlag(FLAGS_from_json);
+  if (path.empty()) return true;
+  std::ifstream in(path);
+  if (!in) {
+    *error = "cannot read " + path;
+    return false;
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  auto status = google::protobuf::util::JsonStringToMessage(text.str(), technician);
+  if (!status.ok()) {
+    *error = path + ": not a Technician JSON: " + std::string(status.message());
+    return false;
+  }
+  google::protobuf::Struct keys;
+  if (fields && google::protobuf::util::JsonStringToMessage(text.str(), &keys).ok()) {
+    for (const auto& [key, value] : keys.fields()) {
+      const google::protobuf::FieldDescriptor* field = technician->GetDescriptor()->FindFieldByCamelcaseName(key);
+      if (!field) field = technician->GetDescriptor()->FindFieldByName(key);
+      if (field && field->name() != "name" && field->name() != "etag") fields->insert(field->name());
+    }
+  }
+  return true;
+}
+
 int Create(Context& ctx) {
   v1::CreateTechnicianRequest request;
-  const std::string path = absl::GetFlag(FLAGS_from_json);
-  if (!path.empty()) {
-    std::ifstream in(path);
-    if (!in) return Usage("cannot read " + path);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto status = google::protobuf::util::JsonStringToMessage(text.str(), request.mutable_technician());
-    if (!status.ok()) return Usage(path + ": not a Technician JSON: " + std::string(status.message()));
-  }
+  std::string error;
+  if (!ReadTechnicianJson(request.mutable_technician(), nullptr, &error)) return Usage(error);
   v1::Technician& t = *request.mutable_technician();
   if (!absl::GetFlag(FLAGS_display_name).empty()) t.set_display_name(absl::GetFlag(FLAGS_display_name));
   if (!absl::GetFlag(FLAGS_employee_number).empty()) t.set_employee_number(absl::GetFlag(FLAGS_employee_number));
@@ -122,7 +143,6 @@ int Create(Context& ctx) {
   }
   for (const auto& code : CommaList(absl::GetFlag(FLAGS_postal_codes))) t.add_postal_codes(code);
   for (const auto& name : CommaList(absl::GetFlag(FLAGS_delegaciones))) t.add_delegaciones(name);
-  std::string error;
   if (!ParseHours(absl::GetFlag(FLAGS_hours), t, &error)) return Usage(error);
   request.set_request_id(RequestIdOrNew());
   auto result = ctx.client.Call<v1::Technician>(true, {}, [&](grpc::ClientContext* c, v1::Technician* r) {
@@ -140,24 +160,8 @@ int Update(Context& ctx, const std::string& id) {
   v1::UpdateTechnicianRequest request;
   v1::Technician& t = *request.mutable_technician();
   std::set<std::string> paths;
-  const std::string path = absl::GetFlag(FLAGS_from_json);
-  if (!path.empty()) {
-    std::ifstream in(path);
-    if (!in) return Usage("cannot read " + path);
-    std::stringstream text;
-    text << in.rdbuf();
-    auto status = google::protobuf::util::JsonStringToMessage(text.str(), &t);
-    if (!status.ok()) return Usage(path + ": not a Technician JSON: " + std::string(status.message()));
-    // The fields the file names (JSON names or field names) go into the mask, set or empty.
-    google::protobuf::Struct keys;
-    if (google::protobuf::util::JsonStringToMessage(text.str(), &keys).ok()) {
-      for (const auto& [key, value] : keys.fields()) {
-        const google::protobuf::FieldDescriptor* field = t.GetDescriptor()->FindFieldByCamelcaseName(key);
-        if (!field) field = t.GetDescriptor()->FindFieldByName(key);
-        if (field && field->name() != "name" && field->name() != "etag") paths.insert(field->name());
-      }
-    }
-  }
+  std::string error;
+  if (!ReadTechnicianJson(&t, &paths, &error)) return Usage(error);
   if (Given("display_name")) {
     t.set_display_name(absl::GetFlag(FLAGS_display_name));
     paths.insert("display_name");
@@ -186,7 +190,6 @@ int Update(Context& ctx, const std::string& id) {
   }
   if (Given("hours")) {
     t.clear_working_hours();
-    std::string error;
     if (!ParseHours(absl::GetFlag(FLAGS_hours), t, &error)) return Usage(error);
     paths.insert("working_hours");
   }

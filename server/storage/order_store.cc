@@ -153,11 +153,7 @@ bool SociOrderRepository::InsertIfNewRequest(const ServiceOrder& o, const std::s
   }
   // SQLite has no data-modifying CTEs; its writer's transaction holds the two statements.
   if (Execute(sql_, insert_order, p) != 1) return false;
-  SqlParams e;
-  const std::string order_id = e.Text(created.order_id);
-  const EventRowSql event = EventRow(created, e);
-  Execute(sql_, absl::StrCat("INSERT INTO events (order_id, ", event.columns, ") VALUES (", order_id, ", ", event.values, ")"),
-          e);
+  SociEventRepository(sql_, dialect_).Append(created);
   return true;
 }
 

@@ -129,6 +129,23 @@ class CalendarIndexTest : public ServiceTest {
     return covering->calendars;
   }
 
+  // A booking written through `db` (another replica's Database): 14 granules from `start`, and
+  // its event.
+  void BookThrough(storage::Database& db, const std::string& technician, const std::string& order_id,
+                   absl::Time start) {
+    db.Write([&](domain::UnitOfWork& work) {
+      domain::SlotClaim claim{technician, order_id, "", absl::InfiniteFuture(), {}};
+      for (int i = 0; i < 14; ++i) claim.granules.push_back(start + i * kGranule);
+      ASSERT_TRUE(work.scheduling().Claim(claim, now_));
+      domain::Event event;
+      event.order_id = order_id;
+      event.file_number = "EXP-1";
+      event.type = domain::EventType::kBooked;
+      event.time = now_;
+      work.events().Append(event);
+    });
+  }
+
   void ReleaseAppointment(storage::Database& db, const std::string& order_id, bool with_event) {
     db.Write([&](domain::UnitOfWork& work) {
       work.scheduling().ReleaseAppointmentClaims(order_id);
@@ -309,17 +326,7 @@ TEST_F(CalendarIndexTest, ItReloadsOnlyTheTechniciansWhoseClaimsChangedHereOrOnA
   // Another replica books t-1 and, later, cancels: the events name the order; its claims name t-1.
   const std::string order_id = NewOrderId();
   const absl::Time start = Granular(now_ + absl::Hours(50));
-  other->Write([&](domain::UnitOfWork& work) {
-    domain::SlotClaim claim{"t-1", order_id, "", absl::InfiniteFuture(), {}};
-    for (int i = 0; i < 14; ++i) claim.granules.push_back(start + i * kGranule);
-    ASSERT_TRUE(work.scheduling().Claim(claim, now_));
-    domain::Event event;
-    event.order_id = order_id;
-    event.file_number = "EXP-1";
-    event.type = domain::EventType::kBooked;
-    event.time = now_;
-    work.events().Append(event);
-  });
+  BookThrough(*other, "t-1", order_id, start);
   EXPECT_TRUE(WaitFor([&] {
     auto calendars = Read(index, "03100", range, now_);
     return calendars && (*calendars)[1].busy.size() == 1u && matches_database();
@@ -349,17 +356,7 @@ TEST_F(CalendarIndexTest, AChangeThroughAnotherReplicaReachesTheIndexWithinItsPo
   // A booking written through the other Database: its claims and its event.
   const std::string order_id = NewOrderId();
   const absl::Time start = Granular(now_ + absl::Hours(30));
-  other->Write([&](domain::UnitOfWork& work) {
-    domain::SlotClaim claim{"t-1", order_id, "", absl::InfiniteFuture(), {}};
-    for (int i = 0; i < 14; ++i) claim.granules.push_back(start + i * kGranule);
-    ASSERT_TRUE(work.scheduling().Claim(claim, now_));
-    domain::Event event;
-    event.order_id = order_id;
-    event.file_number = "EXP-1";
-    event.type = domain::EventType::kBooked;
-    event.time = now_;
-    work.events().Append(event);
-  });
+  BookThrough(*other, "t-1", order_id, start);
   absl::Time written = absl::Now();
   EXPECT_TRUE(WaitFor([&] {
     auto calendars = Read(index, "03100", range, now_);

@@ -16,23 +16,16 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Optional, Sequence, 
 import grpc
 import grpc.aio
 
-from homevisit.client import DEFAULT_TIMEOUT
+from homevisit.client import DEFAULT_TIMEOUT, attach_stubs, channel_credentials
 from homevisit.errors import ApiError
 from homevisit.retry import DEFAULT_RETRY_POLICY, RetryPolicy, pause_before_retry, with_request_id
 from homevisit.v1 import (
     credential_pb2,
-    credential_pb2_grpc,
     event_pb2,
-    event_pb2_grpc,
-    scheduling_service_pb2_grpc,
     service_order_pb2,
     service_order_service_pb2,
-    service_order_service_pb2_grpc,
     technician_pb2,
-    technician_pb2_grpc,
     visit_report_pb2,
-    visit_report_pb2_grpc,
-    visit_service_pb2_grpc,
 )
 
 
@@ -136,26 +129,16 @@ class Client:
     ) -> None:
         channel_options = list(options)
         interceptors = [PolicyInterceptor(token, timeout, retry), _StreamTokenInterceptor(token)]
-        if insecure:
-            if root_certificates or private_key or certificate_chain or server_name:
-                raise ValueError("insecure=True excludes the TLS options")
+        credentials = channel_credentials(
+            insecure, root_certificates, private_key, certificate_chain, server_name, channel_options
+        )
+        if credentials is None:
             self.channel = grpc.aio.insecure_channel(target, options=channel_options, interceptors=interceptors)
         else:
-            if (private_key is None) != (certificate_chain is None):
-                raise ValueError("private_key and certificate_chain go together")
-            if server_name:
-                channel_options.append(("grpc.ssl_target_name_override", server_name))
-            credentials = grpc.ssl_channel_credentials(root_certificates, private_key, certificate_chain)
             self.channel = grpc.aio.secure_channel(
                 target, credentials, options=channel_options, interceptors=interceptors
             )
-        self.service_orders = service_order_service_pb2_grpc.ServiceOrderServiceStub(self.channel)
-        self.technicians = technician_pb2_grpc.TechnicianServiceStub(self.channel)
-        self.scheduling = scheduling_service_pb2_grpc.SchedulingServiceStub(self.channel)
-        self.events = event_pb2_grpc.EventServiceStub(self.channel)
-        self.visits = visit_service_pb2_grpc.VisitServiceStub(self.channel)
-        self.visit_reports = visit_report_pb2_grpc.VisitReportServiceStub(self.channel)
-        self.credentials = credential_pb2_grpc.CredentialServiceStub(self.channel)
+        attach_stubs(self, self.channel)
 
     def iter_service_orders(
         self, request: Optional[service_order_service_pb2.ListServiceOrdersRequest] = None, **call_options: Any

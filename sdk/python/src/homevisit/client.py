@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import collections
 import time
-from typing import Any, Callable, Iterator, Optional, Sequence, Tuple
+from typing import Any, Callable, Iterator, List, Optional, Sequence, Tuple
 
 import grpc
 
@@ -38,6 +38,38 @@ from homevisit.v1 import (
 )
 
 DEFAULT_TIMEOUT = 10.0  # seconds, for unary calls made without a timeout
+
+
+def channel_credentials(
+    insecure: bool,
+    root_certificates: Optional[bytes],
+    private_key: Optional[bytes],
+    certificate_chain: Optional[bytes],
+    server_name: Optional[str],
+    channel_options: List[Tuple[str, Any]],
+) -> Optional[grpc.ChannelCredentials]:
+    """Checks the TLS arguments both clients take; None for an insecure channel. A
+    ``server_name`` override is appended to ``channel_options``."""
+    if insecure:
+        if root_certificates or private_key or certificate_chain or server_name:
+            raise ValueError("insecure=True excludes the TLS options")
+        return None
+    if (private_key is None) != (certificate_chain is None):
+        raise ValueError("private_key and certificate_chain go together")
+    if server_name:
+        channel_options.append(("grpc.ssl_target_name_override", server_name))
+    return grpc.ssl_channel_credentials(root_certificates, private_key, certificate_chain)
+
+
+def attach_stubs(client: Any, channel: Any) -> None:
+    """One stub per service, under the names both clients expose."""
+    client.service_orders = service_order_service_pb2_grpc.ServiceOrderServiceStub(channel)
+    client.technicians = technician_pb2_grpc.TechnicianServiceStub(channel)
+    client.scheduling = scheduling_service_pb2_grpc.SchedulingServiceStub(channel)
+    client.events = event_pb2_grpc.EventServiceStub(channel)
+    client.visits = visit_service_pb2_grpc.VisitServiceStub(channel)
+    client.visit_reports = visit_report_pb2_grpc.VisitReportServiceStub(channel)
+    client.credentials = credential_pb2_grpc.CredentialServiceStub(channel)
 
 
 class Client:
@@ -75,26 +107,16 @@ class Client:
         options: Sequence[Tuple[str, Any]] = (),
     ) -> None:
         channel_options = list(options)
-        if insecure:
-            if root_certificates or private_key or certificate_chain or server_name:
-                raise ValueError("insecure=True excludes the TLS options")
+        credentials = channel_credentials(
+            insecure, root_certificates, private_key, certificate_chain, server_name, channel_options
+        )
+        if credentials is None:
             base = grpc.insecure_channel(target, options=channel_options)
         else:
-            if (private_key is None) != (certificate_chain is None):
-                raise ValueError("private_key and certificate_chain go together")
-            if server_name:
-                channel_options.append(("grpc.ssl_target_name_override", server_name))
-            credentials = grpc.ssl_channel_credentials(root_certificates, private_key, certificate_chain)
             base = grpc.secure_channel(target, credentials, options=channel_options)
         self._base_channel = base
         self.channel: grpc.Channel = grpc.intercept_channel(base, PolicyInterceptor(token, timeout, retry))
-        self.service_orders = service_order_service_pb2_grpc.ServiceOrderServiceStub(self.channel)
-        self.technicians = technician_pb2_grpc.TechnicianServiceStub(self.channel)
-        self.scheduling = scheduling_service_pb2_grpc.SchedulingServiceStub(self.channel)
-        self.events = event_pb2_grpc.EventServiceStub(self.channel)
-        self.visits = visit_service_pb2_grpc.VisitServiceStub(self.channel)
-        self.visit_reports = visit_report_pb2_grpc.VisitReportServiceStub(self.channel)
-        self.credentials = credential_pb2_grpc.CredentialServiceStub(self.channel)
+        attach_stubs(self, self.channel)
 
     # Every item of a List call, across its pages (``homevisit.pages``). ``timeout`` and
     # ``metadata`` apply to each page's call; None for the request means the defaults.
