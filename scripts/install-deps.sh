@@ -30,6 +30,9 @@ APT_PACKAGES=(
   postgresql postgresql-contrib openssl
   clang libclang-rt-14-dev sqlite3   # scripts/fuzz.sh (libFuzzer, sanitizers); the crash test's integrity_check
   jq                                 # the README walk (scripts/walkthrough.sh)
+  libspdlog-dev prometheus-cpp-dev   # the server's access log and its /metrics endpoint
+  prometheus                         # scripts/test-metrics.sh scrapes the server with a real Prometheus
+  lintian                            # scripts/test-package.sh checks the .deb
 )
 # Tools the later steps use; a fresh Debian has none of them, this dev image has its own.
 command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
