@@ -8,13 +8,14 @@
 #include <iostream>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "api/server.h"
+#include "config/database_password.h"
+#include "config/flag_sources.h"
 #include "domain/errors.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "HOST:PORT to serve gRPC on (port 0: any free port)");
@@ -51,27 +52,34 @@ ABSL_FLAG(bool, calendar_index, true,
           "answer CheckAvailability from an in-memory calendar index (false: read the database every call)");
 ABSL_FLAG(int, watch_poll_ms, 200, "how often live event watches look for new events in the database");
 ABSL_FLAG(int, max_watches_per_principal, 256, "concurrent WatchEvents streams one principal may hold");
+ABSL_FLAG(std::string, config, "",
+          "config file: one `name = value` per line for any of these flags (default: $HOMEVISIT_CONFIG); "
+          "the environment (HOMEVISIT_<NAME>) overrides it, the command line overrides both");
+ABSL_FLAG(std::string, db_password_file, "",
+          "PostgreSQL: a file holding the database password (trailing whitespace stripped), kept out of --db");
 
 int main(int argc, char** argv) {
   // --help lists the flags defined here (absl matches flags by file; ours live in main.cc).
   absl::FlagsUsageConfig usage;
   usage.contains_help_flags = [](absl::string_view path) { return absl::EndsWith(path, "server/main.cc"); };
+  usage.version_string = [] { return std::string("homevisitd " HOMEVISIT_VERSION "\n"); };
   absl::SetFlagsUsageConfig(usage);
   absl::SetProgramUsageMessage(
       "the home-visit service of izzi Dr. Wifi.\n"
-      "  homevisitd --listen 127.0.0.1:50051 --db sqlite:homevisit.db --demo");
-  // Accept --time-zone as well as --time_zone: absl flag names cannot hold dashes.
-  std::vector<std::string> normalized(argv, argv + argc);
-  for (size_t i = 1; i < normalized.size(); ++i) {
-    std::string& arg = normalized[i];
-    if (arg == "--") break;
-    if (arg.rfind("--", 0) != 0) continue;
-    size_t name_end = std::min(arg.find('='), arg.size());
-    std::replace(arg.begin() + 2, arg.begin() + static_cast<std::ptrdiff_t>(name_end), '-', '_');
+      "  homevisitd --listen 127.0.0.1:50051 --db sqlite:homevisit.db --demo\n"
+      "  homevisitd --config /etc/homevisit/homevisitd.conf\n"
+      "Every flag may also come from $HOMEVISIT_<FLAG> (e.g. HOMEVISIT_DB) or the --config file;\n"
+      "the command line wins over the environment, which wins over the file.");
+  // Accepts --time-zone as well as --time_zone (absl flag names cannot hold dashes).
+  homevisit::config::FlagSources sources;
+  sources.is_ours = [](const absl::CommandLineFlag& flag) { return absl::EndsWith(flag.Filename(), "server/main.cc"); };
+  sources.getenv = homevisit::config::ProcessEnvironment();
+  sources.read_file = homevisit::config::ReadWholeFile();
+  if (absl::Status loaded = homevisit::config::LoadFlags(std::vector<std::string>(argv, argv + argc), sources);
+      !loaded.ok()) {
+    std::cerr << "homevisitd: " << loaded.message() << "\n";
+    return 2;
   }
-  std::vector<char*> normalized_argv;
-  for (auto& arg : normalized) normalized_argv.push_back(arg.data());
-  absl::ParseCommandLine(argc, normalized_argv.data());
   // Debian builds abseil without NDEBUG, which leaves absl::Mutex's deadlock detector on: every
   // lock (gRPC's own mutexes are absl::Mutex) then updates a global lock graph. The test suites
   // keep it as a debugging aid; the server does not pay for it.
@@ -86,7 +94,13 @@ int main(int argc, char** argv) {
 
   homevisit::api::ServerOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
-  options.database.url = absl::GetFlag(FLAGS_db);
+  absl::StatusOr<std::string> database_url = homevisit::config::DatabaseUrlWithPassword(
+      absl::GetFlag(FLAGS_db), absl::GetFlag(FLAGS_db_password_file), sources.read_file);
+  if (!database_url.ok()) {
+    std::cerr << "homevisitd: " << database_url.status().message() << "\n";
+    return 2;
+  }
+  options.database.url = *database_url;
   options.demo_data = absl::GetFlag(FLAGS_demo);
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   options.worker_threads = absl::GetFlag(FLAGS_workers) > 0 ? static_cast<size_t>(absl::GetFlag(FLAGS_workers))
