@@ -33,6 +33,7 @@ APT_PACKAGES=(
   libspdlog-dev prometheus-cpp-dev   # the server's access log and its /metrics endpoint
   prometheus                         # scripts/test-metrics.sh scrapes the server with a real Prometheus
   lintian                            # scripts/test-package.sh checks the .deb
+  dpkg-dev file systemd              # scripts/test-package.sh: cpack's dpkg-shlibdeps and file, systemd-analyze
 )
 # Tools the later steps use; a fresh Debian has none of them, this dev image has its own.
 command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)

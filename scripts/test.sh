@@ -11,6 +11,7 @@ echo "== one version in every package (CHANGELOG.md too)"
 bash scripts/release.sh --check
 echo "== all tests on SQLite"
 ctest --test-dir build --output-on-failure -j2
+bash scripts/test-package.sh            # the .deb: lintian, its systemd unit, the packaged server run
 echo "== service tests on PostgreSQL"
 bash scripts/with-postgres.sh ctest --test-dir build --output-on-failure -j2 -L service
 echo "== reflection smoke test, then the README walk"
