@@ -35,6 +35,7 @@ import (
 
 var (
 	serverAddress    string
+	adminToken       string // may only manage credentials
 	dotOperatorToken string
 	dispatcherToken  string
 )
@@ -92,11 +93,12 @@ func runWithServer(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "homevisitd did not print its address within 30 s")
 		return 1
 	}
-	adminToken, err := os.ReadFile(adminTokenFile)
+	adminTokenBytes, err := os.ReadFile(adminTokenFile)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "admin token:", err)
 		return 1
 	}
+	adminToken = strings.TrimSpace(string(adminTokenBytes))
 	for _, issue := range []struct {
 		role  homevisitv1.Role
 		token *string
@@ -104,7 +106,7 @@ func runWithServer(m *testing.M) int {
 		{homevisitv1.Role_ROLE_DOT_OPERATOR, &dotOperatorToken},
 		{homevisitv1.Role_ROLE_DISPATCHER, &dispatcherToken},
 	} {
-		if *issue.token, err = issueToken(strings.TrimSpace(string(adminToken)), issue.role); err != nil {
+		if *issue.token, err = issueToken(adminToken, issue.role); err != nil {
 			fmt.Fprintf(os.Stderr, "issue a %v credential: %v\n", issue.role, err)
 			return 1
 		}
