@@ -48,8 +48,9 @@ import {
   type VisitReport,
   VisitReportServiceClient,
 } from "./gen/homevisit/v1/visit_report";
-import { CredentialServiceClient } from "./gen/homevisit/v1/credential";
+import { type Credential, CredentialServiceClient, ListCredentialsRequest, type ListCredentialsResponse } from "./gen/homevisit/v1/credential";
 import { VisitServiceClient } from "./gen/homevisit/v1/visit_service";
+import { allPages } from "./pages";
 import { backoffMs, DEFAULT_RETRY_POLICY, isRetrySafe, type RetryPolicy, shouldRetry, withRequestId } from "./retry";
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
@@ -282,14 +283,14 @@ export class HomevisitClient {
     return this.unary(this.orders, "listServiceOrders", full, call);
   }
 
-  /** Every order matching the filters, page after page. */
-  async *allServiceOrders(request: DeepPartial<ListServiceOrdersRequest> = {}, call?: CallOptions): AsyncGenerator<ServiceOrder> {
-    let pageToken = "";
-    do {
-      const page = await this.listServiceOrders({ ...request, pageToken }, call);
-      yield* page.serviceOrders;
-      pageToken = page.nextPageToken;
-    } while (pageToken);
+  /**
+   * Every order matching the filters (newest first), page after page from `request.pageToken`:
+   * `for await (const order of client.allServiceOrders({ fileNumber }))`. Each page is one
+   * listServiceOrders call with its own deadline and retries; a failed page throws its
+   * HomevisitError where the loop stands. The same holds for every all* method.
+   */
+  allServiceOrders(request: DeepPartial<ListServiceOrdersRequest> = {}, call?: CallOptions): AsyncGenerator<ServiceOrder> {
+    return allPages((r) => this.listServiceOrders(r, call), request, (page) => page.serviceOrders);
   }
 
   updateServiceOrder(order: DeepPartial<ServiceOrder>, paths: string[], call?: CallOptions): Promise<ServiceOrder> {
@@ -337,6 +338,11 @@ export class HomevisitClient {
     return this.unary(this.reports, "listVisitReports", full, call);
   }
 
+  /** Every report of the request's file (newest first), page after page. */
+  allVisitReports(request: DeepPartial<ListVisitReportsRequest>, call?: CallOptions): AsyncGenerator<VisitReport> {
+    return allPages((r) => this.listVisitReports(r, call), request, (page) => page.visitReports);
+  }
+
   // --- Technicians
 
   getTechnician(name: string, call?: CallOptions): Promise<Technician> {
@@ -348,11 +354,34 @@ export class HomevisitClient {
     return this.unary(this.technicians, "listTechnicians", full, call);
   }
 
+  /** Every technician matching the filters (a dispatcher's call), page after page. */
+  allTechnicians(request: DeepPartial<ListTechniciansRequest> = {}, call?: CallOptions): AsyncGenerator<Technician> {
+    return allPages((r) => this.listTechnicians(r, call), request, (page) => page.technicians);
+  }
+
+  // --- Credentials (admins; issue and revoke with unary(client.credentials, ...))
+
+  /** One page of credentials (never their tokens). */
+  listCredentials(request: DeepPartial<ListCredentialsRequest> = {}, call?: CallOptions): Promise<ListCredentialsResponse> {
+    const full = ListCredentialsRequest.fromPartial(request);
+    return this.unary(this.credentials, "listCredentials", full, call);
+  }
+
+  /** Every credential, page after page. */
+  allCredentials(request: DeepPartial<ListCredentialsRequest> = {}, call?: CallOptions): AsyncGenerator<Credential> {
+    return allPages((r) => this.listCredentials(r, call), request, (page) => page.credentials);
+  }
+
   // --- Events (SPEC §6)
 
   listEvents(request: DeepPartial<ListEventsRequest> = {}, call?: CallOptions): Promise<ListEventsResponse> {
     const full = ListEventsRequest.fromPartial(request);
     return this.unary(this.events, "listEvents", full, call);
+  }
+
+  /** Every event matching the filters (oldest first), page after page. */
+  allEvents(request: DeepPartial<ListEventsRequest> = {}, call?: CallOptions): AsyncGenerator<Event> {
+    return allPages((r) => this.listEvents(r, call), request, (page) => page.events);
   }
 
   /**

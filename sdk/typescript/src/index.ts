@@ -11,6 +11,7 @@ export {
   type UnaryMethodName,
 } from "./client";
 export { Code, type FieldViolation, HomevisitError } from "./errors";
+export { allPages } from "./pages";
 export {
   backoffCapMs,
   backoffMs,

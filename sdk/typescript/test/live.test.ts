@@ -6,6 +6,7 @@ import { Code, CreateTechnicianRequest, Event_Type, HomevisitClient, HomevisitEr
 import { type DropReplyProxy, startDropReplyProxy } from "./drop_reply_proxy";
 import { type LiveServer, startServer } from "./live_server";
 import { validOrder } from "./orders";
+import { completeVisit } from "./visit";
 
 let server: LiveServer;
 let client: HomevisitClient; // a DOT operator
@@ -93,6 +94,85 @@ describe("reading", () => {
     const all: string[] = [];
     for await (const order of client.allServiceOrders({ fileNumber, pageSize: 1 })) all.push(order.name);
     assert.deepEqual(all, listed);
+  });
+});
+
+// Every all* iterator over the real server, in pages of 1 or 2 so that each walk crosses pages.
+describe("page iterators", () => {
+  async function names(items: AsyncIterable<{ name: string }>): Promise<string[]> {
+    const out: string[] = [];
+    for await (const item of items) out.push(item.name);
+    return out;
+  }
+
+  test("allServiceOrders: every order of the file, newest first; a failed page throws", async () => {
+    const fileNumber = `EXP-${randomUUID().slice(0, 8)}`;
+    const created: string[] = [];
+    for (let i = 0; i < 5; i++) created.push((await client.createServiceOrder(validOrder(2, fileNumber))).name);
+    const request = { fileNumber, pageSize: 2 };
+    assert.deepEqual(await names(client.allServiceOrders(request)), [...created].reverse());
+    assert.deepEqual(request, { fileNumber, pageSize: 2 });
+    const first = await client.listServiceOrders(request);
+    assert.deepEqual(await names(client.allServiceOrders({ ...request, pageToken: first.nextPageToken })), [...created].reverse().slice(2));
+    assert.deepEqual(await names(client.allServiceOrders({ fileNumber: `NONE-${randomUUID()}` })), []);
+    const anonymous = new HomevisitClient({ address: server.address, timeoutMs: 5000 });
+    try {
+      const error = await rejection(names(anonymous.allServiceOrders()));
+      assert.equal(error.code, Code.UNAUTHENTICATED);
+      assert.equal(error.reason, "NO_CREDENTIALS");
+    } finally {
+      anonymous.close();
+    }
+  });
+
+  test("allTechnicians: the dispatcher's, every technician of the single large page", async () => {
+    const dispatcher = new HomevisitClient({ address: server.address, token: await server.issueToken(Role.ROLE_DISPATCHER), timeoutMs: 5000 });
+    try {
+      const whole = await dispatcher.listTechnicians({ pageSize: 1000 });
+      assert.ok(whole.technicians.length >= 2, "the demo data has several technicians");
+      const listed = await names(dispatcher.allTechnicians({ pageSize: 1 }));
+      assert.deepEqual(listed, whole.technicians.map((t) => t.name));
+      assert.ok(listed.includes("technicians/demo-tech-1"));
+    } finally {
+      dispatcher.close();
+    }
+    const error = await rejection(names(client.allTechnicians()));
+    assert.equal(error.code, Code.PERMISSION_DENIED);
+    assert.equal(error.reason, "ROLE_NOT_ALLOWED");
+  });
+
+  test("allEvents: an order's events, oldest first", async () => {
+    const created = await client.createServiceOrder(validOrder());
+    await client.cancelServiceOrder(created.name, "Prueba de páginas", created.etag);
+    const types: Event_Type[] = [];
+    for await (const event of client.allEvents({ serviceOrder: created.name, pageSize: 1 })) {
+      assert.equal(event.serviceOrder, created.name);
+      types.push(event.type);
+    }
+    assert.deepEqual(types, [Event_Type.TYPE_ORDER_CREATED, Event_Type.TYPE_CANCELLED]);
+  });
+
+  test("allCredentials: the admin's, every credential; a DOT operator may not", async () => {
+    const admin = new HomevisitClient({ address: server.address, token: server.adminToken, timeoutMs: 5000 });
+    try {
+      const whole = (await admin.listCredentials({ pageSize: 500 })).credentials.map((c) => c.name);
+      assert.ok(whole.length >= 2, JSON.stringify(whole)); // the admin and the DOT operator at least
+      const listed = await names(admin.allCredentials({ pageSize: 1 }));
+      // Other tests may issue credentials meanwhile: those listed at first come in the same order.
+      assert.deepEqual(listed.filter((name) => whole.includes(name)), whole);
+    } finally {
+      admin.close();
+    }
+    const error = await rejection(names(client.allCredentials()));
+    assert.equal(error.code, Code.PERMISSION_DENIED);
+  });
+
+  test("allVisitReports: the reports of a file's completed visits, newest first", async () => {
+    const fileNumber = `EXP-${randomUUID().slice(0, 8)}`;
+    const first = await completeVisit(server, client, fileNumber);
+    const second = await completeVisit(server, client, fileNumber);
+    assert.deepEqual(await names(client.allVisitReports({ fileNumber, pageSize: 1 })), [`${second}/visitReport`, `${first}/visitReport`]);
+    assert.deepEqual(await names(client.allVisitReports({ fileNumber: `NONE-${randomUUID()}` })), []);
   });
 });
 
