@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <regex>
 #include <sstream>
@@ -667,6 +669,105 @@ TEST_F(FakeServerTest, PagerStopsWhenAskedAndReadsNoFurtherPage) {
   EXPECT_THAT(names, ElementsAre("serviceOrders/a"));
   EXPECT_THAT(fake_.page_tokens(), ElementsAre(""));
 }
+
+// The same walks over every pager, each against its own List RPC of the fake.
+using NameCallback = std::function<bool(const std::string&)>;
+struct Pager {
+  std::string method;
+  std::function<Error(Client&, int page_size, const std::string& page_token, const NameCallback& on_name)> walk;
+};
+
+void PrintTo(const Pager& pager, std::ostream* out) { *out << pager.method; }  // test names, not bytes
+
+// A walk through `for_each` (&Client::ForEachEvent, ...) with a request of that page size and token.
+template <typename Request, typename Item>
+auto WalkWith(Error (Client::*for_each)(Request, const std::function<bool(const Item&)>&, const CallOptions&)) {
+  return [for_each](Client& client, int page_size, const std::string& page_token, const NameCallback& on_name) {
+    Request request;
+    request.set_page_size(page_size);
+    request.set_page_token(page_token);
+    return (client.*for_each)(std::move(request), [&](const Item& item) { return on_name(item.name()); }, {});
+  };
+}
+
+const Pager kPagers[] = {
+    {"ListServiceOrders", WalkWith(&Client::ForEachServiceOrder)},
+    {"ListTechnicians", WalkWith(&Client::ForEachTechnician)},
+    {"ListEvents", WalkWith(&Client::ForEachEvent)},
+    {"ListCredentials", WalkWith(&Client::ForEachCredential)},
+    {"ListVisitReports", WalkWith(&Client::ForEachVisitReport)},
+};
+
+class EveryPagerTest : public FakeServerTest, public ::testing::WithParamInterface<Pager> {
+ protected:
+  // Walks with `page_size` from `page_token`, collecting names; stops the walk after `stop_after`.
+  Error Walk(Client& client, std::vector<std::string>* names, int page_size = 0, const std::string& page_token = "",
+             size_t stop_after = SIZE_MAX) {
+    return GetParam().walk(client, page_size, page_token, [&](const std::string& name) {
+      names->push_back(name);
+      return names->size() < stop_after;
+    });
+  }
+};
+
+TEST_P(EveryPagerTest, WalksEveryPageOfItsListKeepingThePageSize) {
+  auto client = NewClient();
+  fake_.set_pages({{"a", "b"}, {}, {"c"}, {"d"}});
+  std::vector<std::string> names;
+  const auto error = Walk(*client, &names, 2);
+  ASSERT_TRUE(error.ok()) << error.ToString();
+  EXPECT_THAT(names, ElementsAre("a", "b", "c", "d")) << "an empty page in the middle does not end the walk";
+  EXPECT_THAT(fake_.page_tokens(), ElementsAre("", "1", "2", "3"));
+  EXPECT_THAT(fake_.page_methods(), ::testing::Each(GetParam().method));
+  EXPECT_THAT(fake_.page_sizes(), ElementsAre(2, 2, 2, 2));
+}
+
+TEST_P(EveryPagerTest, StartsFromTheRequestsPageToken) {
+  auto client = NewClient();
+  fake_.set_pages({{"a"}, {"b"}, {"c"}});
+  std::vector<std::string> names;
+  ASSERT_TRUE(Walk(*client, &names, 0, "1").ok());
+  EXPECT_THAT(names, ElementsAre("b", "c"));
+  EXPECT_THAT(fake_.page_tokens(), ElementsAre("1", "2"));
+}
+
+TEST_P(EveryPagerTest, OverNothingCallsOnce) {
+  auto client = NewClient();
+  std::vector<std::string> names;
+  EXPECT_TRUE(Walk(*client, &names).ok());
+  EXPECT_TRUE(names.empty());
+  EXPECT_THAT(fake_.page_methods(), ElementsAre(GetParam().method));
+}
+
+TEST_P(EveryPagerTest, ReturnsTheErrorOfPageTwo) {
+  auto client = NewClient();
+  fake_.set_pages({{"a"}, {"b"}, {"c"}}, 1);
+  std::vector<std::string> names;
+  EXPECT_EQ(Walk(*client, &names).code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(names, ElementsAre("a"));
+  EXPECT_THAT(fake_.page_tokens(), ElementsAre("", "1"));
+}
+
+TEST_P(EveryPagerTest, RetriesEachPageUnderTheClientsPolicy) {
+  auto client = NewClient();  // 4 attempts
+  fake_.set_pages({{"a"}, {"b"}}, 1, grpc::Status(grpc::StatusCode::UNAVAILABLE, "gone"));
+  std::vector<std::string> names;
+  EXPECT_EQ(Walk(*client, &names).code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_THAT(names, ElementsAre("a"));
+  EXPECT_THAT(fake_.page_tokens(), ElementsAre("", "1", "1", "1", "1"));
+}
+
+TEST_P(EveryPagerTest, StopsWhenAskedAndReadsNoFurtherPage) {
+  auto client = NewClient();
+  fake_.set_pages({{"a", "b"}, {"c"}});
+  std::vector<std::string> names;
+  EXPECT_TRUE(Walk(*client, &names, 0, "", 1).ok());
+  EXPECT_THAT(names, ElementsAre("a"));
+  EXPECT_THAT(fake_.page_tokens(), ElementsAre(""));
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryList, EveryPagerTest, ::testing::ValuesIn(kPagers),
+                         [](const ::testing::TestParamInfo<Pager>& pager) { return pager.param.method; });
 
 }  // namespace
 }  // namespace homevisit::client

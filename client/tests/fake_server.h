@@ -4,14 +4,19 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "homevisit/v1/credential.grpc.pb.h"
+#include "homevisit/v1/event.grpc.pb.h"
 #include "homevisit/v1/scheduling_service.grpc.pb.h"
 #include "homevisit/v1/service_order_service.grpc.pb.h"
+#include "homevisit/v1/technician.grpc.pb.h"
+#include "homevisit/v1/visit_report.grpc.pb.h"
 
 namespace homevisit::client::testing {
 
@@ -30,19 +35,33 @@ class FakeServer {
   int calls() const { return calls_; }
   std::vector<std::string> authorization() const;
   std::vector<std::string> request_ids() const;
-  // ListServiceOrders answers these pages (order names), the token being the next page's index;
+  // Every List RPC (ListServiceOrders, ListTechnicians, ListEvents, ListCredentials,
+  // ListVisitReports) answers these pages of item names, the token being the next page's index;
   // the page at `failing_page` (if any) answers `failure` instead.
   void set_pages(std::vector<std::vector<std::string>> pages, int failing_page = -1,
                  grpc::Status failure = grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "no"));
-  std::vector<std::string> page_tokens() const;
+  std::vector<std::string> page_tokens() const;   // the page_token of each List call, in order
+  std::vector<std::string> page_methods() const;  // the method of each List call ("ListEvents")
+  std::vector<int> page_sizes() const;            // the page_size of each List call
 
  private:
   class Orders;
   class Scheduling;
+  class Technicians;
+  class Events;
+  class Credentials;
+  class Reports;
   grpc::Status Answer(grpc::ServerContext* context, const std::string& request_id, v1::ServiceOrder* response);
+  // One page of `method`: records the call, and calls `add_item` for each name of the page.
+  grpc::Status AnswerPage(const std::string& method, const std::string& page_token, int page_size,
+                          std::string* next_page_token, const std::function<void(const std::string&)>& add_item);
 
   std::unique_ptr<Orders> orders_;
   std::unique_ptr<Scheduling> scheduling_;
+  std::unique_ptr<Technicians> technicians_;
+  std::unique_ptr<Events> events_;
+  std::unique_ptr<Credentials> credentials_;
+  std::unique_ptr<Reports> reports_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   mutable std::mutex mu_;
@@ -54,6 +73,8 @@ class FakeServer {
   int failing_page_ = -1;
   grpc::Status failure_;
   std::vector<std::string> page_tokens_;
+  std::vector<std::string> page_methods_;
+  std::vector<int> page_sizes_;
 };
 
 }  // namespace homevisit::client::testing
