@@ -14,29 +14,7 @@ namespace {
 
 class HealthTest : public ServiceTest {
  protected:
-  // Health/Check for `service`; the answer's status field, or -1 when the call failed (`status`).
-  int Check(const std::string& service, grpc::Status* status) {
-    grpc::health::v1::HealthCheckRequest request;
-    request.set_service(service);
-    grpc::GenericStub stub(channel_);
-    grpc::ClientContext context;
-    std::string bytes = request.SerializeAsString();
-    grpc::Slice slice(bytes);
-    grpc::ByteBuffer wire(&slice, 1);
-    grpc::ByteBuffer response;
-    std::promise<grpc::Status> done;
-    stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &wire, &response,
-                   [&](grpc::Status s) { done.set_value(s); });
-    *status = done.get_future().get();
-    if (!status->ok()) return -1;
-    std::vector<grpc::Slice> slices;
-    EXPECT_TRUE(response.Dump(&slices).ok());
-    std::string out;
-    for (const auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    grpc::health::v1::HealthCheckResponse answer;
-    EXPECT_TRUE(answer.ParseFromString(out));
-    return answer.status();
-  }
+  int Check(const std::string& service, grpc::Status* status) { return HealthStatus(channel_, service, status); }
 };
 
 TEST_F(HealthTest, EveryServiceAnswersByItsNameAndUnknownNamesAreNotFound) {

@@ -2,9 +2,11 @@
 
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
+#include <grpcpp/generic/generic_stub.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -13,6 +15,7 @@
 #include "storage/dialect.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "health/v1/health.pb.h"
 
 namespace homevisit::testing {
 
@@ -176,7 +179,11 @@ v1::ServiceOrder ValidOrder(int days_ahead) {
   a->set_delegacion("Benito Juárez");
   a->set_postal_code("03100");
   a->set_references("Edificio azul");
-  absl::Time start = absl::FromUnixSeconds(absl::ToUnixSeconds(absl::Now()) / 3600 * 3600) + absl::Hours(24 * days_ahead);
+  // 10:00-12:00 in the tests' service time zone (UTC-6), inside every test technician's hours
+  // whatever the time of day the suite runs at.
+  const absl::TimeZone zone = absl::FixedTimeZone(-6 * 3600);
+  absl::CivilDay day = absl::ToCivilDay(absl::Now(), zone) + days_ahead;
+  absl::Time start = absl::FromCivil(absl::CivilHour(day.year(), day.month(), day.day(), 10), zone);
   api::ToProto(start, o.mutable_requested_window()->mutable_start_time());
   api::ToProto(start + absl::Hours(2), o.mutable_requested_window()->mutable_end_time());
   o.mutable_receiver()->set_name("Ana López");
@@ -213,6 +220,30 @@ std::string ErrorReason(const grpc::Status& status) {
     if (detail.UnpackTo(&info)) return info.reason();
   }
   return "";
+}
+
+int HealthStatus(const std::shared_ptr<grpc::Channel>& channel, const std::string& service, grpc::Status* status) {
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(service);
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  std::string bytes = request.SerializeAsString();
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer wire(&slice, 1);
+  grpc::ByteBuffer response;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &wire, &response,
+                 [&](grpc::Status s) { done.set_value(s); });
+  *status = done.get_future().get();
+  if (!status->ok()) return -1;
+  std::vector<grpc::Slice> slices;
+  if (!response.Dump(&slices).ok()) return -1;
+  std::string out;
+  for (const auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  grpc::health::v1::HealthCheckResponse answer;
+  if (!answer.ParseFromString(out)) return -1;
+  return answer.status();
 }
 
 }  // namespace homevisit::testing

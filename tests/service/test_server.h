@@ -62,12 +62,17 @@ class ServiceTest : public ::testing::Test {
 domain::Technician FullTimeTechnician(const std::string& id, std::vector<std::string> postal_codes,
                                       std::vector<std::string> delegaciones = {});
 
-// A complete, valid intake with a window starting `days_ahead` days from now.
+// A complete, valid intake asking for 10:00-12:00 (UTC-6, the tests' service time zone) on the
+// day `days_ahead` days from today there.
 v1::ServiceOrder ValidOrder(int days_ahead = 2);
 // The field paths of the BadRequest violations in a status, in order.
 std::vector<std::string> ViolatedFields(const grpc::Status& status);
 // The ErrorInfo reason in a status, or "".
 std::string ErrorReason(const grpc::Status& status);
 std::string UniqueSuffix();
+// grpc.health.v1.Health/Check of `service` through `channel`: the answer's status (SERVING is 1,
+// NOT_SERVING 2), or -1 when the call failed (then see `status`). Debian ships no C++ stubs for
+// the health proto, so it goes through the generic stub.
+int HealthStatus(const std::shared_ptr<grpc::Channel>& channel, const std::string& service, grpc::Status* status);
 
 }  // namespace homevisit::testing

@@ -85,7 +85,7 @@ TEST_F(WriteRetryTest, SchedulingAndOrderWritesAreSafeToRetry) {
     v1::CheckAvailabilityRequest request;
     request.set_service_order(name);
     ASSERT_TRUE(scheduling_->CheckAvailability(&context, request, &availability).ok());
-    ASSERT_TRUE(availability.requested_available());
+    ASSERT_TRUE(availability.requested_available()) << availability.DebugString() << order.DebugString();
     ASSERT_GE(availability.same_day_size(), 2);
   }
 
@@ -165,7 +165,8 @@ TEST_F(WriteRetryTest, OneIdOnTwoMethodsIsTwoRequests) {
   v1::Hold held;
   {
     grpc::ClientContext context;
-    ASSERT_TRUE(scheduling_->CreateHold(&context, hold, &held).ok());
+    grpc::Status held_status = scheduling_->CreateHold(&context, hold, &held);
+    ASSERT_TRUE(held_status.ok()) << held_status.error_message();
   }
   v1::ReleaseHoldRequest release;
   release.set_name(held.name());
