@@ -14,6 +14,8 @@ ctest --test-dir build --output-on-failure -j2
 bash scripts/test-package.sh            # the .deb: lintian, its systemd unit, the packaged server run
 echo "== service tests on PostgreSQL"
 bash scripts/with-postgres.sh ctest --test-dir build --output-on-failure -j2 -L service
+echo "== readiness on PostgreSQL: the cluster stopped and restarted under a running server"
+bash scripts/with-postgres.sh --allow-restart build/tests/service_tests --gtest_filter='OperationsTest.HealthIsNotServing*'
 echo "== reflection smoke test, then the README walk"
 bash scripts/smoke-reflection.sh
 bash scripts/walkthrough.sh            # the README grpcurl walk runs as written

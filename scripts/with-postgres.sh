@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Usage: scripts/with-postgres.sh CMD [ARGS...]
+# Usage: scripts/with-postgres.sh [--allow-restart] CMD [ARGS...]
 # Runs CMD against a throwaway PostgreSQL cluster and always removes the cluster after.
 # CMD sees HOMEVISIT_TEST_DATABASE_URL (plus PGHOST/PGPORT/PGUSER/PGDATABASE).
 # Each run gets its own temp dir and port, so several can run at once.
+# --allow-restart: CMD also sees HOMEVISIT_TEST_POSTGRES_CTL, a command taking `stop` or `start`
+# that stops the cluster (fast shutdown: sessions are cut) or starts it again on the same port,
+# for outage tests. Only for a CMD that runs nothing else against the cluster meanwhile.
 set -euo pipefail
 
-(($#)) || { echo "usage: $0 CMD [ARGS...]" >&2; exit 2; }
+allow_restart=""
+if [[ "${1:-}" == "--allow-restart" ]]; then allow_restart=1; shift; fi
+(($#)) || { echo "usage: $0 [--allow-restart] CMD [ARGS...]" >&2; exit 2; }
 
 # Newest installed server (Debian keeps binaries per major version, not on PATH).
 PGBIN="$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
@@ -81,6 +86,20 @@ done
 export HOMEVISIT_TEST_DATABASE_URL="postgresql://postgres@127.0.0.1:$PORT/homevisit_test"
 export PGHOST=127.0.0.1 PGPORT="$PORT" PGUSER=postgres PGDATABASE=homevisit_test
 export HOMEVISIT_TEST_POSTGRES_LOG="$LOG"   # the server's log (bench/run.sh counts statements in it)
+if [[ -n "$allow_restart" ]]; then
+  cat >"$TMP/pgctl" <<CTL
+#!/usr/bin/env bash
+set -euo pipefail
+cd "$TMP"
+case "\${1:-}" in
+  stop)  ${AS[*]} "$PGBIN/pg_ctl" stop -D "$DATA" -m fast -w -t 30 >/dev/null ;;
+  start) ${AS[*]} "$PGBIN/pg_ctl" start -D "$DATA" -l "$LOG" -o "-p $PORT" -w -t 60 >/dev/null ;;
+  *) echo "usage: \$0 stop|start" >&2; exit 2 ;;
+esac
+CTL
+  chmod 755 "$TMP/pgctl"
+  export HOMEVISIT_TEST_POSTGRES_CTL="$TMP/pgctl"
+fi
 
 # Run CMD in the background and `wait`, so a signal to this script is handled at once
 # (bash defers traps while a foreground child runs). fd 3 keeps CMD's stdin the real one,

@@ -17,6 +17,7 @@
 #include "config/database_password.h"
 #include "config/flag_sources.h"
 #include "domain/errors.h"
+#include "observability/logging.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051", "HOST:PORT to serve gRPC on (port 0: any free port)");
 ABSL_FLAG(std::string, db, "sqlite:homevisit.db",
@@ -52,6 +53,12 @@ ABSL_FLAG(bool, calendar_index, true,
           "answer CheckAvailability from an in-memory calendar index (false: read the database every call)");
 ABSL_FLAG(int, watch_poll_ms, 200, "how often live event watches look for new events in the database");
 ABSL_FLAG(int, max_watches_per_principal, 256, "concurrent WatchEvents streams one principal may hold");
+ABSL_FLAG(std::string, log_level, "info",
+          "JSON log lines on stderr at this level and above: debug, info (one line per call), warning, error, off");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "HOST:PORT to serve Prometheus metrics on, at /metrics over HTTP (empty: no metrics endpoint)");
+ABSL_FLAG(int, readiness_interval_ms, 1000,
+          "how often to ping the database; health answers NOT_SERVING while it does not answer (0: never)");
 ABSL_FLAG(std::string, config, "",
           "config file: one `name = value` per line for any of these flags (default: $HOMEVISIT_CONFIG); "
           "the environment (HOMEVISIT_<NAME>) overrides it, the command line overrides both");
@@ -124,6 +131,14 @@ int main(int argc, char** argv) {
   options.tls.require_client_cert = absl::GetFlag(FLAGS_require_client_cert);
   options.allow_insecure = absl::GetFlag(FLAGS_allow_insecure);
   options.admin_token_file = absl::GetFlag(FLAGS_admin_token_file);
+  options.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  options.readiness_interval = absl::Milliseconds(std::max(0, absl::GetFlag(FLAGS_readiness_interval_ms)));
+  homevisit::observability::LogLevel log_level;
+  if (!homevisit::observability::ParseLogLevel(absl::GetFlag(FLAGS_log_level), &log_level)) {
+    std::cerr << "homevisitd: --log_level must be debug, info, warning, error or off\n";
+    return 2;
+  }
+  homevisit::observability::ConfigureLogging(log_level);
   if (absl::GetFlag(FLAGS_window_minutes) <= 0 || absl::GetFlag(FLAGS_visit_minutes) < 0 ||
       absl::GetFlag(FLAGS_travel_buffer_minutes) < 0 || absl::GetFlag(FLAGS_horizon_days) < 0 ||
       absl::GetFlag(FLAGS_hold_minutes) <= 0 || absl::GetFlag(FLAGS_options) < 0) {
@@ -157,17 +172,31 @@ int main(int argc, char** argv) {
   try {
     server = homevisit::api::Server::Start(options);
   } catch (const homevisit::domain::DomainError& e) {
-    std::cerr << "homevisitd: " << e.what() << "\n";
+    homevisit::observability::LogEvent(homevisit::observability::LogLevel::kError, "start_failed",
+                                       {{"reason", e.reason()}, {"message", e.what()}});
+    homevisit::observability::FlushLogs();
     return 1;
   }
   std::string host = options.listen.substr(0, options.listen.rfind(':'));
-  // Tests and scripts read this line to learn the port.
-  std::cout << "homevisitd listening on " << host << ":" << server->port() << std::endl;
+  std::string address = absl::StrCat(host, ":", server->port());
+  std::string metrics;
+  if (server->metrics_port() > 0) {
+    metrics = absl::StrCat("http://", options.metrics_listen.substr(0, options.metrics_listen.rfind(':')), ":",
+                           server->metrics_port(), "/metrics");
+    std::cout << "homevisitd metrics at " << metrics << std::endl;
+  }
+  homevisit::observability::LogEvent(homevisit::observability::LogLevel::kInfo, "serving",
+                                     {{"address", address}, {"metrics", metrics}, {"version", HOMEVISIT_VERSION}});
+  // Tests and scripts read this line to learn the port (the metrics line, if any, comes first).
+  std::cout << "homevisitd listening on " << address << std::endl;
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  std::cout << "homevisitd: signal " << signal_number << ", finishing in-flight calls" << std::endl;
+  homevisit::observability::LogEvent(homevisit::observability::LogLevel::kInfo, "stopping",
+                                     {{"signal", absl::StrCat(signal_number)}, {"grace_s", "10"}});
   server->Shutdown(absl::Seconds(10));
-  std::cout << "homevisitd: stopped" << std::endl;
+  server.reset();
+  homevisit::observability::LogEvent(homevisit::observability::LogLevel::kInfo, "stopped");
+  homevisit::observability::FlushLogs();
   return 0;
 }

@@ -9,10 +9,11 @@
 
 namespace homevisit::api {
 
-domain::Actor CallGate::Admit(const grpc::CallbackServerContext* context, absl::string_view method) const {
+domain::Actor CallGate::Admit(grpc::CallbackServerContext* context, absl::string_view method) const {
   std::string token = BearerToken(context);
   domain::RequireToken(token);
   domain::Actor actor = Verify(domain::HashToken(token));
+  context->AddTrailingMetadata(kCallerMetadataKey, actor.principal);  // noted even if refused below
   Authorize(method, actor);
   return actor;
 }

@@ -15,8 +15,13 @@ class CallGate {
   CallGate(storage::Database& db, CredentialCache& credentials) : db_(db), credentials_(credentials) {}
   // The caller's principal; UNAUTHENTICATED without a valid token, PERMISSION_DENIED when the
   // role may not call `method`. A cache miss reads the credential on this thread's call session
-  // (Database::CallSession) when one is open, so it shares the handler's lease.
-  domain::Actor Admit(const grpc::CallbackServerContext* context, absl::string_view method) const;
+  // (Database::CallSession) when one is open, so it shares the handler's lease. The admitted
+  // principal is noted on the call (kCallerMetadataKey) for its access-log line.
+  domain::Actor Admit(grpc::CallbackServerContext* context, absl::string_view method) const;
+
+  // Trailing metadata through which Admit tells the call observer (api/call_observer.h) who
+  // called; the observer removes it before the trailers leave the server.
+  static constexpr const char* kCallerMetadataKey = "x-homevisit-caller";
 
   // The hash under which a call's bearer token is stored ("" without a token).
   static std::string TokenHashOf(const grpc::CallbackServerContext* context);

@@ -14,6 +14,7 @@ class EventServiceImpl final : public v1::EventService::CallbackService {
 
   // Ends every live watch (graceful shutdown): call before the server's own Shutdown.
   void StopWatches() { watches_.StopAll(); }
+  size_t open_watches() const { return watches_.open(); }
 
   grpc::ServerUnaryReactor* ListEvents(grpc::CallbackServerContext* context, const v1::ListEventsRequest* request,
                                        v1::ListEventsResponse* response) override;

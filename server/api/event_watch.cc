@@ -271,6 +271,11 @@ void WatchHub::Remove(Watch* watch) {
   if (watches_.erase(watch) && --per_principal_[watch->principal()] == 0) per_principal_.erase(watch->principal());
 }
 
+size_t WatchHub::open() const {
+  std::lock_guard lock(mutex_);
+  return watches_.size();
+}
+
 void WatchHub::StopAll() {
   {
     std::lock_guard lock(mutex_);

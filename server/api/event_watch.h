@@ -45,6 +45,8 @@ class WatchHub {
   grpc::ServerWriteReactor<v1::WatchEventsResponse>* Refuse(const grpc::Status& status);
   // Ends every watch with OK (server shutdown) and stops the ticker.
   void StopAll();
+  // Watches open now.
+  size_t open() const;
 
  private:
   friend class Watch;
@@ -58,7 +60,7 @@ class WatchHub {
   storage::Database& db_;
   WorkerPool& pool_;
   WatchOptions options_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::set<Watch*> watches_;
   std::map<std::string, int> per_principal_;
   bool stopping_ = false;

@@ -1,12 +1,12 @@
 #include "api/late_alert_sweep.h"
 
-#include <iostream>
-
 #include "absl/time/clock.h"
 #include "api/request_replay.h"
 #include "domain/errors.h"
 #include "domain/scheduling.h"
 #include "domain/visit_commands.h"
+#include "observability/logging.h"
+#include "observability/metrics.h"
 
 namespace homevisit::api {
 namespace {
@@ -40,9 +40,11 @@ int LateAlertSweep::SweepOnce() {
     return !work.visits().LateCandidates(now - policy_.late_tolerance, 1).empty();
   });
   if (!any) return 0;
-  return db_.Write([&](domain::UnitOfWork& work) {
+  int raised = db_.Write([&](domain::UnitOfWork& work) {
     return domain::RaiseLateAlerts(work, policy_, kSweepActor, absl::Now());
   });
+  observability::CountLateAlerts(raised);
+  return raised;
 }
 
 int LateAlertSweep::SweepLapsedHolds() {
@@ -66,9 +68,9 @@ void LateAlertSweep::Loop() {
       SweepExpiredRequestIds(db_, absl::Now());
     } catch (const domain::DomainError& e) {
       // A lost race or a database hiccup: the next sweep tries again.
-      std::cerr << "homevisitd: late alert sweep: " << e.reason() << "\n";
+      observability::LogEvent(observability::LogLevel::kWarning, "late_alert_sweep_failed", {{"reason", e.reason()}});
     } catch (const std::exception&) {
-      std::cerr << "homevisitd: late alert sweep failed\n";
+      observability::LogEvent(observability::LogLevel::kError, "late_alert_sweep_failed", {{"reason", "UNEXPECTED"}});
     }
     lock.lock();
   }

@@ -7,14 +7,17 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
+#include <prometheus/exposer.h>
+
 #include "api/call_gate.h"
+#include "api/call_observer.h"
+#include "api/readiness.h"
 #include "health/v1/health.pb.h"
 #include "api/credential_service.h"
 #include "api/event_service.h"
@@ -30,6 +33,8 @@
 #include "domain/credential_commands.h"
 #include "domain/errors.h"
 #include "domain/tokens.h"
+#include "observability/logging.h"
+#include "observability/metrics.h"
 #include "storage/calendar_index.h"
 #include "storage/demo_data.h"
 
@@ -78,6 +83,12 @@ struct Server::Services {
     policy.time_zone = options.time_zone;
     return policy;
   }
+};
+
+struct Server::Operations {
+  std::unique_ptr<DatabaseReadiness> readiness;  // null when readiness_interval is zero
+  std::shared_ptr<observability::ServerStateCollector> state;
+  std::unique_ptr<prometheus::Exposer> exposer;  // null without metrics_listen
 };
 
 namespace {
@@ -163,8 +174,9 @@ void BootstrapAdmin(storage::Database& db, const std::string& path) {
     if (!from_operator) std::filesystem::remove(path);
     return;
   }
-  std::cout << "homevisitd: admin credential created; its token is in " << path
-            << (from_operator ? "" : " (read it once, keep it safe, delete the file)") << std::endl;
+  observability::LogEvent(observability::LogLevel::kInfo, "admin_credential_created",
+                          {{"token_file", path},
+                           {"note", from_operator ? "the operator's token" : "read it once, keep it safe, delete the file"}});
 }
 
 }  // namespace
@@ -197,7 +209,9 @@ std::unique_ptr<Server> Server::Start(const ServerOptions& options) {
   };
   for (const auto& [service, name] : services) builder.RegisterService(service);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  // The observer after the interceptor that rewrites a status: it records what the caller got.
   interceptors.push_back(std::make_unique<MalformedRequestInterceptorFactory>());
+  interceptors.push_back(std::make_unique<CallObserverInterceptorFactory>());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
@@ -208,10 +222,46 @@ std::unique_ptr<Server> Server::Start(const ServerOptions& options) {
   // them all NOT_SERVING at shutdown. The health messages are linked in (their descriptor is
   // referenced here) so that reflection can describe grpc.health.v1.Health.
   (void)grpc::health::v1::HealthCheckRequest::descriptor();
-  if (grpc::HealthCheckServiceInterface* health = server->server_->GetHealthCheckService()) {
+  grpc::HealthCheckServiceInterface* health = server->server_->GetHealthCheckService();
+  if (health) {
     for (const auto& [service, name] : services) health->SetServingStatus(name, true);
   }
+  server->StartOperations(options, health);
   return server;
+}
+
+void Server::StartOperations(const ServerOptions& options, grpc::HealthCheckServiceInterface* health) {
+  operations_ = std::make_unique<Operations>();
+  Operations& ops = *operations_;
+  if (options.readiness_interval > absl::ZeroDuration() && health) {
+    // Every service name follows the database: they all need it.
+    ops.readiness = std::make_unique<DatabaseReadiness>(*db_, options.readiness_interval,
+                                                        [health](bool up) { health->SetServingStatus(up); });
+  }
+  if (options.metrics_listen.empty()) return;
+  Services& s = *services_;
+  using Probe = observability::ServerStateCollector::Probe;
+  std::vector<Probe> probes = {
+      {"homevisit_worker_queue_depth", "Calls waiting for a worker thread.",
+       [&s] { return static_cast<double>(s.pool.queued()); }},
+      {"homevisit_write_queue_depth", "Writes waiting for SQLite's group-commit writer (0 on PostgreSQL).",
+       [db = db_.get()] { return static_cast<double>(db->QueuedWrites()); }},
+      {"homevisit_open_watches", "WatchEvents streams open on this replica.",
+       [&s] { return static_cast<double>(s.events.open_watches()); }},
+      {"homevisit_database_up", "1 while the database answers this replica's readiness pings, else 0.",
+       [&ops] { return ops.readiness && !ops.readiness->database_up() ? 0.0 : 1.0; }},
+  };
+  ops.state = std::make_shared<observability::ServerStateCollector>(std::move(probes));
+  try {
+    ops.exposer = std::make_unique<prometheus::Exposer>(options.metrics_listen, /*num_threads=*/1);
+  } catch (const std::exception&) {
+    throw domain::DomainError(domain::ErrorKind::kUnavailable, "LISTEN_FAILED",
+                              "cannot serve metrics on " + options.metrics_listen);
+  }
+  ops.exposer->RegisterCollectable(observability::MetricsRegistry());
+  ops.exposer->RegisterCollectable(ops.state);
+  std::vector<int> ports = ops.exposer->GetListeningPorts();
+  metrics_port_ = ports.empty() ? 0 : ports.front();
 }
 
 void ResetAdminToken(const storage::DatabaseOptions& database, const std::string& path) {
@@ -236,6 +286,11 @@ void Server::Shutdown(absl::Duration grace) {
   if (stopped_) return;
   stopped_ = true;
   // Watches never end by themselves: end them first so Shutdown only waits for unary calls.
+  // Metrics and readiness first: both read the services.
+  if (operations_) {
+    if (operations_->readiness) operations_->readiness->Stop();
+    operations_->exposer.reset();
+  }
   if (services_) services_->events.StopWatches();
   if (services_) services_->late_sweep.Stop();
   if (server_) server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));

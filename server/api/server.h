@@ -1,6 +1,7 @@
 #pragma once
 // The service detached from its wiring: main.cc and the tests both start it this way.
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
 
 #include <memory>
 #include <string>
@@ -51,6 +52,12 @@ struct ServerOptions {
   // in this file if it exists (an operator's own), else for a new token written to it (mode
   // 0600) for the operator to read once. Empty: no bootstrap.
   std::string admin_token_file;
+
+  // Operations. Prometheus metrics are served over HTTP at http://metrics_listen/metrics when
+  // set (HOST:PORT; port 0 picks a free one). Health turns NOT_SERVING while a database ping,
+  // every readiness_interval, fails (zero: no pings).
+  std::string metrics_listen;
+  absl::Duration readiness_interval = absl::Seconds(1);
 };
 
 // The recovery path when no admin token is at hand (e.g. the file was lost): revokes every
@@ -66,6 +73,8 @@ class Server {
   ~Server();
 
   int port() const { return port_; }
+  // The metrics endpoint's port (0 without one).
+  int metrics_port() const { return metrics_port_; }
   storage::Database& database() { return *db_; }
   // Runs one late-technician sweep now (the background one runs every late_sweep_interval);
   // returns how many alerts it raised.
@@ -79,10 +88,14 @@ class Server {
  private:
   struct Services;
   Server() = default;
+  struct Operations;  // the metrics endpoint and the readiness pings
+  void StartOperations(const ServerOptions& options, grpc::HealthCheckServiceInterface* health);
   std::unique_ptr<storage::Database> db_;
   std::unique_ptr<Services> services_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<Operations> operations_;  // after services_ and server_: it reads both
   int port_ = 0;
+  int metrics_port_ = 0;
   bool stopped_ = false;
 };
 

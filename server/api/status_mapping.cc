@@ -1,10 +1,11 @@
 #include "api/status_mapping.h"
 
-#include <iostream>
 
 #include "google/rpc/code.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+
+#include "observability/logging.h"
 
 namespace homevisit::api {
 namespace {
@@ -58,10 +59,10 @@ grpc::Status CurrentExceptionToStatus() {
     return ToGrpcStatus(e);
   } catch (const std::exception& e) {
     // The message may quote data; log only that it happened, and its type.
-    std::cerr << "homevisitd: unexpected exception of type " << typeid(e).name() << "\n";
+    observability::LogEvent(observability::LogLevel::kError, "unexpected_exception", {{"type", typeid(e).name()}});
     return ToGrpcStatus(domain::DomainError(domain::ErrorKind::kInternal, "INTERNAL", "internal error"));
   } catch (...) {
-    std::cerr << "homevisitd: unexpected non-standard exception\n";
+    observability::LogEvent(observability::LogLevel::kError, "unexpected_exception", {{"type", "non-standard"}});
     return ToGrpcStatus(domain::DomainError(domain::ErrorKind::kInternal, "INTERNAL", "internal error"));
   }
 }

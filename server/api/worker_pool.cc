@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include "observability/metrics.h"
+
 namespace homevisit::api {
 
 WorkerPool::WorkerPool(size_t threads, size_t max_queued) : max_queued_(max_queued) {
@@ -14,11 +16,19 @@ WorkerPool::~WorkerPool() { Stop(); }
 bool WorkerPool::TrySubmit(std::function<void()> task) {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ || queue_.size() >= max_queued_) return false;
+    if (stopping_ || queue_.size() >= max_queued_) {
+      if (!stopping_) observability::CountRejectedCall("workers");
+      return false;
+    }
     queue_.push_back(std::move(task));
   }
   ready_.notify_one();
   return true;
+}
+
+size_t WorkerPool::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
 }
 
 void WorkerPool::Stop() {

@@ -27,11 +27,13 @@ class WorkerPool {
   const CallGate* call_gate() const { return gate_; }
   // The bound on waiting calls: the writer's queue (ServeWrite) uses it too.
   size_t max_queued() const { return max_queued_; }
+  // Calls waiting for a worker now (the metrics endpoint reads it).
+  size_t queued() const;
   void Stop();
 
  private:
   void Loop();
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<std::function<void()>> queue_;
   size_t max_queued_;

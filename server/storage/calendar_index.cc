@@ -3,7 +3,6 @@
 #include <pthread.h>
 
 #include <algorithm>
-#include <iostream>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -13,6 +12,8 @@
 #include "absl/time/clock.h"
 #include "domain/scheduling_repository.h"
 #include "storage/sql.h"
+
+#include "observability/logging.h"
 
 namespace homevisit::storage {
 
@@ -51,10 +52,13 @@ CalendarIndex::~CalendarIndex() {
   Stats s = stats();
   if (s.loaded) {
     // Counts only: no names.
-    std::cerr << "homevisitd: calendar index: " << s.technicians << " technicians, " << s.busy_intervals
-              << " busy intervals, " << s.bytes / 1024 << " KiB, " << s.loads << " full and " << s.partial_loads
-              << " partial loads (last "
-              << absl::ToDoubleMilliseconds(s.last_load_time) << " ms)\n";
+    observability::LogEvent(observability::LogLevel::kInfo, "calendar_index_stopped",
+                            {{"technicians", absl::StrCat(s.technicians)},
+                             {"busy_intervals", absl::StrCat(s.busy_intervals)},
+                             {"kib", absl::StrCat(s.bytes / 1024)},
+                             {"full_loads", absl::StrCat(s.loads)},
+                             {"partial_loads", absl::StrCat(s.partial_loads)},
+                             {"last_load_ms", absl::StrCat(absl::ToDoubleMilliseconds(s.last_load_time))}});
   }
 }
 

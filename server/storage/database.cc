@@ -4,7 +4,6 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <chrono>
-#include <iostream>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -12,6 +11,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "domain/errors.h"
+#include "observability/logging.h"
+#include "observability/metrics.h"
 #include "storage/calendar_changes.h"
 #include "storage/dialect.h"
 #include "storage/group_commit.h"
@@ -46,9 +47,12 @@ void ConfigureSqliteOnce() {
 
 std::size_t LeaseOrThrow(soci::connection_pool& pool, int timeout_ms) {
   std::size_t position = 0;
-  if (!pool.try_lease(position, timeout_ms)) {
-    throw DomainError(ErrorKind::kUnavailable, "DATABASE_BUSY", "no database session free; try again");
-  }
+  if (pool.try_lease(position, 0)) return position;
+  // Only the leases that had to wait are timed: the metric shows how long, and how often.
+  auto start = std::chrono::steady_clock::now();
+  bool leased = pool.try_lease(position, timeout_ms);
+  observability::ObserveSessionWait(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  if (!leased) throw DomainError(ErrorKind::kUnavailable, "DATABASE_BUSY", "no database session free; try again");
   return position;
 }
 
@@ -115,10 +119,14 @@ Database::~Database() {
   GroupCommitStats stats = group_commit_->stats();
   group_commit_.reset();
   if (stats.batches > 0) {
-    std::cerr << "homevisitd: group commit: " << stats.units << " units of work in " << stats.batches
-              << " transactions (largest " << stats.largest_batch << ")\n";
+    observability::LogEvent(observability::LogLevel::kInfo, "group_commit_stopped",
+                            {{"units", absl::StrCat(stats.units)},
+                             {"transactions", absl::StrCat(stats.batches)},
+                             {"largest_batch", absl::StrCat(stats.largest_batch)}});
   }
 }
+
+size_t Database::QueuedWrites() const { return group_commit_ ? group_commit_->queued() : 0; }
 
 GroupCommitStats Database::WriteBatchStats() const { return group_commit_ ? group_commit_->stats() : GroupCommitStats{}; }
 
@@ -244,6 +252,11 @@ void Database::RunTransaction(Mode mode, const std::function<void(domain::UnitOf
     } catch (const soci::soci_error& e) {
       if (mode != Mode::kNone) RollbackQuietly(sql);
       ErrorClass c = Classify(dialect_, e);
+      // A session whose reconnect failed during an outage has no connection at all, and SOCI
+      // reports that as a plain error: treat it as broken too, or it would never heal.
+      if (!c.broken_session && !sql.is_connected()) {
+        c = {ErrorKind::kUnavailable, "DATABASE_UNAVAILABLE", false, true};
+      }
       if (c.broken_session) {
         // The new connection has none of the old one's prepared statements.
         cache.Clear();
@@ -256,6 +269,7 @@ void Database::RunTransaction(Mode mode, const std::function<void(domain::UnitOf
       // A write on a broken connection may have committed before the break: only reads are
       // replayed after a reconnect; serialization failures never committed, so both are safe.
       if ((c.retryable || (c.broken_session && !write)) && attempt < kMaxAttempts) {
+        observability::CountTransactionRetry(c.reason);
         std::this_thread::sleep_for(std::chrono::milliseconds(5 * attempt * attempt));
         continue;
       }
@@ -263,6 +277,33 @@ void Database::RunTransaction(Mode mode, const std::function<void(domain::UnitOf
     } catch (...) {
       if (mode != Mode::kNone) RollbackQuietly(sql);
       throw;
+    }
+  }
+}
+
+Database::Reachability Database::Ping(std::chrono::milliseconds wait) {
+  std::size_t position = 0;
+  if (!pool_.try_lease(position, static_cast<int>(wait.count()))) return Reachability::kUnknown;
+  struct GiveBack {
+    soci::connection_pool& pool;
+    std::size_t position;
+    ~GiveBack() { pool.give_back(position); }
+  } give_back{pool_, position};
+  soci::session& sql = pool_.at(position);
+  try {
+    int one = 0;
+    sql << "SELECT 1", soci::into(one);
+    return Reachability::kUp;
+  } catch (const soci::soci_error&) {
+    // Whatever failed, a fresh connection tells: SELECT 1 has no other way to fail.
+    caches_[position]->Clear();  // the new connection has none of the old one's statements
+    try {
+      sql.reconnect();
+      int one = 0;
+      sql << "SELECT 1", soci::into(one);
+      return Reachability::kUp;
+    } catch (const soci::soci_error&) {
+      return Reachability::kDown;
     }
   }
 }

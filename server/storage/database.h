@@ -3,6 +3,7 @@
 // transactions that hand the domain a UnitOfWork. Dialect differences live in dialect.cc.
 #include <atomic>
 #include <cstdint>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -105,6 +106,8 @@ class Database {
 
   // SQLite: how the write path batched so far (all zero on PostgreSQL).
   GroupCommitStats WriteBatchStats() const;
+  // Writes waiting for SQLite's writer thread now (0 without one).
+  size_t QueuedWrites() const;
 
   // SQLite: whether writes go through the group commit's writer thread (SubmitWrite below).
   bool has_writer() const { return group_commit_ != nullptr; }
@@ -113,6 +116,11 @@ class Database {
   // `work` threw, or null. False when `max_queued` units wait already (GroupCommit::TrySubmit).
   bool TrySubmitWrite(std::function<void(domain::UnitOfWork&)> work, std::function<void(std::exception_ptr)> done,
                       size_t max_queued);
+
+  // Whether the database answers now: one `SELECT 1` on a pooled session (reconnecting it if its
+  // connection broke). kUnknown when no session freed up within `wait` (busy is not down).
+  enum class Reachability { kUp, kDown, kUnknown };
+  Reachability Ping(std::chrono::milliseconds wait);
 
   // For tests and tools: raw access to one session inside a transaction.
   void WithSession(const std::function<void(soci::session&)>& fn);

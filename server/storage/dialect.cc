@@ -4,12 +4,13 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <libpq-fe.h>
 
-#include <iostream>
 #include <memory>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+
+#include "observability/logging.h"
 
 namespace homevisit::storage {
 
@@ -59,7 +60,7 @@ domain::DomainError ToDomainError(const ErrorClass& c) {
     case ErrorKind::kAborted: return domain::DomainError(c.kind, c.reason, "concurrent change: retry");
     case ErrorKind::kUnavailable: return domain::DomainError(c.kind, c.reason, "database unavailable: retry");
     case ErrorKind::kInternal:
-      std::cerr << "homevisitd: database error " << c.reason << "\n";
+      observability::LogEvent(observability::LogLevel::kError, "database_error", {{"reason", c.reason}});
       return domain::DomainError(c.kind, c.reason, "internal database error");
     default: return domain::DomainError(c.kind, c.reason, "the database refused the change");
   }

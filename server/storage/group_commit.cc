@@ -1,3 +1,4 @@
+#include "observability/metrics.h"
 #include "storage/group_commit.h"
 
 #include <pthread.h>
@@ -60,6 +61,11 @@ GroupCommitStats GroupCommit::stats() const {
   return stats_;
 }
 
+size_t GroupCommit::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
 void GroupCommit::Run(const std::function<void(domain::UnitOfWork&)>& work) {
   if (writer_of_this_thread == this) {
     RunNested(work);
@@ -83,7 +89,10 @@ bool GroupCommit::TrySubmit(std::function<void(domain::UnitOfWork&)> work,
   auto unit = std::make_unique<Unit>(std::move(work), std::move(done));
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ || queue_.size() >= max_queued) return false;
+    if (stopping_ || queue_.size() >= max_queued) {
+      if (!stopping_) observability::CountRejectedCall("writer");
+      return false;
+    }
     queue_.push_back(unit.release());  // deleted once answered (Answer)
   }
   wake_.notify_one();
@@ -128,6 +137,7 @@ void GroupCommit::WriterLoop() {
       stats_.units += batch.size();
       stats_.largest_batch = std::max<std::uint64_t>(stats_.largest_batch, batch.size());
     }
+    observability::ObserveWriteBatch(batch.size());
     RunBatch(batch);
     batch.clear();
   }

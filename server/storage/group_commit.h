@@ -57,6 +57,8 @@ class GroupCommit {
                  size_t max_queued);
 
   GroupCommitStats stats() const;
+  // Units waiting for the writer now.
+  size_t queued() const;
 
  private:
   struct Unit;

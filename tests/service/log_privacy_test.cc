@@ -1,9 +1,12 @@
-// No personal data in logs: a whole visit (and a few refused requests quoting the data) through
-// the real homevisitd with verbose gRPC logging, then every line it printed is searched for the
-// subscriber's name, email, address and phone.
+// The access log, and no personal data in any log: a whole visit (and a refused request quoting
+// the data) through the real homevisitd with verbose gRPC logging; every call must have left
+// exactly one JSON line saying what it was, and no line the process printed may hold the
+// subscriber's name, email, address or phone.
 #include <gmock/gmock.h>
 
 #include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -40,7 +43,7 @@ v1::ServiceOrder PersonalOrder() {
   return o;
 }
 
-TEST(LogPrivacyTest, AWholeVisitLeavesNoPersonalDataInTheLogs) {
+TEST(LogPrivacyTest, AWholeVisitLeavesOneLinePerCallAndNoPersonalData) {
   TestDatabase db;
   setenv("GRPC_VERBOSITY", "debug", 1);  // the child inherits it: gRPC's own logging at its loudest
   Daemon daemon({"--listen", "127.0.0.1:0", "--db", db.url(), "--admin_token_file", ""}, /*capture_stderr=*/true);
@@ -180,6 +183,51 @@ TEST(LogPrivacyTest, AWholeVisitLeavesNoPersonalDataInTheLogs) {
   for (const char* personal : kPersonal) {
     EXPECT_EQ(logs.find(personal), std::string::npos) << "'" << personal << "' appears in the logs";
   }
+
+  // The access log: one line per call, in order, with what an operator needs and nothing more.
+  std::vector<nlohmann::json> calls;
+  std::istringstream lines(logs);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line.front() != '{') continue;  // gRPC's own debug lines, the port line
+    nlohmann::json entry = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    ASSERT_FALSE(entry.is_discarded()) << "not JSON: " << line;
+    ASSERT_TRUE(entry.contains("time") && entry.contains("level") && entry.contains("event")) << line;
+    if (entry["event"] == "call") calls.push_back(entry);
+  }
+  const std::vector<std::pair<std::string, std::string>> expected = {
+      {"/homevisit.v1.TechnicianService/CreateTechnician", "OK"},
+      {"/homevisit.v1.ServiceOrderService/CreateServiceOrder", "INVALID_ARGUMENT"},
+      {"/homevisit.v1.ServiceOrderService/CreateServiceOrder", "OK"},
+      {"/homevisit.v1.SchedulingService/CheckAvailability", "OK"},
+      {"/homevisit.v1.SchedulingService/BookAppointment", "OK"},
+      {"/homevisit.v1.VisitService/RecordConfirmationCall", "OK"},
+      {"/homevisit.v1.VisitService/CheckIn", "OK"},
+      {"/homevisit.v1.VisitService/RenderScript", "OK"},
+      {"/homevisit.v1.VisitService/RecordDiagnosis", "OK"},
+      {"/homevisit.v1.VisitService/RecordOutcome", "OK"},
+      {"/homevisit.v1.VisitService/CaptureSignature", "OK"},
+      {"/homevisit.v1.VisitService/CompleteVisit", "OK"},
+      {"/homevisit.v1.VisitReportService/GetVisitReport", "OK"},
+  };
+  ASSERT_EQ(calls.size(), expected.size()) << "one line per call";
+  for (size_t i = 0; i < calls.size(); ++i) {
+    const nlohmann::json& call = calls[i];
+    SCOPED_TRACE(call.dump());
+    EXPECT_EQ(call["method"], expected[i].first);
+    EXPECT_EQ(call["code"], expected[i].second);
+    EXPECT_EQ(call["level"], "info");
+    EXPECT_GE(call["duration_ms"].get<double>(), 0.0);
+    EXPECT_THAT(call["peer"].get<std::string>(), ::testing::StartsWith("ipv4:127.0.0.1:"));
+    EXPECT_FALSE(call.value("principal", "").empty()) << "every call here was admitted";
+    if (i >= 2) {
+      // The order the call was about (its report is a sub-resource).
+      EXPECT_THAT(call["resource"].get<std::string>(), ::testing::StartsWith(order.name()));
+    }
+  }
+  EXPECT_EQ(calls[1]["reason"], "INVALID_FIELDS") << "the ErrorInfo reason of the refusal";
+  EXPECT_EQ(calls[1]["request_id"], "log-bad");
+  EXPECT_EQ(calls[2]["request_id"], "log-1");
+  EXPECT_EQ(calls[0]["resource"].get<std::string>().rfind("technicians/", 0), 0u) << "the created technician";
 }
 
 }  // namespace
