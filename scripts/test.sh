@@ -18,6 +18,7 @@ echo "== readiness on PostgreSQL: the cluster stopped and restarted under a runn
 bash scripts/with-postgres.sh --allow-restart build/tests/service_tests --gtest_filter='OperationsTest.HealthIsNotServing*'
 echo "== reflection smoke test, then the README walk"
 bash scripts/smoke-reflection.sh
+bash scripts/test-metrics.sh            # /metrics through promtool and a real Prometheus
 bash scripts/walkthrough.sh            # the README grpcurl walk runs as written
 HOMEVISITD="$ROOT/build/server/homevisitd" bash scripts/test-sdks.sh   # SDKs: generated code current, tests, examples
 echo "== crash test: kill -9 under intake load, SQLite then PostgreSQL (~20 s + ~45 s)"
