@@ -83,6 +83,8 @@ class CallObserver : public grpc::experimental::Interceptor {
     grpc::Status status = methods->GetSendStatus();
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     observability::ObserveCall(info_->method(), static_cast<int>(status.error_code()), seconds);
+    // Failed calls log at warning or error even when info is off.
+    if (status.ok() && !observability::CallLogEnabled()) return;
     std::string reason = ReasonOf(status);
     std::string peer = info_->server_context() ? info_->server_context()->peer() : std::string();
     observability::LogCall({.method = info_->method(),

@@ -100,6 +100,11 @@ void FlushLogs() {
   if (spdlog::logger* logger = configured.load()) logger->flush();
 }
 
+bool CallLogEnabled() {
+  spdlog::logger* logger = configured.load(std::memory_order_acquire);
+  return logger && logger->should_log(spdlog::level::info);
+}
+
 void LogCall(const CallLogLine& call) {
   spdlog::logger* logger = configured.load(std::memory_order_acquire);
   if (!logger) return;

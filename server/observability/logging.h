@@ -37,6 +37,9 @@ struct CallLogLine {
   std::string_view request_id;
   std::string_view peer;
 };
+// Whether call lines are written at all (a configured logger at info or below): callers skip
+// gathering what only the line needs when not.
+bool CallLogEnabled();
 // One line per finished call: info for answered calls, warning for UNAVAILABLE,
 // RESOURCE_EXHAUSTED and DEADLINE_EXCEEDED, error for INTERNAL, UNKNOWN and DATA_LOSS.
 void LogCall(const CallLogLine& call);
