@@ -59,6 +59,8 @@ const std::map<std::string, std::set<R>, std::less<>>& Table() {
       // EventService
       {"ListEvents", dot_and_dispatch},
       {"WatchEvents", dot_and_dispatch},
+      // ReportingService: the contract figures, for DOT's supervisors and the provider's office.
+      {"GetProgramMetrics", {R::kDotSupervisor, R::kDispatcher}},
       // CredentialService
       {"CreateCredential", admin},
       {"ListCredentials", admin},

@@ -18,6 +18,7 @@
 #include "api/call_gate.h"
 #include "api/call_observer.h"
 #include "api/readiness.h"
+#include "api/reporting_service.h"
 #include "health/v1/health.pb.h"
 #include "api/credential_service.h"
 #include "api/event_service.h"
@@ -53,6 +54,7 @@ struct Server::Services {
         scheduling(db, pool, SchedulingSettingsOf(options), calendars.get()),
         visits(db, pool, VisitPolicyOf(options)),
         visit_reports(db, pool),
+        reporting(db, pool, options.time_zone),
         late_sweep(db, VisitPolicyOf(options), options.late_sweep_interval),
         credentials(db, pool, credential_cache) {
     pool.set_call_gate(&gate);
@@ -67,6 +69,7 @@ struct Server::Services {
   SchedulingServiceImpl scheduling;
   VisitServiceImpl visits;
   VisitReportServiceImpl visit_reports;
+  ReportingServiceImpl reporting;
   LateAlertSweep late_sweep;
   CredentialServiceImpl credentials;
 
@@ -205,6 +208,7 @@ std::unique_ptr<Server> Server::Start(const ServerOptions& options) {
       {&s.scheduling, v1::SchedulingService::service_full_name()},
       {&s.visits, v1::VisitService::service_full_name()},
       {&s.visit_reports, v1::VisitReportService::service_full_name()},
+      {&s.reporting, v1::ReportingService::service_full_name()},
       {&s.credentials, v1::CredentialService::service_full_name()},
   };
   for (const auto& [service, name] : services) builder.RegisterService(service);

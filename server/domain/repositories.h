@@ -7,6 +7,7 @@
 
 #include "domain/credential.h"
 #include "domain/event.h"
+#include "domain/program_metrics.h"
 #include "domain/scheduling_repository.h"
 #include "domain/service_order.h"
 #include "domain/technician.h"
@@ -145,6 +146,7 @@ class UnitOfWork {
   virtual VisitRepository& visits() = 0;
   virtual CredentialRepository& credentials() = 0;
   virtual ReplayRepository& replays() = 0;
+  virtual MetricsRepository& metrics() = 0;
 };
 
 }  // namespace homevisit::domain

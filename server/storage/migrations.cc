@@ -261,6 +261,10 @@ CREATE TABLE request_replays (
 );
 CREATE INDEX request_replays_by_age ON request_replays (create_time);
 )SQL"},
+      // GetProgramMetrics (issue 19) finds a period's orders by the time of their intake event.
+      {12, "events by type and time", R"SQL(
+CREATE INDEX events_by_type_time ON events (type, event_time);
+)SQL"},
   };
   return migrations;
 }

@@ -141,11 +141,22 @@ class SociReplayRepository final : public domain::ReplayRepository {
   soci::session& sql_;
 };
 
+// The contract figures (issue 19), in SQL on either database; see metrics_store.cc.
+class SociMetricsRepository final : public domain::MetricsRepository {
+ public:
+  SociMetricsRepository(soci::session& sql, Dialect dialect) : sql_(sql), dialect_(dialect) {}
+  std::vector<domain::MetricsGroup> Compute(const domain::MetricsQuery& query) override;
+
+ private:
+  soci::session& sql_;
+  Dialect dialect_;
+};
+
 class SociUnitOfWork final : public domain::UnitOfWork {
  public:
   SociUnitOfWork(soci::session& sql, Dialect dialect)
       : orders_(sql, dialect), events_(sql, dialect), technicians_(sql), markers_(sql), scheduling_(sql), visits_(sql),
-        credentials_(sql, dialect), replays_(sql) {}
+        credentials_(sql, dialect), replays_(sql), metrics_(sql, dialect) {}
   domain::OrderRepository& orders() override { return orders_; }
   domain::EventRepository& events() override { return events_; }
   domain::TechnicianRepository& technicians() override { return technicians_; }
@@ -154,6 +165,7 @@ class SociUnitOfWork final : public domain::UnitOfWork {
   domain::VisitRepository& visits() override { return visits_; }
   domain::CredentialRepository& credentials() override { return credentials_; }
   domain::ReplayRepository& replays() override { return replays_; }
+  domain::MetricsRepository& metrics() override { return metrics_; }
 
  private:
   SociOrderRepository orders_;
@@ -164,6 +176,7 @@ class SociUnitOfWork final : public domain::UnitOfWork {
   SociVisitRepository visits_;
   SociCredentialRepository credentials_;
   SociReplayRepository replays_;
+  SociMetricsRepository metrics_;
 };
 
 }  // namespace homevisit::storage

@@ -42,6 +42,7 @@ const std::map<std::string, std::string>& ExpectedAccess() {
       {"GetVisitReport", "OSDT"},      {"ListVisitReports", "OSDT"},    {"ListEvents", "OSD"},
       {"WatchEvents", "OSD"},          {"CreateCredential", "A"},       {"ListCredentials", "A"},
       {"RevokeCredential", "A"},       {"GetHold", "OSD"},             {"GetChecklistTemplate", "OSDT"},
+      {"GetProgramMetrics", "SD"},
   };
   return table;
 }
@@ -63,7 +64,7 @@ std::map<std::string, const google::protobuf::MethodDescriptor*> AllRpcs() {
   std::map<std::string, const google::protobuf::MethodDescriptor*> rpcs;
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
   for (const char* service : {"ServiceOrderService", "TechnicianService", "SchedulingService", "VisitService",
-                              "VisitReportService", "EventService", "CredentialService"}) {
+                              "VisitReportService", "EventService", "CredentialService", "ReportingService"}) {
     const auto* descriptor = pool->FindServiceByName(std::string("homevisit.v1.") + service);
     EXPECT_NE(descriptor, nullptr) << service;
     if (!descriptor) continue;

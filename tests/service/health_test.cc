@@ -21,7 +21,7 @@ TEST_F(HealthTest, EveryServiceAnswersByItsNameAndUnknownNamesAreNotFound) {
   for (const char* service : {"homevisit.v1.ServiceOrderService", "homevisit.v1.EventService",
                               "homevisit.v1.TechnicianService", "homevisit.v1.SchedulingService",
                               "homevisit.v1.VisitService", "homevisit.v1.VisitReportService",
-                              "homevisit.v1.CredentialService"}) {
+                              "homevisit.v1.CredentialService", "homevisit.v1.ReportingService"}) {
     grpc::Status status;
     EXPECT_EQ(Check(service, &status), grpc::health::v1::HealthCheckResponse::SERVING) << service;
     EXPECT_TRUE(status.ok()) << service << ": " << status.error_message();
