@@ -36,7 +36,7 @@ ABSL_FLAG(std::string, references, "", "intake: references to find the place");
 ABSL_FLAG(std::string, receiver_name, "", "intake: who receives the technician");
 ABSL_FLAG(std::string, receiver_phone, "", "intake: their phone (10 digits)");
 ABSL_FLAG(std::string, problem, "", "intake: the problem description; visit outcome: the problem found");
-ABSL_FLAG(std::string, charge, "", "intake: free or charged");
+ABSL_FLAG(std::string, charge, "", "intake, metrics: free or charged");
 ABSL_FLAG(std::string, window_start, "",
           "intake, availability, hold, book: window start, RFC 3339 (2026-12-03T10:00:00-06:00) or a local time "
           "as printed (\"2026-12-03 10:00\", or a whole printed window \"2026-12-03 10:00-12:00 CST\")");

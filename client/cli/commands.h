@@ -34,5 +34,6 @@ int Events(Context& ctx);      // the event log of an order or a file
 int TechnicianCommand(Context& ctx);  // dispatcher: technician list|show|create|deactivate
 int Credentials(Context& ctx);  // admin: create, list, revoke
 int Visit(Context& ctx);        // visit STEP ORDER: the procedure's steps (visit_commands.cc)
+int Metrics(Context& ctx);      // the contract figures of a period (metrics_command.cc)
 
 }  // namespace homevisit::cli

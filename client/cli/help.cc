@@ -32,6 +32,7 @@ const std::map<std::string, std::string>& Examples() {
       {"watch", "homevisit watch --from_beginning --limit 10"},
       {"credentials", "homevisit credentials create --principal dot-cabin-3 --role dot_operator"},
       {"visit", "homevisit visit confirm ID --result confirmed"},
+      {"metrics", "homevisit metrics --from 2026-12-01 --to 2026-12-31 --by technician"},
       {"completion", "source <(homevisit completion bash)"}};
   return *examples;
 }

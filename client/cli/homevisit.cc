@@ -52,6 +52,9 @@ commands:
   cancel ORDER                 cancel: --reason TEXT [--etag]
   report ORDER | --file_number the filed visit report(s)
   watch [ORDER]                stream events [--from_beginning --after_cursor --limit]
+  metrics --from DAY --to DAY  the contract figures of the orders requested in a period (DOT
+                               supervisor, dispatcher) [--by technician|delegacion|day]
+                               [--charge free|charged] [--first_visit_days N] [--csv]
   help COMMAND                 that command's page (also: homevisit COMMAND --help)
   completion bash              print a bash completion script: source <(homevisit completion bash)
   credentials create|list|revoke  admin: issue (--principal LABEL --role ROLE [--technician]),
@@ -118,7 +121,8 @@ int main(int argc, char** argv) {
       {"watch", homevisit::cli::Watch},   {"credentials", homevisit::cli::Credentials},
       {"visit", homevisit::cli::Visit},   {"release", homevisit::cli::Release},
       {"reschedule", homevisit::cli::Reschedule}, {"reassign", homevisit::cli::Reassign},
-      {"events", homevisit::cli::Events}, {"technician", homevisit::cli::TechnicianCommand}};
+      {"events", homevisit::cli::Events}, {"technician", homevisit::cli::TechnicianCommand},
+      {"metrics", homevisit::cli::Metrics}};
   if (command == "help") {
     if (positional.size() != 3) {
       std::cout << "homevisit " << kUsage;

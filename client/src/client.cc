@@ -72,7 +72,8 @@ Client::Client(std::shared_ptr<grpc::Channel> channel, ClientOptions options)
       technicians_(v1::TechnicianService::NewStub(channel_)),
       reports_(v1::VisitReportService::NewStub(channel_)),
       credentials_(v1::CredentialService::NewStub(channel_)),
-      visits_(v1::VisitService::NewStub(channel_)) {}
+      visits_(v1::VisitService::NewStub(channel_)),
+      reporting_(v1::ReportingService::NewStub(channel_)) {}
 
 Clock::time_point Client::DeadlineOf(const CallOptions& call) const {
   return Clock::now() + call.timeout.value_or(options_.default_timeout);
@@ -187,6 +188,13 @@ Result<v1::ListVisitReportsResponse> Client::ListVisitReports(const v1::ListVisi
                                                               const CallOptions& call) {
   return Call<v1::ListVisitReportsResponse>(true, call, [&](grpc::ClientContext* c, v1::ListVisitReportsResponse* r) {
     return reports_->ListVisitReports(c, request, r);
+  });
+}
+
+Result<v1::ProgramMetrics> Client::GetProgramMetrics(const v1::GetProgramMetricsRequest& request,
+                                                     const CallOptions& call) {
+  return Call<v1::ProgramMetrics>(true, call, [&](grpc::ClientContext* c, v1::ProgramMetrics* r) {
+    return reporting_->GetProgramMetrics(c, request, r);
   });
 }
 

@@ -15,6 +15,7 @@
 #include "homevisit/client/retry.h"
 #include "homevisit/v1/credential.grpc.pb.h"
 #include "homevisit/v1/event.grpc.pb.h"
+#include "homevisit/v1/reporting_service.grpc.pb.h"
 #include "homevisit/v1/scheduling_service.grpc.pb.h"
 #include "homevisit/v1/service_order_service.grpc.pb.h"
 #include "homevisit/v1/technician.grpc.pb.h"
@@ -79,6 +80,10 @@ class Client {
   Result<v1::ListVisitReportsResponse> ListVisitReports(const v1::ListVisitReportsRequest& request,
                                                         const CallOptions& call = {});
 
+  // The contract figures of a period (DOT supervisors, dispatchers).
+  Result<v1::ProgramMetrics> GetProgramMetrics(const v1::GetProgramMetricsRequest& request,
+                                               const CallOptions& call = {});
+
   Result<v1::Technician> GetTechnician(const std::string& name, const CallOptions& call = {});
   Result<v1::ListTechniciansResponse> ListTechnicians(const v1::ListTechniciansRequest& request,
                                                       const CallOptions& call = {});
@@ -120,6 +125,7 @@ class Client {
   // token, the deadline and the retry policy.
   v1::VisitService::Stub& visits() { return *visits_; }
   v1::CredentialService::Stub& credentials() { return *credentials_; }
+  v1::ReportingService::Stub& reporting() { return *reporting_; }
   // A context carrying the token, the deadline and the extra metadata.
   std::unique_ptr<grpc::ClientContext> NewContext(const CallOptions& call = {}) const;
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
@@ -154,6 +160,7 @@ class Client {
   std::unique_ptr<v1::VisitReportService::Stub> reports_;
   std::unique_ptr<v1::CredentialService::Stub> credentials_;
   std::unique_ptr<v1::VisitService::Stub> visits_;
+  std::unique_ptr<v1::ReportingService::Stub> reporting_;
 };
 
 // A random version-4 UUID, for request ids.
