@@ -34,6 +34,7 @@ APT_PACKAGES=(
   prometheus                         # scripts/test-metrics.sh scrapes the server with a real Prometheus
   lintian                            # scripts/test-package.sh checks the .deb
   dpkg-dev file systemd              # scripts/test-package.sh: cpack's dpkg-shlibdeps and file, systemd-analyze
+  libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils  # the visit report's PDF (cairo, pango, DejaVu); tests read it with pdftotext/pdftoppm
 )
 # Tools the later steps use; a fresh Debian has none of them, this dev image has its own.
 command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
