@@ -109,6 +109,31 @@ void Printer::Hold(const v1::Hold& h) {
 void Printer::Report(const v1::VisitReport& r) {
   out_ << r.name() << "  filed " << Time(r.file_time()) << "\n";
   Order(r.service_order());
+  // How the visit ended [G1]: the outcome and why not resolved, the signature or refusal, completion.
+  const v1::Visit& visit = r.service_order().visit();
+  if (visit.has_outcome()) {
+    const v1::Outcome& o = visit.outcome();
+    out_ << "  outcome      " << v1::Outcome::Result_Name(o.result()) << "  " << Time(o.record_time()) << "\n";
+    if (o.result() == v1::Outcome::RESULT_NOT_RESOLVED) {
+      out_ << "  reason       " << v1::Outcome::ReasonCategory_Name(o.reason_category()) << ": " << o.reason_text()
+           << "\n";
+    }
+    out_ << "  found        " << o.problem() << "\n"
+         << "  diagnosis    " << o.diagnosis() << "\n"
+         << "  actions      " << o.actions_performed() << "\n";
+  }
+  if (visit.has_signature()) {
+    const v1::Signature& s = visit.signature();
+    if (s.refused()) {
+      out_ << "  refused      " << s.refusal_reason() << "  " << Time(s.sign_time()) << "\n";
+    } else {
+      out_ << "  signed       " << s.signer_name() << "  " << Time(s.sign_time()) << "\n";
+    }
+  }
+  if (visit.has_completion()) {
+    out_ << "  completed    " << Time(visit.completion().complete_time())
+         << (visit.completion().note().empty() ? "" : "  " + visit.completion().note()) << "\n";
+  }
 }
 
 void Printer::Event(const v1::Event& e) {

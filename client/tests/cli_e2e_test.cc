@@ -21,7 +21,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
 #include "credentials.h"
 
@@ -516,9 +518,17 @@ TEST_F(CliTest, AWholeVisitForEachEnding) {
   ASSERT_EQ(checklist.exit_code, 0) << checklist.err;
   EXPECT_NE(checklist.out.find("modem_signal_levels  [service/modem]"), std::string::npos) << checklist.out;
 
-  for (const std::string ending : {"escalated", "resolved"}) {
+  const fs::path png = dir_ / "firma.png";
+  {
+    std::string bytes;  // a 1x1 PNG (the README's)
+    ASSERT_TRUE(absl::Base64Unescape(
+        "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", &bytes));
+    std::ofstream(png, std::ios::binary) << bytes;
+  }
+
+  for (const std::string ending : {"escalated", "resolved", "not_resolved"}) {
     SCOPED_TRACE(ending);
-    const std::string name = Book("EXP-CLI-VISIT-" + ending);
+    const std::string name = Book("EXP-CLI-VISIT-" + absl::StrReplaceAll(ending, {{"_", "-"}}));
     ASSERT_FALSE(name.empty());
     CliRun shown = Cli({"--json", "show", name});
     const std::string technician = nlohmann::json::parse(shown.out).at("appointment").at("technician");
@@ -546,15 +556,32 @@ TEST_F(CliTest, AWholeVisitForEachEnding) {
       step(*phone, {"outcome", name, "--result=escalated", "--problem=Desconexiones", "--diagnosis=Señal baja",
                     "--actions=Pruebas y conferencia con soporte izzi"});
       step(*phone, {"sign", name, "--refused", "--refusal_reason=No desea firmar"});
-    } else {
+    } else if (ending == "resolved") {
       step(*phone, {"diagnose", name, "--summary=Módem reiniciado", "--answers=" + all_pass});
       step(*phone, {"outcome", name, "--result=resolved", "--problem=Desconexiones", "--diagnosis=Módem colgado",
                     "--actions=Se reinició el módem"});
-      const fs::path png = dir_ / "firma.png";
-      std::string bytes;  // a 1x1 PNG (the README's)
-      ASSERT_TRUE(absl::Base64Unescape(
-          "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", &bytes));
-      std::ofstream(png, std::ios::binary) << bytes;
+      step(*phone, {"sign", name, "--signer=Laura Méndez", "--png=" + png.string()});
+    } else {
+      // The Wi-Fi near the modem is not a service/modem item: its failure needs no escalation.
+      std::string answers = all_pass;
+      answers.replace(answers.find("wifi_test_near_modem=pass"), 25, "wifi_test_near_modem=fail:-82 dBm");
+      step(*phone, {"diagnose", name, "--summary=La señal no llega a las recámaras", "--answers=" + answers});
+      // Not resolved needs its reason [B8]: without one the server names both missing fields.
+      std::vector<std::string> outcome = {"visit", "outcome", name, "--result=not_resolved",
+                                          "--problem=La señal no llega a las recámaras",
+                                          "--diagnosis=Muros gruesos entre el módem y las recámaras",
+                                          "--actions=Pruebas de Wi-Fi en cada cuarto; se reubicó el módem"};
+      CliRun unexplained = as(*phone, outcome);
+      EXPECT_EQ(unexplained.exit_code, 1);
+      EXPECT_NE(unexplained.err.find("INVALID_ARGUMENT"), std::string::npos) << unexplained.err;
+      EXPECT_NE(unexplained.err.find("outcome.reason_category"), std::string::npos) << unexplained.err;
+      EXPECT_NE(unexplained.err.find("outcome.reason_text"), std::string::npos) << unexplained.err;
+      EXPECT_EQ(as(*phone, {"visit", "outcome", name, "--result=not_resolved", "--reason_category=bad_luck"}).exit_code,
+                2);
+      outcome.push_back("--reason_category=needs_equipment");
+      outcome.push_back("--reason_text=Hace falta un repetidor Wi-Fi");
+      CliRun recorded = as(*phone, outcome);
+      EXPECT_EQ(recorded.exit_code, 0) << recorded.err;
       step(*phone, {"sign", name, "--signer=Laura Méndez", "--png=" + png.string()});
     }
     // Completion sent twice with the same request id (the answer was lost): one completion.
@@ -565,8 +592,23 @@ TEST_F(CliTest, AWholeVisitForEachEnding) {
     CliRun report = Cli({"--json", "report", name});
     ASSERT_EQ(report.exit_code, 0) << report.err;
     auto filed = nlohmann::json::parse(report.out);
-    EXPECT_EQ(filed.at("service_order").at("visit").at("outcome").at("result"),
-              ending == "escalated" ? "RESULT_ESCALATED" : "RESULT_RESOLVED");
+    const auto& outcome = filed.at("service_order").at("visit").at("outcome");
+    EXPECT_EQ(outcome.at("result"), "RESULT_" + absl::AsciiStrToUpper(ending));
+    if (ending == "not_resolved") {
+      EXPECT_EQ(outcome.at("reason_category"), "REASON_CATEGORY_NEEDS_EQUIPMENT");
+      EXPECT_EQ(outcome.at("reason_text"), "Hace falta un repetidor Wi-Fi");
+      EXPECT_EQ(filed.at("service_order").at("visit").at("signature").at("signer_name"), "Laura Méndez");
+      // The text report says so too.
+      CliRun text = Cli({"report", name});
+      ASSERT_EQ(text.exit_code, 0) << text.err;
+      EXPECT_NE(text.out.find("outcome      RESULT_NOT_RESOLVED"), std::string::npos) << text.out;
+      EXPECT_NE(text.out.find("REASON_CATEGORY_NEEDS_EQUIPMENT: Hace falta un repetidor Wi-Fi"), std::string::npos)
+          << text.out;
+      EXPECT_NE(text.out.find("signed       Laura Méndez"), std::string::npos) << text.out;
+      EXPECT_NE(text.out.find("completed    "), std::string::npos) << text.out;
+    } else {
+      EXPECT_FALSE(outcome.contains("reason_category")) << outcome;
+    }
   }
   // A step out of order names the state; a step without its order is bad usage.
   const std::string fresh = Book("EXP-CLI-VISIT-early");
