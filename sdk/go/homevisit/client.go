@@ -83,6 +83,7 @@ type Client struct {
 	Visits        homevisitv1.VisitServiceClient
 	VisitReports  homevisitv1.VisitReportServiceClient
 	Credentials   homevisitv1.CredentialServiceClient
+	Reporting     homevisitv1.ReportingServiceClient
 }
 
 // Dial creates a client for target ("host:port"). Like grpc.NewClient it does not wait for
@@ -109,6 +110,7 @@ func Dial(target string, opts ...Option) (*Client, error) {
 		Visits:        homevisitv1.NewVisitServiceClient(conn),
 		VisitReports:  homevisitv1.NewVisitReportServiceClient(conn),
 		Credentials:   homevisitv1.NewCredentialServiceClient(conn),
+		Reporting:     homevisitv1.NewReportingServiceClient(conn),
 	}, nil
 }
 

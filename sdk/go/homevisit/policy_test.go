@@ -67,7 +67,7 @@ func callThrough(t *testing.T, method string, req any, errs ...error) (attempts 
 // sdk/README.md has them: a method the protos add must be placed in one of them (or be
 // CreateCredential-like and listed in neverRetried).
 var (
-	expectedReads = []string{"CheckAvailability", "GetChecklistTemplate", "GetHold", "GetServiceOrder",
+	expectedReads = []string{"CheckAvailability", "GetChecklistTemplate", "GetHold", "GetProgramMetrics", "GetServiceOrder",
 		"GetTechnician", "GetVisitReport", "ListCredentials", "ListEvents", "ListServiceOrders", "ListTechnicians",
 		"ListVisitReports", "RenderScript"}
 	expectedDeduplicated = []string{"BookAppointment", "CancelServiceOrder", "CaptureSignature", "CheckIn",

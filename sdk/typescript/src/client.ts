@@ -50,6 +50,7 @@ import {
 } from "./gen/homevisit/v1/visit_report";
 import { type Credential, CredentialServiceClient, ListCredentialsRequest, type ListCredentialsResponse } from "./gen/homevisit/v1/credential";
 import { VisitServiceClient } from "./gen/homevisit/v1/visit_service";
+import { GetProgramMetricsRequest, type ProgramMetrics, ReportingServiceClient } from "./gen/homevisit/v1/reporting_service";
 import { allPages } from "./pages";
 import { backoffMs, DEFAULT_RETRY_POLICY, isRetrySafe, type RetryPolicy, shouldRetry, withRequestId } from "./retry";
 
@@ -173,6 +174,8 @@ export class HomevisitClient {
   readonly visits: VisitServiceClient;
   /** Credentials (admins). */
   readonly credentials: CredentialServiceClient;
+  /** The contract figures (DOT supervisors, dispatchers). */
+  readonly reporting: ReportingServiceClient;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
 
@@ -194,6 +197,7 @@ export class HomevisitClient {
     this.reports = new VisitReportServiceClient(address, creds, shared);
     this.visits = new VisitServiceClient(address, creds, shared);
     this.credentials = new CredentialServiceClient(address, creds, shared);
+    this.reporting = new ReportingServiceClient(address, creds, shared);
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
@@ -322,6 +326,14 @@ export class HomevisitClient {
   bookAppointment(request: DeepPartial<BookAppointmentRequest>, call?: CallOptions): Promise<ServiceOrder> {
     const full = BookAppointmentRequest.fromPartial(request);
     return this.unary(this.scheduling, "bookAppointment", full, call);
+  }
+
+  // --- Contract figures (issue 19)
+
+  /** The figures of the orders requested from startDate to endDate (local dates, inclusive). */
+  getProgramMetrics(request: DeepPartial<GetProgramMetricsRequest>, call?: CallOptions): Promise<ProgramMetrics> {
+    const full = GetProgramMetricsRequest.fromPartial(request);
+    return this.unary(this.reporting, "getProgramMetrics", full, call);
   }
 
   // --- Reports [G1, G5]

@@ -27,6 +27,7 @@ export {
 export * from "./gen/homevisit/v1/common";
 export * from "./gen/homevisit/v1/credential";
 export * from "./gen/homevisit/v1/event";
+export * from "./gen/homevisit/v1/reporting_service";
 export * from "./gen/homevisit/v1/scheduling_service";
 export * from "./gen/homevisit/v1/service_order";
 export * from "./gen/homevisit/v1/service_order_service";

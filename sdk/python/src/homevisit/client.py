@@ -26,6 +26,7 @@ from homevisit.v1 import (
     credential_pb2_grpc,
     event_pb2,
     event_pb2_grpc,
+    reporting_service_pb2_grpc,
     scheduling_service_pb2_grpc,
     service_order_pb2,
     service_order_service_pb2,
@@ -70,6 +71,7 @@ def attach_stubs(client: Any, channel: Any) -> None:
     client.visits = visit_service_pb2_grpc.VisitServiceStub(channel)
     client.visit_reports = visit_report_pb2_grpc.VisitReportServiceStub(channel)
     client.credentials = credential_pb2_grpc.CredentialServiceStub(channel)
+    client.reporting = reporting_service_pb2_grpc.ReportingServiceStub(channel)
 
 
 class Client:
