@@ -56,6 +56,7 @@ const std::map<std::string, std::set<R>, std::less<>>& Table() {
       // VisitReportService
       {"GetVisitReport", readers},
       {"ListVisitReports", readers},
+      {"GetVisitReportDocument", readers},
       // EventService
       {"ListEvents", dot_and_dispatch},
       {"WatchEvents", dot_and_dispatch},

@@ -17,6 +17,7 @@ namespace {
 constexpr int kDefaultPageSize = 20;
 constexpr int kMaxPageSize = 200;
 constexpr absl::string_view kReportSuffix = "/visitReport";
+constexpr absl::string_view kDocumentSuffix = "/visitReport/document";
 
 void ToReport(const domain::ServiceOrder& order, v1::VisitReport* out) {
   out->set_name(absl::StrCat(OrderName(order.id), kReportSuffix));
@@ -118,6 +119,25 @@ grpc::ServerUnaryReactor* VisitReportServiceImpl::ListVisitReports(grpc::Callbac
       response->set_next_page_token(EncodePageToken(
           fingerprint, {std::to_string(absl::ToUnixMicros(last.visit.completion->complete_time)), last.id}));
     }
+  });
+}
+
+grpc::ServerUnaryReactor* VisitReportServiceImpl::GetVisitReportDocument(
+    grpc::CallbackServerContext* context, const v1::GetVisitReportDocumentRequest* request,
+    v1::VisitReportDocument* response) {
+  return ServeShortRead(context, pool_, __func__, [=, this] {
+    absl::string_view order_name = request->name();
+    if (!absl::ConsumeSuffix(&order_name, kDocumentSuffix)) order_name = "";  // refused below, naming `name`
+    std::string id = IdFromName(std::string(order_name), "serviceOrders", "name");
+    domain::Actor actor = CurrentActor(context);
+    domain::ReportDocument document =
+        db_.Read([&](domain::UnitOfWork& work) { return domain::GetReportDocument(work, id, actor); });
+    response->set_name(absl::StrCat(OrderName(id), kDocumentSuffix));
+    response->set_pdf(std::move(document.issued.pdf));
+    response->set_document_sha256(document.issued.document_sha256);
+    response->set_report_sha256(document.issued.report_sha256);
+    response->set_current_report_sha256(document.current_report_sha256);
+    ToProto(document.issued.issue_time, response->mutable_issue_time());
   });
 }
 

@@ -16,6 +16,9 @@ class VisitReportServiceImpl final : public v1::VisitReportService::CallbackServ
   grpc::ServerUnaryReactor* ListVisitReports(grpc::CallbackServerContext* context,
                                              const v1::ListVisitReportsRequest* request,
                                              v1::ListVisitReportsResponse* response) override;
+  grpc::ServerUnaryReactor* GetVisitReportDocument(grpc::CallbackServerContext* context,
+                                                   const v1::GetVisitReportDocumentRequest* request,
+                                                   v1::VisitReportDocument* response) override;
 
  private:
   storage::Database& db_;

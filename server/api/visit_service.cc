@@ -6,6 +6,7 @@
 #include "api/request_replay.h"
 #include "api/unary.h"
 #include "api/visit_convert.h"
+#include "document/visit_report_pdf.h"
 #include "domain/order_commands.h"
 #include "domain/text_rules.h"
 #include "domain/visit_commands.h"
@@ -149,8 +150,13 @@ grpc::ServerUnaryReactor* VisitServiceImpl::CompleteVisit(grpc::CallbackServerCo
                                                           const v1::CompleteVisitRequest* request,
                                                           v1::ServiceOrder* response) {
   return Serve(context, __func__, request, response,
-               [request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor, const domain::StepTime& at) {
-                 return domain::CompleteVisit(work, id, request->note(), request->etag(), actor, at);
+               [this, request](domain::UnitOfWork& work, const std::string& id, const domain::Actor& actor,
+                               const domain::StepTime& at) {
+                 return domain::CompleteVisit(work, id, request->note(), request->etag(), actor, at,
+                                              [this](const domain::ServiceOrder& report, const std::string& sha256) {
+                                                return document::RenderVisitReportPdf(
+                                                    report, {policy_.time_zone, policy_.time_zone.name(), sha256});
+                                              });
                });
 }
 

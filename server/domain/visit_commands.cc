@@ -8,6 +8,7 @@
 #include "domain/order_commands.h"
 #include "domain/order_validation.h"
 #include "domain/png_image.h"
+#include "domain/report_evidence.h"
 #include "domain/technician_validation.h"
 
 namespace homevisit::domain {
@@ -498,7 +499,8 @@ ServiceOrder CaptureSignature(UnitOfWork& work, const std::string& id, const Sig
 }
 
 ServiceOrder CompleteVisit(UnitOfWork& work, const std::string& id, const std::string& note,
-                           const std::string& etag, const Actor& actor, const StepTime& at) {
+                           const std::string& etag, const Actor& actor, const StepTime& at,
+                           const DocumentRenderer& render) {
   const absl::Time now = at.now;
   Violations v;
   v.OptionalText("note", note, kMaxNoteChars, true);
@@ -515,6 +517,16 @@ ServiceOrder CompleteVisit(UnitOfWork& work, const std::string& id, const std::s
   Store(work, order, expected, now);
   Event event = StepEvent(order, EventType::kCompleted, actor, at);
   event.attributes["outcome"] = OutcomeName(order.visit.outcome->result);
+  event.attributes["report_sha256"] = ReportSha256(order);
+  if (render) {
+    IssuedDocument document;
+    document.report_sha256 = event.attributes["report_sha256"];
+    document.pdf = render(order, document.report_sha256);
+    document.document_sha256 = Sha256Hex(document.pdf);
+    document.issue_time = order.visit.completion->complete_time;
+    work.visits().SaveDocument(order.id, document);
+    event.attributes["document_sha256"] = document.document_sha256;
+  }
   work.events().Append(event);
   return order;
 }
@@ -537,6 +549,16 @@ ServiceOrder GetReport(UnitOfWork& work, const std::string& id, const Actor& act
                       absl::StrCat("no visit report is filed for this order yet (state ", StateName(order.state), ")"));
   }
   return order;
+}
+
+ReportDocument GetReportDocument(UnitOfWork& work, const std::string& id, const Actor& actor) {
+  const ServiceOrder report = GetReport(work, id, actor);
+  std::optional<IssuedDocument> issued = work.visits().FindDocument(id);
+  if (!issued) {
+    throw DomainError(ErrorKind::kNotFound, "DOCUMENT_NOT_ISSUED",
+                      "this report was filed before the service issued documents");
+  }
+  return {std::move(*issued), ReportSha256(report)};
 }
 
 }  // namespace homevisit::domain

@@ -3,6 +3,7 @@
 // transaction): it reads the order, checks the optional etag, checks the state and the guards
 // (FAILED_PRECONDITION naming the current state), writes the order with its version check and
 // the visit, and appends its event as the last write.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -81,9 +82,16 @@ ServiceOrder CaptureSignature(UnitOfWork& work, const std::string& id, const Sig
                               const VisitPolicy& policy, const std::string& etag, const Actor& actor,
                               const StepTime& at);
 
-// [B10, G5] SIGNED -> COMPLETED: the report is filed at the observed time.
+// Renders a filed report as its document (the PDF's bytes), given the report's evidence hash.
+using DocumentRenderer = std::function<std::string(const ServiceOrder& report, const std::string& report_sha256)>;
+
+// [B10, G5] SIGNED -> COMPLETED: the report is filed at the observed time, its report_sha256
+// recorded in the completion event, and its document issued in the same transaction: rendered by
+// `render`, stored, and its document_sha256 recorded too. The service always passes a renderer;
+// callers without one (tests and tools driving the domain) file the report without a document.
 ServiceOrder CompleteVisit(UnitOfWork& work, const std::string& id, const std::string& note,
-                           const std::string& etag, const Actor& actor, const StepTime& at);
+                           const std::string& etag, const Actor& actor, const StepTime& at,
+                           const DocumentRenderer& render = nullptr);
 
 // [B2] Raises the late alert of every order whose technician is overdue; returns how many it
 // raised. Safe to run on every replica at once: each alert is raised exactly once.
@@ -92,6 +100,14 @@ int RaiseLateAlerts(UnitOfWork& work, const VisitPolicy& policy, const Actor& ac
 
 // A filed report: the order once COMPLETED; NOT_FOUND before.
 ServiceOrder GetReport(UnitOfWork& work, const std::string& id, const Actor& actor);
+
+// A filed report's document as issued, and the report's hash as the record stands now.
+struct ReportDocument {
+  IssuedDocument issued;
+  std::string current_report_sha256;
+};
+// As GetReport; a report filed before documents were issued is NOT_FOUND DOCUMENT_NOT_ISSUED.
+ReportDocument GetReportDocument(UnitOfWork& work, const std::string& id, const Actor& actor);
 
 // Pure rules, exposed for unit tests.
 Punctuality PunctualityOf(absl::Time arrival, const TimeWindow& window);

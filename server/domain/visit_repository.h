@@ -17,6 +17,14 @@ struct ReportPosition {
   std::string id;
 };
 
+// The document of a filed report, as issued at completion [B10, G5].
+struct IssuedDocument {
+  std::string report_sha256;    // ReportSha256 of the report it shows
+  std::string document_sha256;  // SHA-256 of `pdf`
+  std::string pdf;
+  absl::Time issue_time;
+};
+
 class VisitRepository {
  public:
   virtual ~VisitRepository() = default;
@@ -36,6 +44,9 @@ class VisitRepository {
   virtual std::vector<ServiceOrder> ListReports(const std::string& file_number, const std::string& technician_id,
                                                 const std::optional<ReportPosition>& after, int limit,
                                                 OrderView view = OrderView::kBasic) = 0;
+  // Stores the order's document; an order has at most one (a second is a unique-key error).
+  virtual void SaveDocument(const std::string& order_id, const IssuedDocument& document) = 0;
+  virtual std::optional<IssuedDocument> FindDocument(const std::string& order_id) = 0;
 };
 
 }  // namespace homevisit::domain

@@ -261,6 +261,17 @@ CREATE TABLE request_replays (
 );
 CREATE INDEX request_replays_by_age ON request_replays (create_time);
 )SQL"},
+      // The document of each filed report as issued at completion, with its evidence hashes (issue
+      // 18). The PDF is base64 in TEXT like the signature: one code path through SOCI's rows.
+      {11, "visit documents", R"SQL(
+CREATE TABLE visit_documents (
+  order_id TEXT PRIMARY KEY REFERENCES service_orders (id),
+  report_sha256 TEXT NOT NULL,
+  document_sha256 TEXT NOT NULL,
+  pdf_base64 TEXT NOT NULL,
+  issue_time BIGINT NOT NULL
+);
+)SQL"},
       // GetProgramMetrics (issue 19) finds a period's orders by the time of their intake event.
       {12, "events by type and time", R"SQL(
 CREATE INDEX events_by_type_time ON events (type, event_time);

@@ -122,6 +122,8 @@ class SociVisitRepository final : public domain::VisitRepository {
   std::vector<domain::ServiceOrder> ListReports(const std::string& file_number, const std::string& technician_id,
                                                 const std::optional<domain::ReportPosition>& after, int limit,
                                                 domain::OrderView view) override;
+  void SaveDocument(const std::string& order_id, const domain::IssuedDocument& document) override;
+  std::optional<domain::IssuedDocument> FindDocument(const std::string& order_id) override;
 
  private:
   soci::session& sql_;

@@ -241,4 +241,32 @@ std::vector<domain::ServiceOrder> SociVisitRepository::ListReports(const std::st
   return SelectOrders(sql_, tail, p, view);
 }
 
+void SociVisitRepository::SaveDocument(const std::string& order_id, const domain::IssuedDocument& document) {
+  SqlParams p;
+  Execute(sql_,
+          absl::StrCat("INSERT INTO visit_documents (order_id, report_sha256, document_sha256, pdf_base64, issue_time) "
+                       "VALUES (",
+                       p.Text(order_id), ", ", p.Text(document.report_sha256), ", ", p.Text(document.document_sha256),
+                       ", ", p.Text(absl::Base64Escape(document.pdf)), ", ", p.Time(document.issue_time), ")"),
+          p);
+}
+
+std::optional<domain::IssuedDocument> SociVisitRepository::FindDocument(const std::string& order_id) {
+  SqlParams p;
+  std::optional<domain::IssuedDocument> found;
+  QueryRows(sql_,
+            absl::StrCat("SELECT report_sha256, document_sha256, pdf_base64, issue_time FROM visit_documents "
+                         "WHERE order_id = ",
+                         p.Text(order_id)),
+            p, [&](const soci::row& r) {
+              domain::IssuedDocument d;
+              d.report_sha256 = GetText(r, "report_sha256");
+              d.document_sha256 = GetText(r, "document_sha256");
+              if (!absl::Base64Unescape(GetText(r, "pdf_base64"), &d.pdf)) d.pdf.clear();  // fails the hash check
+              d.issue_time = GetTime(r, "issue_time");
+              found = std::move(d);
+            });
+  return found;
+}
+
 }  // namespace homevisit::storage

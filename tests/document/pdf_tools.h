@@ -97,7 +97,7 @@ inline int RenderedPages(const std::string& file, const std::filesystem::path& d
 }
 
 // pdftotext -layout puts a line break where our layout wrapped: compare texts with whitespace
-// squeezed.
+// squeezed, and with a line that broke after a word's hyphen ("test-dot-" / "supervisor") joined.
 inline std::string Squeezed(const std::string& text) {
   std::string out;
   bool space = false;
@@ -106,7 +106,8 @@ inline std::string Squeezed(const std::string& text) {
       space = true;
       continue;
     }
-    if (space && !out.empty()) out += ' ';
+    const bool after_hyphen = out.size() >= 2 && out.back() == '-' && out[out.size() - 2] != ' ';
+    if (space && !out.empty() && !after_hyphen) out += ' ';
     space = false;
     out += c;
   }

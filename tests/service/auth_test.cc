@@ -43,6 +43,7 @@ const std::map<std::string, std::string>& ExpectedAccess() {
       {"WatchEvents", "OSD"},          {"CreateCredential", "A"},       {"ListCredentials", "A"},
       {"RevokeCredential", "A"},       {"GetHold", "OSD"},             {"GetChecklistTemplate", "OSDT"},
       {"GetProgramMetrics", "SD"},
+      {"GetVisitReportDocument", "OSDT"},
   };
   return table;
 }
@@ -273,6 +274,13 @@ TEST_F(AuthTest, ATechnicianCannotSeeOrTouchAnotherTechniciansOrder) {
     r.set_name(theirs + "/visitReport");
     v1::VisitReport report;
     expect_hidden(reports->GetVisitReport(&c, r, &report), "GetVisitReport");
+  }
+  {
+    grpc::ClientContext c;
+    v1::GetVisitReportDocumentRequest r;
+    r.set_name(theirs + "/visitReport/document");
+    v1::VisitReportDocument document;
+    expect_hidden(reports->GetVisitReportDocument(&c, r, &document), "GetVisitReportDocument");
   }
   // The same calls on their own order get past the object check.
   {

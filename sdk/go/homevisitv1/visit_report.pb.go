@@ -356,6 +356,150 @@ func (x *ListVisitReportsResponse) GetNextPageToken() string {
 	return ""
 }
 
+// The signed visit report as a document DOT can print, send and file [B9, B10, G5]: rendered
+// once, when the technician completes the visit, and kept as issued.
+type VisitReportDocument struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// `serviceOrders/{service_order}/visitReport/document`.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// The PDF exactly as issued (A4, Spanish, times in the service's time zone, page numbers, the
+	// report hash in every page's footer and in the PDF's Keywords metadata as
+	// "homevisit-report <report name> sha256=<report_sha256>").
+	Pdf []byte `protobuf:"bytes,2,opt,name=pdf,proto3" json:"pdf,omitempty"`
+	// Lowercase hex SHA-256 of `pdf`, recorded at completion (also the completion event's
+	// `document_sha256` attribute). A file whose SHA-256 differs is not the document issued.
+	DocumentSha256 string `protobuf:"bytes,3,opt,name=document_sha256,json=documentSha256,proto3" json:"document_sha256,omitempty"`
+	// Lowercase hex SHA-256 of the report's canonical serialization followed by the signature
+	// image's bytes, recorded at completion (the completion event's `report_sha256` attribute) and
+	// printed in the document.
+	ReportSha256 string `protobuf:"bytes,4,opt,name=report_sha256,json=reportSha256,proto3" json:"report_sha256,omitempty"`
+	// The same hash computed from the stored report at this call: equal to report_sha256 unless the
+	// record changed after the document was issued.
+	CurrentReportSha256 string `protobuf:"bytes,5,opt,name=current_report_sha256,json=currentReportSha256,proto3" json:"current_report_sha256,omitempty"`
+	// When the document was issued: the completion's time.
+	IssueTime     *timestamppb.Timestamp `protobuf:"bytes,6,opt,name=issue_time,json=issueTime,proto3" json:"issue_time,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VisitReportDocument) Reset() {
+	*x = VisitReportDocument{}
+	mi := &file_homevisit_v1_visit_report_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VisitReportDocument) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VisitReportDocument) ProtoMessage() {}
+
+func (x *VisitReportDocument) ProtoReflect() protoreflect.Message {
+	mi := &file_homevisit_v1_visit_report_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VisitReportDocument.ProtoReflect.Descriptor instead.
+func (*VisitReportDocument) Descriptor() ([]byte, []int) {
+	return file_homevisit_v1_visit_report_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *VisitReportDocument) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *VisitReportDocument) GetPdf() []byte {
+	if x != nil {
+		return x.Pdf
+	}
+	return nil
+}
+
+func (x *VisitReportDocument) GetDocumentSha256() string {
+	if x != nil {
+		return x.DocumentSha256
+	}
+	return ""
+}
+
+func (x *VisitReportDocument) GetReportSha256() string {
+	if x != nil {
+		return x.ReportSha256
+	}
+	return ""
+}
+
+func (x *VisitReportDocument) GetCurrentReportSha256() string {
+	if x != nil {
+		return x.CurrentReportSha256
+	}
+	return ""
+}
+
+func (x *VisitReportDocument) GetIssueTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.IssueTime
+	}
+	return nil
+}
+
+// Request of GetVisitReportDocument.
+type GetVisitReportDocumentRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// `serviceOrders/{service_order}/visitReport/document`.
+	Name          string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetVisitReportDocumentRequest) Reset() {
+	*x = GetVisitReportDocumentRequest{}
+	mi := &file_homevisit_v1_visit_report_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetVisitReportDocumentRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetVisitReportDocumentRequest) ProtoMessage() {}
+
+func (x *GetVisitReportDocumentRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_homevisit_v1_visit_report_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetVisitReportDocumentRequest.ProtoReflect.Descriptor instead.
+func (*GetVisitReportDocumentRequest) Descriptor() ([]byte, []int) {
+	return file_homevisit_v1_visit_report_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *GetVisitReportDocumentRequest) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
 var File_homevisit_v1_visit_report_proto protoreflect.FileDescriptor
 
 const file_homevisit_v1_visit_report_proto_rawDesc = "" +
@@ -386,10 +530,23 @@ const file_homevisit_v1_visit_report_proto_rawDesc = "" +
 	"\x04view\x18\x04 \x01(\x0e2\x1e.homevisit.v1.ServiceOrderViewB\x04\xe2A\x01\x01R\x04view\"\x82\x01\n" +
 	"\x18ListVisitReportsResponse\x12>\n" +
 	"\rvisit_reports\x18\x01 \x03(\v2\x19.homevisit.v1.VisitReportR\fvisitReports\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken2\xc9\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\xde\x02\n" +
+	"\x13VisitReportDocument\x12\x18\n" +
+	"\x04name\x18\x01 \x01(\tB\x04\xe2A\x01\bR\x04name\x12\x10\n" +
+	"\x03pdf\x18\x02 \x01(\fR\x03pdf\x12'\n" +
+	"\x0fdocument_sha256\x18\x03 \x01(\tR\x0edocumentSha256\x12#\n" +
+	"\rreport_sha256\x18\x04 \x01(\tR\freportSha256\x122\n" +
+	"\x15current_report_sha256\x18\x05 \x01(\tR\x13currentReportSha256\x129\n" +
+	"\n" +
+	"issue_time\x18\x06 \x01(\v2\x1a.google.protobuf.TimestampR\tissueTime:^\xeaA[\n" +
+	"%homevisit.izzi.mx/VisitReportDocument\x122serviceOrders/{service_order}/visitReport/document\"c\n" +
+	"\x1dGetVisitReportDocumentRequest\x12B\n" +
+	"\x04name\x18\x01 \x01(\tB.\xe2A\x01\x02\xfaA'\n" +
+	"%homevisit.izzi.mx/VisitReportDocumentR\x04name2\xb3\x02\n" +
 	"\x12VisitReportService\x12P\n" +
 	"\x0eGetVisitReport\x12#.homevisit.v1.GetVisitReportRequest\x1a\x19.homevisit.v1.VisitReport\x12a\n" +
-	"\x10ListVisitReports\x12%.homevisit.v1.ListVisitReportsRequest\x1a&.homevisit.v1.ListVisitReportsResponseb\x06proto3"
+	"\x10ListVisitReports\x12%.homevisit.v1.ListVisitReportsRequest\x1a&.homevisit.v1.ListVisitReportsResponse\x12h\n" +
+	"\x16GetVisitReportDocument\x12+.homevisit.v1.GetVisitReportDocumentRequest\x1a!.homevisit.v1.VisitReportDocumentb\x06proto3"
 
 var (
 	file_homevisit_v1_visit_report_proto_rawDescOnce sync.Once
@@ -403,37 +560,42 @@ func file_homevisit_v1_visit_report_proto_rawDescGZIP() []byte {
 	return file_homevisit_v1_visit_report_proto_rawDescData
 }
 
-var file_homevisit_v1_visit_report_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_homevisit_v1_visit_report_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_homevisit_v1_visit_report_proto_goTypes = []any{
-	(*VisitReport)(nil),              // 0: homevisit.v1.VisitReport
-	(*RecordedStep)(nil),             // 1: homevisit.v1.RecordedStep
-	(*GetVisitReportRequest)(nil),    // 2: homevisit.v1.GetVisitReportRequest
-	(*ListVisitReportsRequest)(nil),  // 3: homevisit.v1.ListVisitReportsRequest
-	(*ListVisitReportsResponse)(nil), // 4: homevisit.v1.ListVisitReportsResponse
-	(*ServiceOrder)(nil),             // 5: homevisit.v1.ServiceOrder
-	(*timestamppb.Timestamp)(nil),    // 6: google.protobuf.Timestamp
-	(Event_Type)(0),                  // 7: homevisit.v1.Event.Type
-	(ServiceOrderView)(0),            // 8: homevisit.v1.ServiceOrderView
+	(*VisitReport)(nil),                   // 0: homevisit.v1.VisitReport
+	(*RecordedStep)(nil),                  // 1: homevisit.v1.RecordedStep
+	(*GetVisitReportRequest)(nil),         // 2: homevisit.v1.GetVisitReportRequest
+	(*ListVisitReportsRequest)(nil),       // 3: homevisit.v1.ListVisitReportsRequest
+	(*ListVisitReportsResponse)(nil),      // 4: homevisit.v1.ListVisitReportsResponse
+	(*VisitReportDocument)(nil),           // 5: homevisit.v1.VisitReportDocument
+	(*GetVisitReportDocumentRequest)(nil), // 6: homevisit.v1.GetVisitReportDocumentRequest
+	(*ServiceOrder)(nil),                  // 7: homevisit.v1.ServiceOrder
+	(*timestamppb.Timestamp)(nil),         // 8: google.protobuf.Timestamp
+	(Event_Type)(0),                       // 9: homevisit.v1.Event.Type
+	(ServiceOrderView)(0),                 // 10: homevisit.v1.ServiceOrderView
 }
 var file_homevisit_v1_visit_report_proto_depIdxs = []int32{
-	5,  // 0: homevisit.v1.VisitReport.service_order:type_name -> homevisit.v1.ServiceOrder
-	6,  // 1: homevisit.v1.VisitReport.file_time:type_name -> google.protobuf.Timestamp
+	7,  // 0: homevisit.v1.VisitReport.service_order:type_name -> homevisit.v1.ServiceOrder
+	8,  // 1: homevisit.v1.VisitReport.file_time:type_name -> google.protobuf.Timestamp
 	1,  // 2: homevisit.v1.VisitReport.steps:type_name -> homevisit.v1.RecordedStep
-	7,  // 3: homevisit.v1.RecordedStep.type:type_name -> homevisit.v1.Event.Type
-	6,  // 4: homevisit.v1.RecordedStep.observe_time:type_name -> google.protobuf.Timestamp
-	6,  // 5: homevisit.v1.RecordedStep.record_time:type_name -> google.protobuf.Timestamp
-	8,  // 6: homevisit.v1.GetVisitReportRequest.view:type_name -> homevisit.v1.ServiceOrderView
-	8,  // 7: homevisit.v1.ListVisitReportsRequest.view:type_name -> homevisit.v1.ServiceOrderView
+	9,  // 3: homevisit.v1.RecordedStep.type:type_name -> homevisit.v1.Event.Type
+	8,  // 4: homevisit.v1.RecordedStep.observe_time:type_name -> google.protobuf.Timestamp
+	8,  // 5: homevisit.v1.RecordedStep.record_time:type_name -> google.protobuf.Timestamp
+	10, // 6: homevisit.v1.GetVisitReportRequest.view:type_name -> homevisit.v1.ServiceOrderView
+	10, // 7: homevisit.v1.ListVisitReportsRequest.view:type_name -> homevisit.v1.ServiceOrderView
 	0,  // 8: homevisit.v1.ListVisitReportsResponse.visit_reports:type_name -> homevisit.v1.VisitReport
-	2,  // 9: homevisit.v1.VisitReportService.GetVisitReport:input_type -> homevisit.v1.GetVisitReportRequest
-	3,  // 10: homevisit.v1.VisitReportService.ListVisitReports:input_type -> homevisit.v1.ListVisitReportsRequest
-	0,  // 11: homevisit.v1.VisitReportService.GetVisitReport:output_type -> homevisit.v1.VisitReport
-	4,  // 12: homevisit.v1.VisitReportService.ListVisitReports:output_type -> homevisit.v1.ListVisitReportsResponse
-	11, // [11:13] is the sub-list for method output_type
-	9,  // [9:11] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	8,  // 9: homevisit.v1.VisitReportDocument.issue_time:type_name -> google.protobuf.Timestamp
+	2,  // 10: homevisit.v1.VisitReportService.GetVisitReport:input_type -> homevisit.v1.GetVisitReportRequest
+	3,  // 11: homevisit.v1.VisitReportService.ListVisitReports:input_type -> homevisit.v1.ListVisitReportsRequest
+	6,  // 12: homevisit.v1.VisitReportService.GetVisitReportDocument:input_type -> homevisit.v1.GetVisitReportDocumentRequest
+	0,  // 13: homevisit.v1.VisitReportService.GetVisitReport:output_type -> homevisit.v1.VisitReport
+	4,  // 14: homevisit.v1.VisitReportService.ListVisitReports:output_type -> homevisit.v1.ListVisitReportsResponse
+	5,  // 15: homevisit.v1.VisitReportService.GetVisitReportDocument:output_type -> homevisit.v1.VisitReportDocument
+	13, // [13:16] is the sub-list for method output_type
+	10, // [10:13] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_homevisit_v1_visit_report_proto_init() }
@@ -449,7 +611,7 @@ func file_homevisit_v1_visit_report_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_homevisit_v1_visit_report_proto_rawDesc), len(file_homevisit_v1_visit_report_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   5,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

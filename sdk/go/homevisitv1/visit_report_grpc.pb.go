@@ -19,8 +19,9 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	VisitReportService_GetVisitReport_FullMethodName   = "/homevisit.v1.VisitReportService/GetVisitReport"
-	VisitReportService_ListVisitReports_FullMethodName = "/homevisit.v1.VisitReportService/ListVisitReports"
+	VisitReportService_GetVisitReport_FullMethodName         = "/homevisit.v1.VisitReportService/GetVisitReport"
+	VisitReportService_ListVisitReports_FullMethodName       = "/homevisit.v1.VisitReportService/ListVisitReports"
+	VisitReportService_GetVisitReportDocument_FullMethodName = "/homevisit.v1.VisitReportService/GetVisitReportDocument"
 )
 
 // VisitReportServiceClient is the client API for VisitReportService service.
@@ -35,6 +36,10 @@ type VisitReportServiceClient interface {
 	GetVisitReport(ctx context.Context, in *GetVisitReportRequest, opts ...grpc.CallOption) (*VisitReport, error)
 	// A file's reports, newest first.
 	ListVisitReports(ctx context.Context, in *ListVisitReportsRequest, opts ...grpc.CallOption) (*ListVisitReportsResponse, error)
+	// The report as the document issued at completion: a PDF in Spanish with its evidence hashes
+	// (see VisitReportDocument). Same access and errors as GetVisitReport; a report filed before
+	// the service issued documents is NOT_FOUND with ErrorInfo.reason DOCUMENT_NOT_ISSUED.
+	GetVisitReportDocument(ctx context.Context, in *GetVisitReportDocumentRequest, opts ...grpc.CallOption) (*VisitReportDocument, error)
 }
 
 type visitReportServiceClient struct {
@@ -65,6 +70,16 @@ func (c *visitReportServiceClient) ListVisitReports(ctx context.Context, in *Lis
 	return out, nil
 }
 
+func (c *visitReportServiceClient) GetVisitReportDocument(ctx context.Context, in *GetVisitReportDocumentRequest, opts ...grpc.CallOption) (*VisitReportDocument, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VisitReportDocument)
+	err := c.cc.Invoke(ctx, VisitReportService_GetVisitReportDocument_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // VisitReportServiceServer is the server API for VisitReportService service.
 // All implementations must embed UnimplementedVisitReportServiceServer
 // for forward compatibility.
@@ -77,6 +92,10 @@ type VisitReportServiceServer interface {
 	GetVisitReport(context.Context, *GetVisitReportRequest) (*VisitReport, error)
 	// A file's reports, newest first.
 	ListVisitReports(context.Context, *ListVisitReportsRequest) (*ListVisitReportsResponse, error)
+	// The report as the document issued at completion: a PDF in Spanish with its evidence hashes
+	// (see VisitReportDocument). Same access and errors as GetVisitReport; a report filed before
+	// the service issued documents is NOT_FOUND with ErrorInfo.reason DOCUMENT_NOT_ISSUED.
+	GetVisitReportDocument(context.Context, *GetVisitReportDocumentRequest) (*VisitReportDocument, error)
 	mustEmbedUnimplementedVisitReportServiceServer()
 }
 
@@ -92,6 +111,9 @@ func (UnimplementedVisitReportServiceServer) GetVisitReport(context.Context, *Ge
 }
 func (UnimplementedVisitReportServiceServer) ListVisitReports(context.Context, *ListVisitReportsRequest) (*ListVisitReportsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method ListVisitReports not implemented")
+}
+func (UnimplementedVisitReportServiceServer) GetVisitReportDocument(context.Context, *GetVisitReportDocumentRequest) (*VisitReportDocument, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetVisitReportDocument not implemented")
 }
 func (UnimplementedVisitReportServiceServer) mustEmbedUnimplementedVisitReportServiceServer() {}
 func (UnimplementedVisitReportServiceServer) testEmbeddedByValue()                            {}
@@ -150,6 +172,24 @@ func _VisitReportService_ListVisitReports_Handler(srv interface{}, ctx context.C
 	return interceptor(ctx, in, info, handler)
 }
 
+func _VisitReportService_GetVisitReportDocument_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetVisitReportDocumentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(VisitReportServiceServer).GetVisitReportDocument(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: VisitReportService_GetVisitReportDocument_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(VisitReportServiceServer).GetVisitReportDocument(ctx, req.(*GetVisitReportDocumentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // VisitReportService_ServiceDesc is the grpc.ServiceDesc for VisitReportService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -164,6 +204,10 @@ var VisitReportService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ListVisitReports",
 			Handler:    _VisitReportService_ListVisitReports_Handler,
+		},
+		{
+			MethodName: "GetVisitReportDocument",
+			Handler:    _VisitReportService_GetVisitReportDocument_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

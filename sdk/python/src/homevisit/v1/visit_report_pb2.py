@@ -29,7 +29,7 @@ from homevisit.v1 import event_pb2 as homevisit_dot_v1_dot_event__pb2
 from homevisit.v1 import service_order_pb2 as homevisit_dot_v1_dot_service__order__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fhomevisit/v1/visit_report.proto\x12\x0chomevisit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18homevisit/v1/event.proto\x1a homevisit/v1/service_order.proto\"\xfd\x01\n\x0bVisitReport\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x31\n\rservice_order\x18\x02 \x01(\x0b\x32\x1a.homevisit.v1.ServiceOrder\x12-\n\tfile_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x05steps\x18\x04 \x03(\x0b\x32\x1a.homevisit.v1.RecordedStep:M\xea\x41J\n\x1dhomevisit.izzi.mx/VisitReport\x12)serviceOrders/{service_order}/visitReport\"\xa8\x01\n\x0cRecordedStep\x12&\n\x04type\x18\x01 \x01(\x0e\x32\x18.homevisit.v1.Event.Type\x12\x30\n\x0cobserve_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0brecord_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05\x61\x63tor\x18\x04 \x01(\t\"\x81\x01\n\x15GetVisitReportRequest\x12\x34\n\x04name\x18\x01 \x01(\tB&\xe2\x41\x01\x02\xfa\x41\x1f\n\x1dhomevisit.izzi.mx/VisitReport\x12\x32\n\x04view\x18\x02 \x01(\x0e\x32\x1e.homevisit.v1.ServiceOrderViewB\x04\xe2\x41\x01\x01\"\x8f\x01\n\x17ListVisitReportsRequest\x12\x19\n\x0b\x66ile_number\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x32\n\x04view\x18\x04 \x01(\x0e\x32\x1e.homevisit.v1.ServiceOrderViewB\x04\xe2\x41\x01\x01\"e\n\x18ListVisitReportsResponse\x12\x30\n\rvisit_reports\x18\x01 \x03(\x0b\x32\x19.homevisit.v1.VisitReport\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t2\xc9\x01\n\x12VisitReportService\x12P\n\x0eGetVisitReport\x12#.homevisit.v1.GetVisitReportRequest\x1a\x19.homevisit.v1.VisitReport\x12\x61\n\x10ListVisitReports\x12%.homevisit.v1.ListVisitReportsRequest\x1a&.homevisit.v1.ListVisitReportsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fhomevisit/v1/visit_report.proto\x12\x0chomevisit.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x19google/api/resource.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x18homevisit/v1/event.proto\x1a homevisit/v1/service_order.proto\"\xfd\x01\n\x0bVisitReport\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x31\n\rservice_order\x18\x02 \x01(\x0b\x32\x1a.homevisit.v1.ServiceOrder\x12-\n\tfile_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12)\n\x05steps\x18\x04 \x03(\x0b\x32\x1a.homevisit.v1.RecordedStep:M\xea\x41J\n\x1dhomevisit.izzi.mx/VisitReport\x12)serviceOrders/{service_order}/visitReport\"\xa8\x01\n\x0cRecordedStep\x12&\n\x04type\x18\x01 \x01(\x0e\x32\x18.homevisit.v1.Event.Type\x12\x30\n\x0cobserve_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0brecord_time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\r\n\x05\x61\x63tor\x18\x04 \x01(\t\"\x81\x01\n\x15GetVisitReportRequest\x12\x34\n\x04name\x18\x01 \x01(\tB&\xe2\x41\x01\x02\xfa\x41\x1f\n\x1dhomevisit.izzi.mx/VisitReport\x12\x32\n\x04view\x18\x02 \x01(\x0e\x32\x1e.homevisit.v1.ServiceOrderViewB\x04\xe2\x41\x01\x01\"\x8f\x01\n\x17ListVisitReportsRequest\x12\x19\n\x0b\x66ile_number\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02\x12\x11\n\tpage_size\x18\x02 \x01(\x05\x12\x12\n\npage_token\x18\x03 \x01(\t\x12\x32\n\x04view\x18\x04 \x01(\x0e\x32\x1e.homevisit.v1.ServiceOrderViewB\x04\xe2\x41\x01\x01\"e\n\x18ListVisitReportsResponse\x12\x30\n\rvisit_reports\x18\x01 \x03(\x0b\x32\x19.homevisit.v1.VisitReport\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x95\x02\n\x13VisitReportDocument\x12\x12\n\x04name\x18\x01 \x01(\tB\x04\xe2\x41\x01\x08\x12\x0b\n\x03pdf\x18\x02 \x01(\x0c\x12\x17\n\x0f\x64ocument_sha256\x18\x03 \x01(\t\x12\x15\n\rreport_sha256\x18\x04 \x01(\t\x12\x1d\n\x15\x63urrent_report_sha256\x18\x05 \x01(\t\x12.\n\nissue_time\x18\x06 \x01(\x0b\x32\x1a.google.protobuf.Timestamp:^\xea\x41[\n%homevisit.izzi.mx/VisitReportDocument\x12\x32serviceOrders/{service_order}/visitReport/document\"]\n\x1dGetVisitReportDocumentRequest\x12<\n\x04name\x18\x01 \x01(\tB.\xe2\x41\x01\x02\xfa\x41\'\n%homevisit.izzi.mx/VisitReportDocument2\xb3\x02\n\x12VisitReportService\x12P\n\x0eGetVisitReport\x12#.homevisit.v1.GetVisitReportRequest\x1a\x19.homevisit.v1.VisitReport\x12\x61\n\x10ListVisitReports\x12%.homevisit.v1.ListVisitReportsRequest\x1a&.homevisit.v1.ListVisitReportsResponse\x12h\n\x16GetVisitReportDocument\x12+.homevisit.v1.GetVisitReportDocumentRequest\x1a!.homevisit.v1.VisitReportDocumentb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -48,6 +48,12 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTVISITREPORTSREQUEST'].fields_by_name['file_number']._serialized_options = b'\342A\001\002'
   _globals['_LISTVISITREPORTSREQUEST'].fields_by_name['view']._loaded_options = None
   _globals['_LISTVISITREPORTSREQUEST'].fields_by_name['view']._serialized_options = b'\342A\001\001'
+  _globals['_VISITREPORTDOCUMENT'].fields_by_name['name']._loaded_options = None
+  _globals['_VISITREPORTDOCUMENT'].fields_by_name['name']._serialized_options = b'\342A\001\010'
+  _globals['_VISITREPORTDOCUMENT']._loaded_options = None
+  _globals['_VISITREPORTDOCUMENT']._serialized_options = b'\352A[\n%homevisit.izzi.mx/VisitReportDocument\0222serviceOrders/{service_order}/visitReport/document'
+  _globals['_GETVISITREPORTDOCUMENTREQUEST'].fields_by_name['name']._loaded_options = None
+  _globals['_GETVISITREPORTDOCUMENTREQUEST'].fields_by_name['name']._serialized_options = b'\342A\001\002\372A\'\n%homevisit.izzi.mx/VisitReportDocument'
   _globals['_VISITREPORT']._serialized_start=203
   _globals['_VISITREPORT']._serialized_end=456
   _globals['_RECORDEDSTEP']._serialized_start=459
@@ -58,6 +64,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTVISITREPORTSREQUEST']._serialized_end=905
   _globals['_LISTVISITREPORTSRESPONSE']._serialized_start=907
   _globals['_LISTVISITREPORTSRESPONSE']._serialized_end=1008
-  _globals['_VISITREPORTSERVICE']._serialized_start=1011
-  _globals['_VISITREPORTSERVICE']._serialized_end=1212
+  _globals['_VISITREPORTDOCUMENT']._serialized_start=1011
+  _globals['_VISITREPORTDOCUMENT']._serialized_end=1288
+  _globals['_GETVISITREPORTDOCUMENTREQUEST']._serialized_start=1290
+  _globals['_GETVISITREPORTDOCUMENTREQUEST']._serialized_end=1383
+  _globals['_VISITREPORTSERVICE']._serialized_start=1386
+  _globals['_VISITREPORTSERVICE']._serialized_end=1693
 # @@protoc_insertion_point(module_scope)

@@ -64,3 +64,25 @@ class ListVisitReportsResponse(_message.Message):
     visit_reports: _containers.RepeatedCompositeFieldContainer[VisitReport]
     next_page_token: str
     def __init__(self, visit_reports: _Optional[_Iterable[_Union[VisitReport, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class VisitReportDocument(_message.Message):
+    __slots__ = ("name", "pdf", "document_sha256", "report_sha256", "current_report_sha256", "issue_time")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PDF_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENT_SHA256_FIELD_NUMBER: _ClassVar[int]
+    REPORT_SHA256_FIELD_NUMBER: _ClassVar[int]
+    CURRENT_REPORT_SHA256_FIELD_NUMBER: _ClassVar[int]
+    ISSUE_TIME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    pdf: bytes
+    document_sha256: str
+    report_sha256: str
+    current_report_sha256: str
+    issue_time: _timestamp_pb2.Timestamp
+    def __init__(self, name: _Optional[str] = ..., pdf: _Optional[bytes] = ..., document_sha256: _Optional[str] = ..., report_sha256: _Optional[str] = ..., current_report_sha256: _Optional[str] = ..., issue_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class GetVisitReportDocumentRequest(_message.Message):
+    __slots__ = ("name",)
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...

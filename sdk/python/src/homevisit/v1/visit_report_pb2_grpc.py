@@ -45,6 +45,11 @@ class VisitReportServiceStub:
                 request_serializer=homevisit_dot_v1_dot_visit__report__pb2.ListVisitReportsRequest.SerializeToString,
                 response_deserializer=homevisit_dot_v1_dot_visit__report__pb2.ListVisitReportsResponse.FromString,
                 _registered_method=True)
+        self.GetVisitReportDocument = channel.unary_unary(
+                '/homevisit.v1.VisitReportService/GetVisitReportDocument',
+                request_serializer=homevisit_dot_v1_dot_visit__report__pb2.GetVisitReportDocumentRequest.SerializeToString,
+                response_deserializer=homevisit_dot_v1_dot_visit__report__pb2.VisitReportDocument.FromString,
+                _registered_method=True)
 
 
 class VisitReportServiceServicer:
@@ -67,6 +72,15 @@ class VisitReportServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetVisitReportDocument(self, request, context):
+        """The report as the document issued at completion: a PDF in Spanish with its evidence hashes
+        (see VisitReportDocument). Same access and errors as GetVisitReport; a report filed before
+        the service issued documents is NOT_FOUND with ErrorInfo.reason DOCUMENT_NOT_ISSUED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_VisitReportServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -79,6 +93,11 @@ def add_VisitReportServiceServicer_to_server(servicer, server):
                     servicer.ListVisitReports,
                     request_deserializer=homevisit_dot_v1_dot_visit__report__pb2.ListVisitReportsRequest.FromString,
                     response_serializer=homevisit_dot_v1_dot_visit__report__pb2.ListVisitReportsResponse.SerializeToString,
+            ),
+            'GetVisitReportDocument': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetVisitReportDocument,
+                    request_deserializer=homevisit_dot_v1_dot_visit__report__pb2.GetVisitReportDocumentRequest.FromString,
+                    response_serializer=homevisit_dot_v1_dot_visit__report__pb2.VisitReportDocument.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -136,6 +155,33 @@ class VisitReportService:
             '/homevisit.v1.VisitReportService/ListVisitReports',
             homevisit_dot_v1_dot_visit__report__pb2.ListVisitReportsRequest.SerializeToString,
             homevisit_dot_v1_dot_visit__report__pb2.ListVisitReportsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetVisitReportDocument(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/homevisit.v1.VisitReportService/GetVisitReportDocument',
+            homevisit_dot_v1_dot_visit__report__pb2.GetVisitReportDocumentRequest.SerializeToString,
+            homevisit_dot_v1_dot_visit__report__pb2.VisitReportDocument.FromString,
             options,
             channel_credentials,
             insecure,

@@ -90,6 +90,45 @@ export interface ListVisitReportsResponse {
   nextPageToken: string;
 }
 
+/**
+ * The signed visit report as a document DOT can print, send and file [B9, B10, G5]: rendered
+ * once, when the technician completes the visit, and kept as issued.
+ */
+export interface VisitReportDocument {
+  /** `serviceOrders/{service_order}/visitReport/document`. */
+  name: string;
+  /**
+   * The PDF exactly as issued (A4, Spanish, times in the service's time zone, page numbers, the
+   * report hash in every page's footer and in the PDF's Keywords metadata as
+   * "homevisit-report <report name> sha256=<report_sha256>").
+   */
+  pdf: Buffer;
+  /**
+   * Lowercase hex SHA-256 of `pdf`, recorded at completion (also the completion event's
+   * `document_sha256` attribute). A file whose SHA-256 differs is not the document issued.
+   */
+  documentSha256: string;
+  /**
+   * Lowercase hex SHA-256 of the report's canonical serialization followed by the signature
+   * image's bytes, recorded at completion (the completion event's `report_sha256` attribute) and
+   * printed in the document.
+   */
+  reportSha256: string;
+  /**
+   * The same hash computed from the stored report at this call: equal to report_sha256 unless the
+   * record changed after the document was issued.
+   */
+  currentReportSha256: string;
+  /** When the document was issued: the completion's time. */
+  issueTime: Date | undefined;
+}
+
+/** Request of GetVisitReportDocument. */
+export interface GetVisitReportDocumentRequest {
+  /** `serviceOrders/{service_order}/visitReport/document`. */
+  name: string;
+}
+
 function createBaseVisitReport(): VisitReport {
   return { name: "", serviceOrder: undefined, fileTime: undefined, steps: [] };
 }
@@ -649,6 +688,247 @@ export const ListVisitReportsResponse: MessageFns<ListVisitReportsResponse> = {
   },
 };
 
+function createBaseVisitReportDocument(): VisitReportDocument {
+  return {
+    name: "",
+    pdf: Buffer.alloc(0),
+    documentSha256: "",
+    reportSha256: "",
+    currentReportSha256: "",
+    issueTime: undefined,
+  };
+}
+
+export const VisitReportDocument: MessageFns<VisitReportDocument> = {
+  encode(message: VisitReportDocument, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.pdf.length !== 0) {
+      writer.uint32(18).bytes(message.pdf);
+    }
+    if (message.documentSha256 !== "") {
+      writer.uint32(26).string(message.documentSha256);
+    }
+    if (message.reportSha256 !== "") {
+      writer.uint32(34).string(message.reportSha256);
+    }
+    if (message.currentReportSha256 !== "") {
+      writer.uint32(42).string(message.currentReportSha256);
+    }
+    if (message.issueTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.issueTime), writer.uint32(50).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VisitReportDocument {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVisitReportDocument();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pdf = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.documentSha256 = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reportSha256 = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.currentReportSha256 = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.issueTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VisitReportDocument {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      pdf: isSet(object.pdf) ? Buffer.from(bytesFromBase64(object.pdf)) : Buffer.alloc(0),
+      documentSha256: isSet(object.documentSha256)
+        ? globalThis.String(object.documentSha256)
+        : isSet(object.document_sha256)
+        ? globalThis.String(object.document_sha256)
+        : "",
+      reportSha256: isSet(object.reportSha256)
+        ? globalThis.String(object.reportSha256)
+        : isSet(object.report_sha256)
+        ? globalThis.String(object.report_sha256)
+        : "",
+      currentReportSha256: isSet(object.currentReportSha256)
+        ? globalThis.String(object.currentReportSha256)
+        : isSet(object.current_report_sha256)
+        ? globalThis.String(object.current_report_sha256)
+        : "",
+      issueTime: isSet(object.issueTime)
+        ? fromJsonTimestamp(object.issueTime)
+        : isSet(object.issue_time)
+        ? fromJsonTimestamp(object.issue_time)
+        : undefined,
+    };
+  },
+
+  toJSON(message: VisitReportDocument): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.pdf.length !== 0) {
+      obj.pdf = base64FromBytes(message.pdf);
+    }
+    if (message.documentSha256 !== "") {
+      obj.documentSha256 = message.documentSha256;
+    }
+    if (message.reportSha256 !== "") {
+      obj.reportSha256 = message.reportSha256;
+    }
+    if (message.currentReportSha256 !== "") {
+      obj.currentReportSha256 = message.currentReportSha256;
+    }
+    if (message.issueTime !== undefined) {
+      obj.issueTime = message.issueTime.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VisitReportDocument>, I>>(base?: I): VisitReportDocument {
+    return VisitReportDocument.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VisitReportDocument>, I>>(object: I): VisitReportDocument {
+    const message = createBaseVisitReportDocument();
+    message.name = object.name ?? "";
+    message.pdf = object.pdf ?? Buffer.alloc(0);
+    message.documentSha256 = object.documentSha256 ?? "";
+    message.reportSha256 = object.reportSha256 ?? "";
+    message.currentReportSha256 = object.currentReportSha256 ?? "";
+    message.issueTime = object.issueTime ?? undefined;
+    return message;
+  },
+};
+
+function createBaseGetVisitReportDocumentRequest(): GetVisitReportDocumentRequest {
+  return { name: "" };
+}
+
+export const GetVisitReportDocumentRequest: MessageFns<GetVisitReportDocumentRequest> = {
+  encode(message: GetVisitReportDocumentRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetVisitReportDocumentRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetVisitReportDocumentRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetVisitReportDocumentRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: GetVisitReportDocumentRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetVisitReportDocumentRequest>, I>>(base?: I): GetVisitReportDocumentRequest {
+    return GetVisitReportDocumentRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetVisitReportDocumentRequest>, I>>(
+    object: I,
+  ): GetVisitReportDocumentRequest {
+    const message = createBaseGetVisitReportDocumentRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
 /** The subscriber's file: filed visit reports [G1, G5]. */
 export type VisitReportServiceService = typeof VisitReportServiceService;
 export const VisitReportServiceService = {
@@ -679,6 +959,21 @@ export const VisitReportServiceService = {
       Buffer.from(ListVisitReportsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListVisitReportsResponse => ListVisitReportsResponse.decode(value),
   },
+  /**
+   * The report as the document issued at completion: a PDF in Spanish with its evidence hashes
+   * (see VisitReportDocument). Same access and errors as GetVisitReport; a report filed before
+   * the service issued documents is NOT_FOUND with ErrorInfo.reason DOCUMENT_NOT_ISSUED.
+   */
+  getVisitReportDocument: {
+    path: "/homevisit.v1.VisitReportService/GetVisitReportDocument" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetVisitReportDocumentRequest): Buffer =>
+      Buffer.from(GetVisitReportDocumentRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetVisitReportDocumentRequest => GetVisitReportDocumentRequest.decode(value),
+    responseSerialize: (value: VisitReportDocument): Buffer => Buffer.from(VisitReportDocument.encode(value).finish()),
+    responseDeserialize: (value: Buffer): VisitReportDocument => VisitReportDocument.decode(value),
+  },
 } as const;
 
 export interface VisitReportServiceServer extends UntypedServiceImplementation {
@@ -690,6 +985,12 @@ export interface VisitReportServiceServer extends UntypedServiceImplementation {
   getVisitReport: handleUnaryCall<GetVisitReportRequest, VisitReport>;
   /** A file's reports, newest first. */
   listVisitReports: handleUnaryCall<ListVisitReportsRequest, ListVisitReportsResponse>;
+  /**
+   * The report as the document issued at completion: a PDF in Spanish with its evidence hashes
+   * (see VisitReportDocument). Same access and errors as GetVisitReport; a report filed before
+   * the service issued documents is NOT_FOUND with ErrorInfo.reason DOCUMENT_NOT_ISSUED.
+   */
+  getVisitReportDocument: handleUnaryCall<GetVisitReportDocumentRequest, VisitReportDocument>;
 }
 
 export interface VisitReportServiceClient extends Client {
@@ -729,6 +1030,26 @@ export interface VisitReportServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListVisitReportsResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * The report as the document issued at completion: a PDF in Spanish with its evidence hashes
+   * (see VisitReportDocument). Same access and errors as GetVisitReport; a report filed before
+   * the service issued documents is NOT_FOUND with ErrorInfo.reason DOCUMENT_NOT_ISSUED.
+   */
+  getVisitReportDocument(
+    request: GetVisitReportDocumentRequest,
+    callback: (error: ServiceError | null, response: VisitReportDocument) => void,
+  ): ClientUnaryCall;
+  getVisitReportDocument(
+    request: GetVisitReportDocumentRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: VisitReportDocument) => void,
+  ): ClientUnaryCall;
+  getVisitReportDocument(
+    request: GetVisitReportDocumentRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: VisitReportDocument) => void,
+  ): ClientUnaryCall;
 }
 
 export const VisitReportServiceClient = makeGenericClientConstructor(
@@ -739,6 +1060,14 @@ export const VisitReportServiceClient = makeGenericClientConstructor(
   service: typeof VisitReportServiceService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 
