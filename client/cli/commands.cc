@@ -14,6 +14,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "common.h"
+#include "document_commands.h"
 #include "format.h"
 
 // intake
@@ -55,6 +56,7 @@ ABSL_FLAG(std::string, etag, "", "cancel, visit steps: the etag you read (guards
 ABSL_FLAG(bool, from_beginning, false, "watch: start from the first event in the log");
 ABSL_FLAG(std::string, after_cursor, "", "watch: resume after this event cursor");
 ABSL_FLAG(int32_t, limit, 0, "watch: stop after this many events (0: until interrupted)");
+ABSL_FLAG(std::string, pdf, "", "report: with ORDER, save the report's document (the PDF issued at completion) to this file");
 // credentials (admin)
 ABSL_FLAG(std::string, principal, "", "credentials create: a label for the holder, e.g. dot-cabin-3 (no names)");
 ABSL_FLAG(std::string, role, "",
@@ -387,10 +389,15 @@ int Events(Context& ctx) {
 }
 
 int ReportCommand(Context& ctx) {
+  if (!ctx.args.empty() && ctx.args[0] == "verify") {
+    if (ctx.args.size() != 2) return Usage("report verify takes one file: homevisit report verify FILE");
+    return VerifyDocument(ctx, ctx.args[1]);
+  }
   if (ctx.args.size() == 1) {
     std::string name;
     OrderName(ctx, &name);
     if (!absl::EndsWith(name, "/visitReport")) name += "/visitReport";
+    if (!absl::GetFlag(FLAGS_pdf).empty()) return SaveDocument(ctx, name, absl::GetFlag(FLAGS_pdf));
     auto result = ctx.client.GetVisitReport(name);
     if (!result.ok()) return Failed("report " + name, result.error());
     Print(ctx, *result, &Printer::Report);

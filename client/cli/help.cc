@@ -28,7 +28,7 @@ const std::map<std::string, std::string>& Examples() {
       {"show", "homevisit show ID"},
       {"list", "homevisit list --state requested,scheduled --all"},
       {"cancel", "homevisit cancel ID --reason \"resuelto\" --etag v1"},
-      {"report", "homevisit report --file_number EXP-200511"},
+      {"report", "homevisit report ID --pdf reporte.pdf && homevisit report verify reporte.pdf"},
       {"watch", "homevisit watch --from_beginning --limit 10"},
       {"credentials", "homevisit credentials create --principal dot-cabin-3 --role dot_operator"},
       {"visit", "homevisit visit confirm ID --result confirmed"},

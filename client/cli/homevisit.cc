@@ -50,7 +50,10 @@ commands:
   show ORDER                   one order
   list                         orders, newest first [--file_number --state --page_size --all]
   cancel ORDER                 cancel: --reason TEXT [--etag]
-  report ORDER | --file_number the filed visit report(s)
+  report ORDER | --file_number the filed visit report(s); ORDER --pdf FILE saves its document
+                               (the PDF issued at completion)
+  report verify FILE           is FILE the document the service issued, and does the report it
+                               shows still match the record? (exit 0 yes, 4 no)
   watch [ORDER]                stream events [--from_beginning --after_cursor --limit]
   metrics --from DAY --to DAY  the contract figures of the orders requested in a period (DOT
                                supervisor, dispatcher) [--by technician|delegacion|day]

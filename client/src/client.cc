@@ -184,6 +184,14 @@ Result<v1::VisitReport> Client::GetVisitReport(const std::string& name, const Ca
   });
 }
 
+Result<v1::VisitReportDocument> Client::GetVisitReportDocument(const std::string& name, const CallOptions& call) {
+  v1::GetVisitReportDocumentRequest request;
+  request.set_name(name);
+  return Call<v1::VisitReportDocument>(true, call, [&](grpc::ClientContext* c, v1::VisitReportDocument* r) {
+    return reports_->GetVisitReportDocument(c, request, r);
+  });
+}
+
 Result<v1::ListVisitReportsResponse> Client::ListVisitReports(const v1::ListVisitReportsRequest& request,
                                                               const CallOptions& call) {
   return Call<v1::ListVisitReportsResponse>(true, call, [&](grpc::ClientContext* c, v1::ListVisitReportsResponse* r) {

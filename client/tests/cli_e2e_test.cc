@@ -732,4 +732,56 @@ TEST_F(CliTest, CommandHelp) {
   EXPECT_EQ(Cli({"help", "nonsense"}).exit_code, 2);
 }
 
+// The report's document: saved with --pdf, then verified as issued; a changed byte, another file
+// and a missing argument are told apart by the exit code.
+TEST_F(CliTest, ReportDocumentSavedAndVerified) {
+  const std::string dot = token_;
+  const std::string name = Book("EXP-CLI-PDF");
+  ASSERT_FALSE(name.empty());
+  const std::string technician = nlohmann::json::parse(Cli({"--json", "show", name}).out).at("appointment").at("technician");
+  auto phone = homevisit::client::testing::IssueToken(address_, admin_token_, homevisit::v1::ROLE_TECHNICIAN, technician);
+  ASSERT_TRUE(phone.ok());
+  auto step = [&](const std::string& token, std::vector<std::string> args) {
+    token_ = token;
+    args.insert(args.begin(), "visit");
+    CliRun run = Cli(args);
+    token_ = dot;
+    EXPECT_EQ(run.exit_code, 0) << args[1] << ": " << run.err;
+  };
+  step(dot, {"confirm", name, "--result=confirmed"});
+  step(*phone, {"checkin", name, "--id_type=ine"});
+  step(*phone, {"diagnose", name, "--summary=Cable suelto", "--internet=false"});
+  step(*phone, {"outcome", name, "--result=resolved", "--problem=Sin televisión", "--diagnosis=Cable suelto",
+                "--actions=Se conectó el cable"});
+  step(*phone, {"sign", name, "--refused", "--refusal_reason=No desea firmar"});
+  step(*phone, {"complete", name});
+
+  const fs::path pdf = dir_ / "reporte.pdf";
+  CliRun saved = Cli({"report", name, "--pdf=" + pdf.string()});
+  ASSERT_EQ(saved.exit_code, 0) << saved.err;
+  EXPECT_NE(saved.out.find("document sha256"), std::string::npos) << saved.out;
+  const std::string bytes = ReadAll(pdf);
+  ASSERT_EQ(bytes.rfind("%PDF-", 0), 0u);
+
+  CliRun verified = Cli({"report", "verify", pdf.string()});
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+  EXPECT_NE(verified.out.find("OK: the document the service issued"), std::string::npos) << verified.out;
+  EXPECT_NE(verified.out.find("OK: the report it shows matches the record"), std::string::npos) << verified.out;
+
+  std::string changed = bytes;
+  changed[changed.size() / 2] = static_cast<char>(changed[changed.size() / 2] ^ 0x01);
+  const fs::path tampered = dir_ / "cambiado.pdf";
+  std::ofstream(tampered, std::ios::binary) << changed;
+  CliRun refused = Cli({"report", "verify", tampered.string()});
+  EXPECT_EQ(refused.exit_code, 4) << refused.out << refused.err;
+  EXPECT_NE(refused.out.find("NOT the document the service issued"), std::string::npos) << refused.out;
+
+  const fs::path other = dir_ / "otro.pdf";
+  std::ofstream(other, std::ios::binary) << "%PDF-1.5 nothing of ours";
+  CliRun unknown = Cli({"report", "verify", other.string()});
+  EXPECT_EQ(unknown.exit_code, 4);
+  EXPECT_NE(unknown.out.find("not a homevisit visit report document"), std::string::npos) << unknown.out;
+  EXPECT_EQ(Cli({"report", "verify"}).exit_code, 2);
+}
+
 }  // namespace

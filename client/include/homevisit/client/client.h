@@ -77,6 +77,9 @@ class Client {
   Result<v1::ServiceOrder> BookAppointment(v1::BookAppointmentRequest request, const CallOptions& call = {});
 
   Result<v1::VisitReport> GetVisitReport(const std::string& name, const CallOptions& call = {});
+  // The report's document as issued at completion (the PDF and its evidence hashes);
+  // `name` is serviceOrders/{id}/visitReport/document.
+  Result<v1::VisitReportDocument> GetVisitReportDocument(const std::string& name, const CallOptions& call = {});
   Result<v1::ListVisitReportsResponse> ListVisitReports(const v1::ListVisitReportsRequest& request,
                                                         const CallOptions& call = {});
 
