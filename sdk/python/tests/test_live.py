@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import socket
 
 import grpc
@@ -14,10 +15,13 @@ from homevisit.v1 import (
     common_pb2,
     credential_pb2,
     event_pb2,
+    scheduling_service_pb2 as sched,
     service_order_pb2,
     service_order_service_pb2 as sos,
     technician_pb2,
+    visit_pb2,
     visit_report_pb2,
+    visit_service_pb2 as vs,
 )
 
 ServiceOrder = service_order_pb2.ServiceOrder
@@ -291,3 +295,46 @@ def test_iter_technicians_events_credentials_and_reports(client, server, tokens,
         assert len(list(admin.iter_credentials(credential_pb2.ListCredentialsRequest(page_size=1)))) >= 2
     reports = client.iter_visit_reports(visit_report_pb2.ListVisitReportsRequest(file_number=file_number, page_size=1))
     assert list(reports) == []  # no visit yet
+
+
+def complete_visit(client: homevisit.Client, server, unique, file_number: str) -> str:
+    """Walks one visit of `file_number` to completion as the DOT operator `client` and the booked
+    technician; returns the order's name."""
+    order = create(client, unique, file_number).name
+    offered = client.scheduling.CheckAvailability(sched.CheckAvailabilityRequest(service_order=order))
+    options = ([offered.requested] if offered.requested_available else []) + list(offered.same_day) + list(
+        offered.other_days)
+    assert options, f"no availability for {order}"
+    booked = client.scheduling.BookAppointment(sched.BookAppointmentRequest(service_order=order, option=options[0]))
+    client.visits.RecordConfirmationCall(vs.RecordConfirmationCallRequest(
+        service_order=order, result=visit_pb2.ConfirmationCall.RESULT_CONFIRMED))
+    address, admin_token = server
+    with homevisit.Client(address, insecure=True, token=admin_token) as admin:
+        token = admin.credentials.CreateCredential(credential_pb2.CreateCredentialRequest(
+            credential=credential_pb2.Credential(principal=unique("python-sdk-phone"), role=common_pb2.ROLE_TECHNICIAN,
+                                                 technician=booked.appointment.technician))).token
+    with homevisit.Client(address, insecure=True, token=token) as tech:
+        tech.visits.CheckIn(vs.CheckInRequest(service_order=order, official_id_type=common_pb2.OFFICIAL_ID_TYPE_INE,
+                                              greeting_given=True, vest_worn=True, reason_explained=True))
+        tech.visits.RecordDiagnosis(vs.RecordDiagnosisRequest(
+            service_order=order, diagnosis=visit_pb2.Diagnosis(internet_related=False, summary="Wi-Fi débil")))
+        tech.visits.RecordOutcome(vs.RecordOutcomeRequest(service_order=order, outcome=visit_pb2.Outcome(
+            result=visit_pb2.Outcome.RESULT_RESOLVED, problem="Wi-Fi débil", diagnosis="Canal saturado",
+            actions_performed="Se cambió el canal del módem")))
+        tech.visits.CaptureSignature(vs.CaptureSignatureRequest(service_order=order, signature=visit_pb2.Signature(
+            refused=True, refusal_reason="No desea firmar")))
+        completed = tech.visits.CompleteVisit(vs.CompleteVisitRequest(service_order=order))
+    assert completed.state == ServiceOrder.STATE_COMPLETED
+    return order
+
+
+def test_get_visit_report_document(client, server, unique):
+    order = complete_visit(client, server, unique, unique("EXP"))
+    request = visit_report_pb2.GetVisitReportDocumentRequest(name=f"{order}/visitReport/document")
+    document = client.visit_reports.GetVisitReportDocument(request)
+    assert document.name == f"{order}/visitReport/document"
+    assert document.pdf.startswith(b"%PDF-")
+    assert hashlib.sha256(document.pdf).hexdigest() == document.document_sha256  # the file issued
+    assert len(document.report_sha256) == 64
+    assert document.current_report_sha256 == document.report_sha256  # the record still matches
+    assert client.visit_reports.GetVisitReportDocument(request).pdf == document.pdf  # the same bytes again

@@ -42,10 +42,12 @@ import {
   TechnicianServiceClient,
 } from "./gen/homevisit/v1/technician";
 import {
+  GetVisitReportDocumentRequest,
   GetVisitReportRequest,
   ListVisitReportsRequest,
   type ListVisitReportsResponse,
   type VisitReport,
+  type VisitReportDocument,
   VisitReportServiceClient,
 } from "./gen/homevisit/v1/visit_report";
 import { type Credential, CredentialServiceClient, ListCredentialsRequest, type ListCredentialsResponse } from "./gen/homevisit/v1/credential";
@@ -343,6 +345,17 @@ export class HomevisitClient {
     const reportName = name.endsWith("/visitReport") ? name : `${name}/visitReport`;
     const request = GetVisitReportRequest.fromPartial({ name: reportName });
     return this.unary(this.reports, "getVisitReport", request, call);
+  }
+
+  /**
+   * The report's document as issued at completion: the PDF (`pdf`) with its evidence hashes.
+   * `name` is `serviceOrders/{id}/visitReport/document`, a report name or an order name.
+   */
+  getVisitReportDocument(name: string, call?: CallOptions): Promise<VisitReportDocument> {
+    const base = name.endsWith("/visitReport/document") ? name.slice(0, -"/document".length) : name;
+    const reportName = base.endsWith("/visitReport") ? base : `${base}/visitReport`;
+    const request = GetVisitReportDocumentRequest.fromPartial({ name: `${reportName}/document` });
+    return this.unary(this.reports, "getVisitReportDocument", request, call);
   }
 
   listVisitReports(request: DeepPartial<ListVisitReportsRequest>, call?: CallOptions): Promise<ListVisitReportsResponse> {

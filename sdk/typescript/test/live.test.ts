@@ -1,6 +1,6 @@
 // The SDK against a real homevisitd started for this file.
 import assert from "node:assert/strict";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { Code, CreateTechnicianRequest, Event_Type, HomevisitClient, HomevisitError, Role, ServiceOrder_State } from "../src";
 import { type DropReplyProxy, startDropReplyProxy } from "./drop_reply_proxy";
@@ -173,6 +173,20 @@ describe("page iterators", () => {
     const second = await completeVisit(server, client, fileNumber);
     assert.deepEqual(await names(client.allVisitReports({ fileNumber, pageSize: 1 })), [`${second}/visitReport`, `${first}/visitReport`]);
     assert.deepEqual(await names(client.allVisitReports({ fileNumber: `NONE-${randomUUID()}` })), []);
+  });
+});
+
+describe("the report's document", () => {
+  test("getVisitReportDocument: the PDF issued at completion and its evidence hashes", async () => {
+    const order = await completeVisit(server, client, `EXP-${randomUUID().slice(0, 8)}`);
+    const document = await client.getVisitReportDocument(order);
+    assert.equal(document.name, `${order}/visitReport/document`);
+    assert.equal(Buffer.from(document.pdf.subarray(0, 5)).toString(), "%PDF-");
+    assert.equal(createHash("sha256").update(document.pdf).digest("hex"), document.documentSha256);
+    assert.equal(document.currentReportSha256, document.reportSha256);
+    assert.match(document.reportSha256, /^[0-9a-f]{64}$/);
+    const again = await client.getVisitReportDocument(`${order}/visitReport/document`);
+    assert.deepEqual(Buffer.from(again.pdf), Buffer.from(document.pdf));
   });
 });
 
