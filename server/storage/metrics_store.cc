@@ -4,7 +4,8 @@
 //
 // The statements share one CTE, `facts`: a row per order of the period (found through the
 // (type, event_time) index of intake events) with what its events say, aggregated from the
-// order's events (the (order_id, position) index). Counts are sums over `facts`; percentiles are
+// order's events (the (order_id, position) index). Each CTE is MATERIALIZED, computed once: as
+// subqueries SQLite joined them row by row (quadratic in the period's orders). Counts are sums over `facts`; percentiles are
 // nearest-rank values picked with window functions, since SQLite has no percentile function.
 #include <algorithm>
 
@@ -75,13 +76,13 @@ std::string FactsCte(Dialect dialect, const domain::MetricsQuery& q, SqlParams& 
   return absl::StrCat(
       "WITH ", days,
       // The period's orders: their intake event lies in it.
-      "cohort AS (SELECT ", key, " AS group_key, o.id, o.file_number, o.charge, o.requested_start, o.window_end, "
+      "cohort AS MATERIALIZED (SELECT ", key, " AS group_key, o.id, o.file_number, o.charge, o.requested_start, o.window_end, "
       "o.cancel_reason, c.event_time AS requested_at FROM events c JOIN service_orders o ON o.id = c.order_id", day_join,
       " WHERE c.type = ", Type(EventType::kOrderCreated), " AND c.event_time >= ", p.Time(q.start),
       " AND c.event_time < ", p.Time(q.end), charge, "), ",
       // What each order's events say. An order is booked once (a new window is a reschedule),
       // checked in, given an outcome and completed at most once.
-      "steps AS (SELECT e.order_id, ",
+      "steps AS MATERIALIZED (SELECT k.group_key, k.id, k.file_number, k.charge, k.requested_start, k.window_end, k.cancel_reason, k.requested_at, ",
       flag(EventType::kBooked, ""), " AS booked, ",
       "MAX(", when(EventType::kBooked, Micros(dialect, Attribute(dialect, "window_start"))), ") AS booked_start, ",
       flag(EventType::kCancelled, ""), " AS cancelled, ",
@@ -97,15 +98,16 @@ std::string FactsCte(Dialect dialect, const domain::MetricsQuery& q, SqlParams& 
       ") AS reason_category, ",
       flag(EventType::kSigned, ""), " AS signed, ",
       flag(EventType::kSigned, absl::StrCat(" AND ", Attribute(dialect, "refused"), " = 'true'")), " AS refused ",
-      "FROM cohort k JOIN events e ON e.order_id = k.id GROUP BY e.order_id), ",
-      "facts AS (SELECT k.group_key, k.charge, k.cancel_reason, k.requested_start, k.window_end, k.requested_at, "
+      "FROM cohort k JOIN events e ON e.order_id = k.id GROUP BY k.group_key, k.id, k.file_number, k.charge, k.requested_start, k.window_end, k.cancel_reason, k.requested_at), ",
+      "facts AS MATERIALIZED (SELECT s.group_key, s.charge, s.cancel_reason, s.requested_start, s.window_end, "
+      "s.requested_at, "
       "s.booked, s.booked_start, s.cancelled, s.completed_at, s.confirmation_made, s.confirmation_reached, "
       "s.checked_in_at, s.punctuality, s.late_alerts, s.outcome, s.reason_category, s.signed, s.refused, "
       // A resolved visit followed by a new order of the same file within the window.
       "CASE WHEN s.outcome = 'RESOLVED' AND s.completed_at IS NOT NULL AND EXISTS (SELECT 1 FROM service_orders r "
-      "WHERE r.file_number = k.file_number AND r.create_time > s.completed_at AND r.create_time <= s.completed_at + ",
+      "WHERE r.file_number = s.file_number AND r.create_time > s.completed_at AND r.create_time <= s.completed_at + ",
       p.Int64(absl::ToInt64Microseconds(q.first_visit_window)), ") THEN 1 ELSE 0 END AS repeated "
-      "FROM cohort k JOIN steps s ON s.order_id = k.id) ");
+      "FROM steps s) ");
 }
 
 std::string Sum(const std::string& condition) {
