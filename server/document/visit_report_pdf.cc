@@ -250,7 +250,11 @@ class Pages {
       height = std::max(height, static_cast<double>(h) / PANGO_SCALE);
     }
     height += 6;
-    if (y_ + height > kBodyBottom) NewPage();
+    if (y_ + height > kBodyBottom) {
+      NewPage();
+      // A table that continues on the next page repeats its header there.
+      if (!header && !table_header_.empty()) Row(table_header_, widths, true);
+    }
     if (draw_) {
       if (header) {
         cairo_set_source_rgb(cr_, 0.9, 0.9, 0.9);
@@ -271,6 +275,13 @@ class Pages {
     }
     y_ += height;
   }
+
+  // Starts a table: its header row now and on every page the table continues on.
+  void TableHeader(const std::vector<std::string>& cells, const std::vector<double>& widths) {
+    table_header_ = cells;
+    Row(cells, widths, true);
+  }
+  void EndTable() { table_header_.clear(); }
 
   void Space(double points) { y_ += points; }
 
@@ -371,6 +382,7 @@ class Pages {
   std::string order_name_;
   std::string footer_;
   std::unique_ptr<PangoContext, GObjectDeleter> context_;
+  std::vector<std::string> table_header_;  // of the table being laid out, if any
   int page_ = 0;
   double y_ = kBodyTop;
 };
@@ -470,12 +482,14 @@ class ReportWriter {
       p.Space(4);
       p.Paragraph("Checklist", 9.5, true, 3);
       const std::vector<double> widths = {0.42, 0.16, 0.42};
-      p.Row({"Validación", "Resultado", "Valor medido"}, widths, true);
+      p.TableHeader({"Validación", "Resultado", "Valor medido"}, widths);
       for (const auto& a : v.checklist) {
         std::string label = a.label.empty() ? a.item_id : a.label;
         if (a.service_item) absl::StrAppend(&label, " *");
         p.Row({label, CheckResultText(a.result), a.measured_value.empty() ? "—" : a.measured_value}, widths, false);
       }
+      p.EndTable();
+      p.Space(2);
       p.Paragraph("* validación de servicio o módem: una falla requiere soporte técnico izzi.", 7.5, false, 2);
       for (const auto& a : v.checklist) {
         if (!a.note.empty()) p.Field(absl::StrCat("Nota — ", a.label.empty() ? a.item_id : a.label), a.note);

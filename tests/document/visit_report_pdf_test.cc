@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "document/pdf_tools.h"
 #include "domain/png_image.h"
@@ -152,6 +154,14 @@ TEST(VisitReportPdfTest, ALongReportWithEveryChecklistItemStaysInsideItsPages) {
     EXPECT_NE(text.find(item.label), std::string::npos) << item.label;
     EXPECT_NE(text.find(absl::StrCat("FINNOTA", item.item_id)), std::string::npos) << item.item_id;
   }
+  // A page the checklist continues on repeats the table's header.
+  std::set<int> row_pages, header_pages;
+  for (const auto& w : words) {
+    if (w.text.rfind("FINVALOR", 0) == 0) row_pages.insert(w.page);
+    if (w.text == "medido") header_pages.insert(w.page);
+  }
+  EXPECT_GT(row_pages.size(), 1u);  // the table does continue on another page
+  for (int page : row_pages) EXPECT_TRUE(header_pages.count(page)) << "no table header on page " << page;
   // Body text never runs into the footer band (it starts 10 pt above the footer rule).
   for (const auto& w : words) {
     if (w.text.find("FIN") == 0) {
