@@ -24,6 +24,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_replace.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "credentials.h"
 
@@ -631,6 +632,64 @@ TEST_F(CliTest, TheLibraryExampleWalksThrough) {
   EXPECT_NE(text.find("availability"), std::string::npos) << text;
   EXPECT_NE(text.find("report:"), std::string::npos) << text;
   EXPECT_NE(text.find("walkthrough: done"), std::string::npos) << text;
+}
+
+// homevisit metrics: the contract figures as a table, as CSV and as JSON, for the roles that may
+// see them. The demo data holds three orders taken in today (two in Benito Juárez, one in
+// Cuauhtémoc); the test adds a fourth in Cuauhtémoc.
+TEST_F(CliTest, MetricsAsTableCsvAndJson) {
+  std::vector<std::string> intake = IntakeFlags("EXP-METRICS-1");
+  intake.push_back("intake");
+  CliRun taken = Cli(intake);
+  ASSERT_EQ(taken.exit_code, 0) << taken.err;
+  const std::string dot_operator = token_;
+  auto supervisor = homevisit::client::testing::IssueToken(address_, admin_token_, homevisit::v1::ROLE_DOT_SUPERVISOR);
+  ASSERT_TRUE(supervisor.ok());
+  // Yesterday to tomorrow in the service time zone: today's orders whatever the hour.
+  absl::TimeZone zone;
+  ASSERT_TRUE(absl::LoadTimeZone("America/Mexico_City", &zone));
+  const std::string from = absl::FormatTime("%Y-%m-%d", absl::Now() - absl::Hours(24), zone);
+  const std::string to = absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24), zone);
+  auto count = [](const nlohmann::json& v) -> long long {
+    if (v.is_null()) return 0;  // proto3 JSON leaves zeros out
+    return v.is_string() ? std::stoll(v.get<std::string>()) : v.get<long long>();
+  };
+
+  token_ = *supervisor;
+  CliRun json = Cli({"--json", "metrics", "--from", from, "--to", to, "--by", "delegacion"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const nlohmann::json metrics = nlohmann::json::parse(json.out);
+  EXPECT_EQ(count(metrics["total"]["orders_requested"]), 4) << json.out;
+  long long sum = 0;
+  long long cuauhtemoc = -1;
+  for (const auto& group : metrics["groups"]) {
+    sum += count(group["figures"]["orders_requested"]);
+    if (group.value("key", "") == "Cuauhtémoc") cuauhtemoc = count(group["figures"]["orders_requested"]);
+  }
+  EXPECT_EQ(sum, 4) << "the groups add up to the total";
+  EXPECT_EQ(cuauhtemoc, 2) << json.out;
+
+  CliRun table = Cli({"metrics", "--from", from, "--to", to, "--by", "delegacion"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  std::istringstream lines(table.out);
+  std::vector<std::string> totals;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("TOTAL", 0) != 0) continue;
+    std::istringstream words(line);
+    for (std::string word; words >> word;) totals.push_back(word);
+  }
+  ASSERT_GE(totals.size(), 2u) << table.out;
+  EXPECT_EQ(totals[1], "4") << "TOTAL's REQUESTED column: " << table.out;
+
+  CliRun csv = Cli({"metrics", "--from", from, "--to", to, "--csv"});
+  ASSERT_EQ(csv.exit_code, 0) << csv.err;
+  EXPECT_NE(csv.out.find("orders_requested"), std::string::npos) << csv.out;
+  EXPECT_GE(std::count(csv.out.begin(), csv.out.end(), '\n'), 2) << "a header and the totals";
+
+  token_ = dot_operator;  // a DOT operator may not see the program's figures
+  CliRun refused = Cli({"metrics", "--from", from, "--to", to});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("PERMISSION_DENIED"), std::string::npos) << refused.err;
 }
 
 TEST_F(CliTest, CallsNeedACredentialWhoseRoleMayCallTheMethod) {
