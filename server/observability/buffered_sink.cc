@@ -9,6 +9,7 @@ namespace homevisit::observability {
 
 BufferedFdSink::BufferedFdSink(int fd, std::chrono::milliseconds interval, size_t capacity)
     : fd_(fd), interval_(interval), capacity_(capacity), flusher_([this] { FlushLoop(); }) {
+  std::lock_guard lock(mutex_);  // the flusher may already be running
   buffer_.reserve(capacity_);
 }
 
