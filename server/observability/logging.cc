@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "observability/buffered_sink.h"
+#include "observability/status_code_names.h"
 
 namespace homevisit::observability {
 namespace {
@@ -68,26 +69,7 @@ LogLevel LevelOfCode(int code) {
   }
 }
 
-const char* CodeName(int code) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  return code >= 0 && code < 17 ? kNames[code] : "UNKNOWN";
-}
+const char* CodeName(int code) { return kStatusCodeNames[StatusCodeIndex(code)]; }
 
 }  // namespace
 

@@ -10,14 +10,10 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "observability/status_code_names.h"
+
 namespace homevisit::observability {
 namespace {
-
-// grpc::StatusCode's names, by value (0..16), as Prometheus label values.
-constexpr std::array<const char*, 17> kCodeNames = {
-    "OK",           "CANCELLED",         "UNKNOWN",           "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-    "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED",
-    "OUT_OF_RANGE", "UNIMPLEMENTED",     "INTERNAL",          "UNAVAILABLE",      "DATA_LOSS",         "UNAUTHENTICATED"};
 
 // Latency buckets from 100 µs (a cached read) to 10 s (a call queued behind a stalled database).
 const prometheus::Histogram::BucketBoundaries kCallBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
@@ -75,7 +71,7 @@ Families& F() {
 // A method's series: its histogram, and its counters by code, created on first use.
 struct MethodSeries {
   prometheus::Histogram* latency = nullptr;
-  std::array<std::atomic<prometheus::Counter*>, kCodeNames.size()> handled{};
+  std::array<std::atomic<prometheus::Counter*>, kStatusCodeNames.size()> handled{};
   std::map<std::string, std::string> labels;
 };
 
@@ -107,12 +103,12 @@ std::shared_ptr<prometheus::Registry> MetricsRegistry() { return F().registry; }
 
 void ObserveCall(const char* method, int code, double seconds) {
   MethodSeries& series = SeriesOf(method);
-  size_t index = code >= 0 && static_cast<size_t>(code) < kCodeNames.size() ? static_cast<size_t>(code) : 2;
+  size_t index = StatusCodeIndex(code);
   prometheus::Counter* counter = series.handled[index].load(std::memory_order_acquire);
   if (!counter) {
     // Family::Add is idempotent and thread-safe: racing threads get the same counter.
     auto labels = series.labels;
-    labels["grpc_code"] = kCodeNames[index];
+    labels["grpc_code"] = kStatusCodeNames[index];
     counter = &F().handled.Add(labels);
     series.handled[index].store(counter, std::memory_order_release);
   }

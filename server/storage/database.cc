@@ -257,15 +257,7 @@ void Database::RunTransaction(Mode mode, const std::function<void(domain::UnitOf
       if (!c.broken_session && !sql.is_connected()) {
         c = {ErrorKind::kUnavailable, "DATABASE_UNAVAILABLE", false, true};
       }
-      if (c.broken_session) {
-        // The new connection has none of the old one's prepared statements.
-        cache.Clear();
-        try {
-          sql.reconnect();
-        } catch (const soci::soci_error&) {
-          // Still down: the next lease tries again.
-        }
-      }
+      if (c.broken_session) Reconnect(position);  // still down: the next lease tries again
       // A write on a broken connection may have committed before the break: only reads are
       // replayed after a reconnect; serialization failures never committed, so both are safe.
       if ((c.retryable || (c.broken_session && !write)) && attempt < kMaxAttempts) {
@@ -282,29 +274,34 @@ void Database::RunTransaction(Mode mode, const std::function<void(domain::UnitOf
 }
 
 Database::Reachability Database::Ping(std::chrono::milliseconds wait) {
-  std::size_t position = 0;
-  if (!pool_.try_lease(position, static_cast<int>(wait.count()))) return Reachability::kUnknown;
-  struct GiveBack {
-    soci::connection_pool& pool;
-    std::size_t position;
-    ~GiveBack() { pool.give_back(position); }
-  } give_back{pool_, position};
-  soci::session& sql = pool_.at(position);
+  std::optional<OwnLease> lease;
   try {
-    int one = 0;
-    sql << "SELECT 1", soci::into(one);
-    return Reachability::kUp;
-  } catch (const soci::soci_error&) {
-    // Whatever failed, a fresh connection tells: SELECT 1 has no other way to fail.
-    caches_[position]->Clear();  // the new connection has none of the old one's statements
+    lease.emplace(pool_, static_cast<int>(wait.count()));
+  } catch (const DomainError&) {
+    return Reachability::kUnknown;  // every session busy
+  }
+  soci::session& sql = pool_.at(lease->position());
+  auto answers = [&] {
     try {
-      sql.reconnect();
       int one = 0;
       sql << "SELECT 1", soci::into(one);
-      return Reachability::kUp;
+      return true;
     } catch (const soci::soci_error&) {
-      return Reachability::kDown;
+      return false;
     }
+  };
+  // Whatever failed, a fresh connection tells: SELECT 1 has no other way to fail.
+  if (answers() || (Reconnect(lease->position()) && answers())) return Reachability::kUp;
+  return Reachability::kDown;
+}
+
+bool Database::Reconnect(std::size_t position) {
+  caches_[position]->Clear();  // the new connection has none of the old one's prepared statements
+  try {
+    pool_.at(position).reconnect();
+    return true;
+  } catch (const soci::soci_error&) {
+    return false;
   }
 }
 

@@ -142,6 +142,9 @@ class Database {
   void RunTransaction(Mode mode, const std::function<void(domain::UnitOfWork&)>& work);
   // BEGIN or COMMIT on `sql`.
   void RunControl(soci::session& sql, const char* statement);
+  // Drops pooled session `position`'s connection (and its prepared statements) and opens a new
+  // one; false when the database does not answer.
+  bool Reconnect(std::size_t position);
   void OpenSession(soci::session& session, const std::string& target);
   // This thread's CallSession on this database, or null.
   CallSession* PinnedSession();
