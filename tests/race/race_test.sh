@@ -49,8 +49,11 @@ done
 log "replicas at ${targets[*]}"
 
 "$RACE" --targets "${targets[0]},${targets[1]}" --orders "$ORDERS" --run_id "race-$$" \
-  --admin_token_file "$WORK/admin.token" | tee "$WORK/race.out" ||
+  --admin_token_file "$WORK/admin.token" | tee "$WORK/race.out" || {
+  # What the replicas said beyond their per-call info lines, to tell a server fault from a client one.
+  for r in a b; do log "replica $r, last warnings and errors:"; grep -v '"level":"info"' "$WORK/$r.err" | tail -n 20 >&2; done
   die "the race client saw wrong answers (above)"
+}
 booked=$(sed -n 's/^booked=//p' "$WORK/race.out")
 
 # Occupation of a visit: its arrival window plus the visit and travel buffer (60 + 30 min, the
