@@ -1,0 +1,10 @@
+package main
+
+import (
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+)
+
+func protojsonUnmarshal(data []byte, m proto.Message) error {
+	return protojson.Unmarshal(data, m)
+}
