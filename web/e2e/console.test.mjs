@@ -1,0 +1,166 @@
+// The console in a real browser (Debian's chromium, headless, driven by playwright-core) against
+// a real homevisitd behind the gateway: web/test.sh starts both and sets the environment.
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { after, before, test } from "node:test";
+import { chromium } from "playwright-core";
+import { book, intake, issue, rest, workDay } from "./api.mjs";
+
+const base = process.env.GATEWAY_URL;
+const shots = process.env.WEB_SCREENSHOTS;
+mkdirSync(shots, { recursive: true });
+const LIVE = 2000; // what "live" means here: an API change shows in the page within 2 s
+
+let browser;
+const day = workDay();
+const tokens = {};
+let supervisorPage;
+let order; // the order the board follows from intake to escalation
+
+before(async () => {
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  tokens.operator = await issue("web-dot-1", "ROLE_DOT_OPERATOR");
+  tokens.supervisor = await issue("web-supervisor-1", "ROLE_DOT_SUPERVISOR");
+  tokens.dispatcher = await issue("web-dispatch-1", "ROLE_DISPATCHER");
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function signIn(token, viewport = { width: 1400, height: 900 }) {
+  const context = await browser.newContext({ viewport, locale: "es-MX", timezoneId: "America/Mexico_City" });
+  const page = await context.newPage();
+  page.on("pageerror", (e) => console.error("page error:", e));
+  await page.goto(`${base}/`);
+  await page.getByLabel("Token de acceso").fill(token);
+  await page.getByRole("button", { name: "Entrar" }).click();
+  await page.locator("#rol").waitFor();
+  return page;
+}
+
+const card = (page, o) => page.locator(`li.tarjeta[data-orden="${o.name}"]`);
+const column = (page, id) => page.locator(`section[data-columna="${id}"]`);
+
+test("a supervisor signs in; the token stays in the tab only", async () => {
+  supervisorPage = await signIn(tokens.supervisor);
+  const page = supervisorPage;
+  assert.equal(await page.locator("#rol").textContent(), "Supervisor DOT");
+  assert.ok(await page.getByRole("link", { name: "Escalamientos" }).isVisible());
+  assert.equal(await page.getByRole("link", { name: "Día del despachador" }).count(), 0);
+  const stored = await page.evaluate(() => ({ session: sessionStorage.getItem("homevisit.token"), local: localStorage.length }));
+  assert.equal(stored.session, tokens.supervisor);
+  assert.equal(stored.local, 0);
+  // A wrong token is refused with a message, and nothing is kept.
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  await other.goto(`${base}/`);
+  await other.getByLabel("Token de acceso").fill("hv_not-a-token");
+  await other.keyboard.press("Enter");
+  await other.getByRole("alert").filter({ hasText: "no es válido" }).waitFor();
+  assert.equal(await other.evaluate(() => sessionStorage.length), 0);
+  await context.close();
+});
+
+test("an order created through the API appears on the board within 2 s", async () => {
+  const page = supervisorPage;
+  await page.goto(`${base}/#/tablero?dia=${day}`);
+  await page.locator('#estado-en-vivo[data-estado="en vivo"]').waitFor();
+  order = await intake(tokens.operator, day, 10, "EXP-500100", "Lucía");
+  await card(page, order).waitFor({ timeout: LIVE });
+  assert.equal(await column(page, "solicitadas").locator(`[data-orden="${order.name}"]`).count(), 1);
+  await page.locator(".aviso", { hasText: "Orden creada" }).first().waitFor({ timeout: LIVE });
+});
+
+test("booking, confirmation and a check-in through the API move the card live", async () => {
+  const page = supervisorPage;
+  order = await book(tokens.operator, order);
+  await column(page, "agendadas").locator(`[data-orden="${order.name}"]`).waitFor({ timeout: LIVE });
+  assert.match(await card(page, order).textContent(), new RegExp(order.appointment.technicianDisplayName));
+
+  tokens.technician = await issue("web-phone-1", "ROLE_TECHNICIAN", order.appointment.technician);
+  await rest("POST", `/v1/${order.name}:recordConfirmationCall`, tokens.operator, { result: "RESULT_CONFIRMED" });
+  await rest("POST", `/v1/${order.name}:checkIn`, tokens.technician, {
+    greeting_given: true, vest_worn: true, official_id_type: "OFFICIAL_ID_TYPE_INE", reason_explained: true,
+  });
+  await column(page, "en-sitio").locator(`[data-orden="${order.name}"]`).waitFor({ timeout: LIVE });
+  await page.locator(".aviso", { hasText: "Técnico en sitio" }).first().waitFor({ timeout: LIVE });
+});
+
+test("an escalation request stands out and the supervisor records the conference from the queue", async () => {
+  const page = supervisorPage;
+  const checklist = ["modem_power_lights", "cabling", "modem_signal_levels", "wired_speed_test", "wifi_test_near_modem", "modem_restart", "area_outage"]
+    .map((id) => ({ item_id: id, result: id === "cabling" ? "RESULT_FAIL" : id === "area_outage" ? "RESULT_NOT_APPLICABLE" : "RESULT_PASS" }));
+  await rest("POST", `/v1/${order.name}:recordDiagnosis`, tokens.technician, {
+    diagnosis: { internet_related: true, summary: "Desconexiones cada hora" }, checklist,
+  });
+  await rest("POST", `/v1/${order.name}:requestEscalation`, tokens.technician, { phone_used: "PHONE_USED_SUBSCRIBER_LINE" });
+
+  // On the board: the card moves to "Escalando", marked, and the notice stands out.
+  const escalating = column(page, "escalando").locator(`[data-orden="${order.name}"]`);
+  await escalating.waitFor({ timeout: LIVE });
+  assert.ok(await escalating.locator(".insignia-escalamiento").isVisible());
+  await page.locator(".aviso-escalamiento", { hasText: "Escalamiento solicitado" }).first().waitFor({ timeout: LIVE });
+  await page.screenshot({ path: `${shots}/tablero.png`, fullPage: true });
+
+  // The queue, by keyboard: the nav link, then the form.
+  await page.getByRole("link", { name: "Escalamientos" }).click();
+  const item = page.locator(`#cola-escalamientos li[data-orden="${order.name}"]`);
+  await item.waitFor({ timeout: LIVE });
+  await page.screenshot({ path: `${shots}/escalamientos.png`, fullPage: true });
+  await item.getByLabel("Agente de soporte izzi").fill("Jorge Ruiz");
+  await item.getByLabel("Agente de soporte izzi").press("Enter");
+  await page.getByRole("status").filter({ hasText: "Conferencia registrada con Jorge Ruiz" }).waitFor();
+  const stored = await rest("GET", `/v1/${order.name}`, tokens.operator);
+  assert.equal(stored.visit.escalation.supportAgent, "Jorge Ruiz");
+  assert.equal(stored.visit.escalation.conferenceActor, "web-supervisor-1");
+  // Recorded: it leaves the queue.
+  await page.locator(`#cola-escalamientos li[data-orden="${order.name}"]`).waitFor({ state: "detached", timeout: 5000 });
+});
+
+test("the order page shows the intake, the visit and the events", async () => {
+  const page = supervisorPage;
+  await page.goto(`${base}/#/orden/${order.name.split("/")[1]}`);
+  await page.getByRole("heading", { name: "Solicitud" }).waitFor();
+  assert.match(await page.locator("#estado-orden").textContent(), /Escalando/);
+  const text = await page.locator("main").textContent();
+  assert.match(text, /Lucía Prueba/);
+  assert.match(text, /Jorge Ruiz/);
+  await page.locator("#eventos li", { hasText: "Conferencia establecida" }).waitFor();
+  await page.screenshot({ path: `${shots}/orden.png`, fullPage: true });
+});
+
+test("a technician's token sees only their own visits", async () => {
+  // Another order at the same time: the first technician is busy, so it goes to the other one.
+  const other = await book(tokens.operator, await intake(tokens.operator, day, 10, "EXP-500200", "Tomás"), order.appointment.technician);
+  assert.notEqual(other.appointment.technician, order.appointment.technician);
+  const page = await signIn(tokens.technician, { width: 820, height: 1180 }); // a tablet
+  assert.equal(await page.locator("#rol").textContent(), "Técnico");
+  assert.equal(await page.getByRole("link", { name: "Escalamientos" }).count(), 0);
+  await page.goto(`${base}/#/tablero?dia=${day}`);
+  await card(page, order).waitFor();
+  assert.equal(await card(page, other).count(), 0);
+  assert.equal(await page.locator("li.tarjeta").count(), 1);
+  await page.screenshot({ path: `${shots}/tecnico.png`, fullPage: true });
+  await page.context().close();
+});
+
+test("a dispatcher books an order from an availability search", async () => {
+  const waiting = await intake(tokens.operator, day, 15, "EXP-500300", "Elena");
+  const page = await signIn(tokens.dispatcher);
+  await page.getByRole("link", { name: "Día del despachador" }).click();
+  await page.goto(`${base}/#/despacho?dia=${day}`);
+  await page.locator("table.dia tbody tr").first().waitFor();
+  await page.getByLabel("Orden por agendar").selectOption(waiting.name);
+  await page.getByRole("button", { name: "Buscar disponibilidad" }).click();
+  await page.getByRole("group", { name: "Horarios disponibles" }).waitFor();
+  await page.getByRole("button", { name: "Apartar" }).click();
+  await page.locator("#estado-agenda", { hasText: "Apartado hasta" }).waitFor();
+  await page.getByRole("button", { name: "Agendar" }).click();
+  await page.locator("#estado-agenda", { hasText: "Agendada con" }).waitFor();
+  const stored = await rest("GET", `/v1/${waiting.name}`, tokens.operator);
+  assert.equal(stored.state, "STATE_SCHEDULED");
+  await page.locator(`table.dia a`, { hasText: "EXP-500300" }).first().waitFor({ timeout: LIVE });
+  await page.screenshot({ path: `${shots}/despacho.png`, fullPage: true });
+  await page.context().close();
+});
