@@ -35,6 +35,7 @@ APT_PACKAGES=(
   lintian                            # scripts/test-package.sh checks the .deb
   dpkg-dev file systemd              # scripts/test-package.sh: cpack's dpkg-shlibdeps and file, systemd-analyze
   libcairo2-dev libpango1.0-dev fonts-dejavu-core poppler-utils  # the visit report's PDF (cairo, pango, DejaVu); tests read it with pdftotext/pdftoppm
+  chromium                           # web/test.sh: the console's browser tests (Playwright drives the system browser)
 )
 # Tools the later steps use; a fresh Debian has none of them, this dev image has its own.
 command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
@@ -152,4 +153,22 @@ if [[ -f "$TS_SDK/package-lock.json" ]]; then
     cp "$TS_SDK/package-lock.json" "$TS_SDK/node_modules/.installed-package-lock.json"
   fi
   log "typescript SDK tools in $TS_SDK/node_modules"
+fi
+# Web console (web/): `npm ci` of web/package-lock.json (protobuf-es, connect-web, esbuild,
+# typescript, playwright-core, all pinned) into web/node_modules (git-ignored), marked like the
+# TypeScript SDK's. Playwright never downloads a browser: web/test.sh points it at chromium.
+WEB="$ROOT/web"
+if [[ -f "$WEB/package-lock.json" ]]; then
+  if ! cmp -s "$WEB/package-lock.json" "$WEB/node_modules/.installed-package-lock.json"; then
+    log "npm: npm ci in web"
+    (cd "$WEB" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >&2)
+    cp "$WEB/package-lock.json" "$WEB/node_modules/.installed-package-lock.json"
+  fi
+  log "web console tools in $WEB/node_modules"
+fi
+# Gateway (gateway/): its Go modules (vanguard, connect; versions in gateway/go.sum) from the
+# module proxy, so the test run does not fetch them.
+if command -v go >/dev/null && [[ -f "$ROOT/gateway/go.mod" ]]; then
+  (cd "$ROOT/gateway" && go mod download) >&2
+  log "gateway modules downloaded"
 fi

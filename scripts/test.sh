@@ -21,6 +21,7 @@ bash scripts/smoke-reflection.sh
 bash scripts/test-metrics.sh            # /metrics through promtool and a real Prometheus
 bash scripts/walkthrough.sh            # the README grpcurl walk runs as written
 HOMEVISITD="$ROOT/build/server/homevisitd" bash scripts/test-sdks.sh   # SDKs: generated code current, tests, examples
+HOMEVISITD="$ROOT/build/server/homevisitd" bash web/test.sh   # gateway (go test) and the console in headless chromium (Playwright)
 echo "== crash test: kill -9 under intake load, SQLite then PostgreSQL (~20 s + ~45 s)"
 bash tests/crash/crash_test.sh sqlite; bash scripts/with-postgres.sh tests/crash/crash_test.sh postgres
 echo "== race test: two replicas on PostgreSQL (~30 s)"

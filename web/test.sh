@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The console's browser tests: a real homevisitd (throwaway SQLite, demo technicians) behind the
-# gateway, which serves the built console; Playwright (playwright-core) drives Debian's
-# chromium headless through web/e2e/console.test.mjs. Screenshots go to $WEB_SCREENSHOTS
+# The gateway's and the console's tests. First `go test` in gateway/ (REST, gRPC-Web, Connect and
+# WatchEvents through the gateway to a homevisitd it starts). Then the browser tests: a real
+# homevisitd (throwaway SQLite, demo technicians) behind the gateway, which serves the built
+# console; Playwright (playwright-core) drives Debian's chromium headless through
+# web/e2e/console.test.mjs. Screenshots go to $WEB_SCREENSHOTS
 # (default web/test-results/). Everything this script starts is stopped on exit.
 #
 # The server binary: $HOMEVISITD when set, else build/server/homevisitd (scripts/build.sh).
@@ -37,6 +39,9 @@ address_in() {  # FILE PID
   return 1
 }
 
+log "gateway: go vet, go test against a real homevisitd"
+(cd "$ROOT/gateway" && go vet ./... && HOMEVISITD="$HOMEVISITD" go test -count=1 ./...)
+
 log "building the gateway and the console"
 (cd "$ROOT/gateway" && go build -o "$WORK/homevisit-gateway" .)
 (cd "$WEB" && node build.mjs >&2)
@@ -54,7 +59,7 @@ log "homevisitd on $backend, gateway on $gateway"
 status=0
 GATEWAY_URL="http://$gateway" ADMIN_TOKEN="$(cat "$WORK/admin.token")" CHROMIUM="$CHROMIUM" \
   WEB_SCREENSHOTS="${WEB_SCREENSHOTS:-$WEB/test-results}" \
-  timeout 170 node --test --test-concurrency=1 "$WEB/e2e/console.test.mjs" || status=$?
+  timeout 170 node --test "$WEB/e2e/console.test.mjs" || status=$?
 if ((status != 0)); then
   log "FAILED; the server's and the gateway's last lines:"
   tail -20 "$WORK/server.err" "$WORK/gateway.err" >&2 || true

@@ -18,7 +18,7 @@ let supervisorPage;
 let order; // the order the board follows from intake to escalation
 
 before(async () => {
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM, headless: true, args: ["--no-sandbox"] });
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
   tokens.operator = await issue("web-dot-1", "ROLE_DOT_OPERATOR");
   tokens.supervisor = await issue("web-supervisor-1", "ROLE_DOT_SUPERVISOR");
   tokens.dispatcher = await issue("web-dispatch-1", "ROLE_DISPATCHER");
