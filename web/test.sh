@@ -62,7 +62,7 @@ GATEWAY_URL="http://$gateway" ADMIN_TOKEN="$(cat "$WORK/admin.token")" CHROMIUM=
   timeout 170 node --test "$WEB/e2e/console.test.mjs" || status=$?
 if ((status != 0)); then
   log "FAILED; the server's and the gateway's last lines:"
-  tail -20 "$WORK/server.err" "$WORK/gateway.err" >&2 || true
+  tail -n 20 "$WORK/server.err" "$WORK/gateway.err" >&2 || true
   exit "$status"
 fi
 log "OK"

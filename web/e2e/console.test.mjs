@@ -110,7 +110,7 @@ test("an escalation request stands out and the supervisor records the conference
   await page.screenshot({ path: `${shots}/escalamientos.png`, fullPage: true });
   await item.getByLabel("Agente de soporte izzi").fill("Jorge Ruiz");
   await item.getByLabel("Agente de soporte izzi").press("Enter");
-  await page.getByRole("status").filter({ hasText: "Conferencia registrada con Jorge Ruiz" }).waitFor();
+  await page.locator("#confirmacion", { hasText: "registrada con Jorge Ruiz" }).waitFor();
   const stored = await rest("GET", `/v1/${order.name}`, tokens.operator);
   assert.equal(stored.visit.escalation.supportAgent, "Jorge Ruiz");
   assert.equal(stored.visit.escalation.conferenceActor, "web-supervisor-1");

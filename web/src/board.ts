@@ -132,6 +132,7 @@ export function renderBoard(main: HTMLElement, role: Role, params: URLSearchPara
         status.dataset.estado = s;
       },
       signal,
+      load,
     );
     void load();
   }

@@ -12,21 +12,32 @@ import { watchEvents } from "./live.js";
 export function renderEscalations(main: HTMLElement, role: Role, signal: AbortSignal): void {
   const list = h("ul", { class: "cola", id: "cola-escalamientos" });
   const error = h("p", { class: "error", role: "alert" });
-  const status = h("p", { class: "ayuda", role: "status" });
+  const count = h("p", { class: "ayuda", role: "status" });
+  // Outside the list: the queue reloads as events arrive, and the confirmation must outlive it.
+  const confirmation = h("p", { class: "confirmacion", role: "status", id: "confirmacion" });
   replace(
     main,
-    h("header", { class: "encabezado" }, h("h1", {}, "Escalamientos"), status),
+    h("header", { class: "encabezado" }, h("h1", {}, "Escalamientos"), count),
     h("p", { class: "ayuda" }, "Visitas cuyo técnico pidió la conferencia con soporte izzi. El supervisor registra el agente que atendió."),
+    confirmation,
     error,
     list,
   );
 
+  // Items are kept by order while they wait, so a reload never wipes a form being filled in.
+  const items = new Map<string, HTMLLIElement>();
+  const done = (text: string) => {
+    confirmation.textContent = text;
+    void load();
+  };
   const load = async () => {
     try {
       const res = await api.orders.listServiceOrders({ states: [ServiceOrder_State.ESCALATING], pageSize: 200 }, { signal });
       const waiting = res.serviceOrders.filter(awaitsConference);
-      status.textContent = waiting.length === 1 ? "1 visita espera conferencia" : `${waiting.length} visitas esperan conferencia`;
-      replace(list, ...(waiting.length ? waiting.map((o) => item(o, role, load)) : [h("li", { class: "vacio" }, "No hay escalamientos pendientes.")]));
+      count.textContent = waiting.length === 1 ? "1 visita espera conferencia" : `${waiting.length} visitas esperan conferencia`;
+      for (const name of [...items.keys()]) if (!waiting.some((o) => o.name === name)) items.delete(name);
+      for (const o of waiting) if (!items.has(o.name)) items.set(o.name, item(o, role, done));
+      replace(list, ...(waiting.length ? waiting.map((o) => items.get(o.name)) : [h("li", { class: "vacio" }, "No hay escalamientos pendientes.")]));
       error.textContent = "";
     } catch (e) {
       if (!signal.aborted) error.textContent = errorText(e);
@@ -42,7 +53,7 @@ export function renderEscalations(main: HTMLElement, role: Role, signal: AbortSi
   void load();
 }
 
-function item(o: ServiceOrder, role: Role, reload: () => Promise<void>): HTMLLIElement {
+function item(o: ServiceOrder, role: Role, done: (confirmation: string) => void): HTMLLIElement {
   const id = orderId(o.name);
   const esc = o.visit?.escalation;
   const li = h(
@@ -100,10 +111,7 @@ function item(o: ServiceOrder, role: Role, reload: () => Promise<void>): HTMLLIE
         etag: o.etag,
         observeTime,
       });
-      li.replaceChildren(
-        h("p", { class: "confirmacion", role: "status" }, `Conferencia registrada con ${updated.visit?.escalation?.supportAgent} a las ${time(updated.visit?.escalation?.conferenceTime)}.`),
-      );
-      setTimeout(() => void reload(), 1500);
+      done(`Conferencia de ${o.fileNumber} registrada con ${updated.visit?.escalation?.supportAgent} a las ${time(updated.visit?.escalation?.conferenceTime)}.`);
     } catch (e) {
       error.textContent = errorText(e);
       button.disabled = false;
