@@ -5,6 +5,7 @@
 package main
 
 import (
+	_ "embed"
 	"fmt"
 	"net/http"
 
@@ -18,8 +19,14 @@ import (
 	_ "google.golang.org/genproto/googleapis/rpc/errdetails"
 )
 
-// newGateway returns the handler: API paths go to vanguard, everything else to static (the
-// console), or 404 when static is nil.
+// The REST surface's OpenAPI document, generated from the protos and http_rules.yaml by
+// generate-openapi.sh.
+//
+//go:embed openapi/homevisit.swagger.json
+var openAPIDocument []byte
+
+// newGateway returns the handler: /openapi.json, then API paths to vanguard, everything else to
+// static (the console), or 404 when static is nil.
 func newGateway(backend http.Handler, static http.Handler) (http.Handler, error) {
 	var services []*vanguard.Service
 	protoregistry.GlobalFiles.RangeFilesByPackage("homevisit.v1", func(f protoreflect.FileDescriptor) bool {
@@ -33,9 +40,23 @@ func newGateway(backend http.Handler, static http.Handler) (http.Handler, error)
 	if len(services) == 0 {
 		return nil, fmt.Errorf("no homevisit.v1 services registered")
 	}
-	opts := []vanguard.TranscoderOption{vanguard.WithRules(restRules()...)}
+	rules, err := restRules()
+	if err != nil {
+		return nil, err
+	}
+	opts := []vanguard.TranscoderOption{vanguard.WithRules(rules...)}
 	if static != nil {
 		opts = append(opts, vanguard.WithUnknownHandler(static))
 	}
-	return vanguard.NewTranscoder(services, opts...)
+	transcoder, err := vanguard.NewTranscoder(services, opts...)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /openapi.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(openAPIDocument)
+	})
+	mux.Handle("/", transcoder)
+	return mux, nil
 }

@@ -286,3 +286,45 @@ func TestStaticFilesAndUnknownPaths(t *testing.T) {
 		t.Errorf("GET /no-such-file.js: %d, want 404", resp.StatusCode)
 	}
 }
+
+func TestOpenAPIDocumentDescribesTheRESTSurface(t *testing.T) {
+	var doc struct {
+		Swagger string
+		Paths   map[string]map[string]struct{ OperationID string }
+	}
+	resp, err := http.Get(gatewayURL + "/openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Swagger != "2.0" {
+		t.Errorf("swagger %q", doc.Swagger)
+	}
+	if got := doc.Paths["/v1/serviceOrders"]["post"].OperationID; got != "ServiceOrderService_CreateServiceOrder" {
+		t.Errorf("POST /v1/serviceOrders is %q", got)
+	}
+	// Every rule the gateway serves is in the document.
+	rules, err := restRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	operations := map[string]bool{}
+	for _, methods := range doc.Paths {
+		for _, op := range methods {
+			operations[op.OperationID] = true
+		}
+	}
+	for _, r := range rules {
+		parts := strings.Split(r.GetSelector(), ".")
+		id := parts[len(parts)-2] + "_" + parts[len(parts)-1]
+		if !operations[id] {
+			t.Errorf("%s is not in the OpenAPI document", id)
+		}
+	}
+	if !operations["EventService_WatchEvents"] {
+		t.Errorf("WatchEvents (its Connect path) is not in the OpenAPI document")
+	}
+}

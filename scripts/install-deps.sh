@@ -13,6 +13,7 @@ GOOGLEAPIS_PROTOS_VERSION=1.76.0    # PyPI googleapis-common-protos: ships googl
 GRPC_HEALTH_CHECK_VERSION=2.1.0     # npm grpc-health-check: ships grpc.health.v1's health.proto
 PROTOC_GEN_GO_VERSION=v1.36.12     # SDK generators (scripts/generate-sdks.sh): their versions are
 PROTOC_GEN_GO_GRPC_VERSION=v1.6.2   # written into the committed sdk/go code; Python's: sdk/python/requirements-dev.txt
+PROTOC_GEN_OPENAPIV2_VERSION=v2.34.0  # grpc-gateway's: the gateway's OpenAPI document (gateway/generate-openapi.sh)
 
 # Run privileged commands through sudo only when we are not already root.
 SUDO=()
@@ -138,6 +139,7 @@ go_tool() {  # NAME PACKAGE VERSION
 if command -v go >/dev/null; then
   go_tool protoc-gen-go google.golang.org/protobuf/cmd/protoc-gen-go "$PROTOC_GEN_GO_VERSION"
   go_tool protoc-gen-go-grpc google.golang.org/grpc/cmd/protoc-gen-go-grpc "$PROTOC_GEN_GO_GRPC_VERSION"
+  go_tool protoc-gen-openapiv2 github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2 "$PROTOC_GEN_OPENAPIV2_VERSION"
   log "go SDK generators in $DEPS/bin"
 else
   log "WARNING: go not found; the Go SDK cannot be generated or tested (scripts/test-sdks.sh fails)"

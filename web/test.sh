@@ -39,7 +39,8 @@ address_in() {  # FILE PID
   return 1
 }
 
-log "gateway: go vet, go test against a real homevisitd"
+log "gateway: the OpenAPI document is current; go vet, go test against a real homevisitd"
+bash "$ROOT/gateway/generate-openapi.sh" --check
 (cd "$ROOT/gateway" && go vet ./... && HOMEVISITD="$HOMEVISITD" go test -count=1 ./...)
 
 log "building the gateway and the console"
