@@ -55,6 +55,7 @@ test("a supervisor signs in; the token stays in the tab only", async () => {
   const context = await browser.newContext();
   const other = await context.newPage();
   await other.goto(`${base}/`);
+  await other.screenshot({ path: `${shots}/entrar.png` });
   await other.getByLabel("Token de acceso").fill("hv_not-a-token");
   await other.keyboard.press("Enter");
   await other.getByRole("alert").filter({ hasText: "no es válido" }).waitFor();
@@ -128,6 +129,34 @@ test("the order page shows the intake, the visit and the events", async () => {
   assert.match(text, /Jorge Ruiz/);
   await page.locator("#eventos li", { hasText: "Conferencia establecida" }).waitFor();
   await page.screenshot({ path: `${shots}/orden.png`, fullPage: true });
+});
+
+test("a completion stands out on the board; the order page shows the report and its PDF", async () => {
+  const page = supervisorPage;
+  await page.goto(`${base}/#/tablero?dia=${day}`);
+  await page.locator('#estado-en-vivo[data-estado="en vivo"]').waitFor();
+  const as = (verb, body) => rest("POST", `/v1/${order.name}:${verb}`, tokens.technician, body);
+  await as("recordHandOver", { note: "Se explicó la falla de cableado" });
+  await as("recordOutcome", { outcome: { result: "RESULT_ESCALATED", problem: "Desconexiones", diagnosis: "Cableado dañado",
+                                         actions_performed: "Pruebas y conferencia con soporte izzi" } });
+  await as("captureSignature", { signature: { signer_name: "Lucía Prueba",
+    image_png: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=" } });
+  await as("complete", { note: "Trabajos concluidos" });
+  const done = column(page, "completadas").locator(`[data-orden="${order.name}"]`);
+  await done.waitFor({ timeout: LIVE });
+  assert.match(await done.getAttribute("class"), /resaltada-completada/);
+  await page.locator(".aviso-completada", { hasText: "Visita completada" }).first().waitFor({ timeout: LIVE });
+
+  await done.getByRole("link").click();
+  await page.getByRole("heading", { name: "Reporte" }).waitFor();
+  assert.match(await page.locator("#estado-orden").textContent(), /Completada/);
+  assert.ok((await page.locator(".pasos li").count()) >= 9, "the report lists every step");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Descargar PDF" }).click()]);
+  const pdf = await download.createReadStream();
+  const chunks = [];
+  for await (const c of pdf) chunks.push(c);
+  assert.equal(Buffer.concat(chunks).subarray(0, 5).toString(), "%PDF-");
+  await page.screenshot({ path: `${shots}/reporte.png`, fullPage: true });
 });
 
 test("a technician's token sees only their own visits", async () => {
