@@ -26,9 +26,11 @@ import (
 )
 
 var (
-	gatewayURL string
-	adminToken string
-	dotToken   string
+	homevisitdBin string
+	testWork      string
+	gatewayURL    string
+	adminToken    string
+	dotToken      string
 )
 
 func TestMain(m *testing.M) {
@@ -46,25 +48,14 @@ func run(m *testing.M) int {
 		panic(err)
 	}
 	defer os.RemoveAll(work)
-	cmd := exec.Command(bin, "--listen", "127.0.0.1:0", "--db", "sqlite:"+filepath.Join(work, "t.db"),
-		"--admin_token_file", filepath.Join(work, "admin.token"), "--log_level", "warning")
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		panic(err)
-	}
-	defer func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }()
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	address, ok := strings.CutPrefix(strings.TrimSpace(line), "homevisitd listening on ")
-	if err != nil || !ok {
-		fmt.Fprintf(os.Stderr, "homevisitd did not start: %q %v\n", line, err)
+	homevisitdBin, testWork = bin, work
+	address, token, stop, err := startHomevisitd("plain")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	token, err := os.ReadFile(filepath.Join(work, "admin.token"))
-	if err != nil {
-		panic(err)
-	}
-	adminToken = strings.TrimSpace(string(token))
+	defer stop()
+	adminToken = token
 
 	static := filepath.Join(work, "static")
 	_ = os.Mkdir(static, 0o755)
@@ -89,6 +80,35 @@ func run(m *testing.M) int {
 	}
 	dotToken = created.Token
 	return m.Run()
+}
+
+// startHomevisitd starts a homevisitd on a free loopback port with its own database in
+// testWork/NAME; it returns the address, the admin's token and a stop function.
+func startHomevisitd(name string, args ...string) (string, string, func(), error) {
+	dir := filepath.Join(testWork, name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", "", nil, err
+	}
+	cmd := exec.Command(homevisitdBin, append([]string{"--listen", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(dir, "t.db"),
+		"--admin_token_file", filepath.Join(dir, "admin.token"), "--log_level", "warning"}, args...)...)
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		return "", "", nil, err
+	}
+	stop := func() { _ = cmd.Process.Signal(os.Interrupt); _ = cmd.Wait() }
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	address, ok := strings.CutPrefix(strings.TrimSpace(line), "homevisitd listening on ")
+	if err != nil || !ok {
+		stop()
+		return "", "", nil, fmt.Errorf("homevisitd did not start: %q %v", line, err)
+	}
+	token, err := os.ReadFile(filepath.Join(dir, "admin.token"))
+	if err != nil {
+		stop()
+		return "", "", nil, err
+	}
+	return address, strings.TrimSpace(string(token)), stop, nil
 }
 
 // rest calls the gateway's REST surface and decodes the JSON answer into out; it returns the

@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"log"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -42,5 +43,19 @@ func newBackendProxy(backend, caFile string) (http.Handler, error) {
 		},
 		Transport:     transport,
 		FlushInterval: -1,
+		ErrorHandler:  unreachable(backend),
 	}, nil
+}
+
+// unreachable answers a call homevisitd never got (refused connection, failed TLS handshake) as
+// gRPC's UNAVAILABLE, a trailers-only response vanguard passes on in each client's protocol
+// (HTTP 503 for REST); the cause goes to the log, not to the caller.
+func unreachable(backend string) func(http.ResponseWriter, *http.Request, error) {
+	return func(w http.ResponseWriter, r *http.Request, err error) {
+		log.Printf("homevisit-gateway: %s to %s: %v", r.URL.Path, backend, err)
+		w.Header().Set("Content-Type", "application/grpc")
+		w.Header().Set("Grpc-Status", "14")
+		w.Header().Set("Grpc-Message", url.PathEscape("homevisitd is unreachable from the gateway"))
+		w.WriteHeader(http.StatusOK)
+	}
 }
