@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "domain/repositories.h"
 #include "domain/text_rules.h"
 
@@ -37,17 +38,18 @@ ProgramMetrics ComputeProgramMetrics(UnitOfWork& work, const MetricsRequest& req
   query.end = zone.At(absl::CivilSecond(request.end_date + 1)).pre;
   query.charge = request.charge;
   query.first_visit_window = absl::Hours(24) * result.first_visit_window_days;
-  std::vector<MetricsGroup> total = work.metrics().Compute(query);
-  if (!total.empty()) result.total = total.front().figures;
-  if (request.grouping == MetricsGrouping::kNone) return result;
-
   query.grouping = request.grouping;
   if (query.grouping == MetricsGrouping::kDay) {
     for (absl::CivilDay day = request.start_date; day <= request.end_date + 1; ++day) {
       query.day_starts.push_back(zone.At(absl::CivilSecond(day)).pre);
     }
   }
-  for (MetricsGroup& group : work.metrics().Compute(query)) {
+  // The totals and the groups come from one pass over the period's orders.
+  std::vector<MetricsGroup> figures = work.metrics().Compute(query);
+  if (figures.empty()) return result;
+  result.total = std::move(figures.front().figures);
+  if (query.grouping == MetricsGrouping::kNone) return result;
+  for (MetricsGroup& group : absl::MakeSpan(figures).subspan(1)) {
     ProgramMetricsGroup out;
     out.key = group.key;
     out.display_name = group.key;

@@ -71,7 +71,8 @@ struct MetricsGroup {
 class MetricsRepository {
  public:
   virtual ~MetricsRepository() = default;
-  // The figures per group of `query.grouping` (one group, key "", for kNone), sorted by key.
+  // In one pass over the period's orders: the totals first (key ""), then the figures per group
+  // of `query.grouping` that has orders, sorted by key (none for kNone). See MetricsTally.
   virtual std::vector<MetricsGroup> Compute(const MetricsQuery& query) = 0;
 };
 

@@ -409,6 +409,51 @@ TEST_F(ProgramMetricsTest, AnEmptyPeriodHasZeroFiguresAndNoPercentiles) {
   EXPECT_TRUE(response.groups().empty());
 }
 
+// Orders with nothing but their intake event, at the edges of local days (the service zone is
+// UTC-6, so 23:30 local is already the next day in UTC): the one pass that makes the totals and
+// the groups puts each on its local day and gives no percentiles.
+TEST_F(ProgramMetricsTest, OrdersWithOnlyAnIntakeCountOnTheirLocalDay) {
+  Intake(L(1, 0, 0), "EXP-20", "Coyoacán", false);           // the first instant of the period
+  Intake(L(2, 23, 30), "EXP-21", "Benito Juárez", true);     // Dec 3 05:30 UTC
+  Intake(L(31, 23, 59), "EXP-22", "Coyoacán", false);        // the period's last minute
+  Intake(L(30, 23, 59, 11), "EXP-23", "Coyoacán", false);    // just before the period
+  for (auto grouping : {v1::METRICS_GROUPING_UNSPECIFIED, v1::METRICS_GROUPING_DAY, v1::METRICS_GROUPING_TECHNICIAN,
+                        v1::METRICS_GROUPING_DELEGACION}) {
+    const v1::ProgramMetrics m = Metrics(grouping);
+    const v1::MetricFigures& t = m.total();
+    EXPECT_EQ(t.orders_requested(), 3) << grouping;
+    EXPECT_EQ(t.orders_booked(), 0);
+    EXPECT_EQ(t.orders_cancelled(), 0);
+    EXPECT_EQ(t.orders_completed(), 0);
+    EXPECT_EQ(t.alternative_window_taken(), 0);
+    EXPECT_EQ(t.confirmation_calls_made(), 0);
+    EXPECT_EQ(t.arrivals(), 0);
+    EXPECT_EQ(t.orders_free(), 2);
+    EXPECT_EQ(t.orders_charged(), 1);
+    EXPECT_FALSE(t.has_lead_time_p50());
+    EXPECT_FALSE(t.has_time_on_site_p90());
+    EXPECT_FALSE(t.has_average_lateness());
+    EXPECT_EQ(t.cancellations_by_reason_size(), 0);
+    EXPECT_EQ(t.not_resolved_by_reason_size(), 0);
+  }
+  std::vector<std::pair<std::string, int64_t>> by_day;
+  const v1::ProgramMetrics days = Metrics(v1::METRICS_GROUPING_DAY);
+  for (const auto& g : days.groups()) {
+    by_day.emplace_back(g.key(), g.figures().orders_requested());
+  }
+  EXPECT_THAT(by_day, ElementsAre(Pair("2025-12-01", 1), Pair("2025-12-02", 1), Pair("2025-12-31", 1)));
+  const v1::ProgramMetrics technicians = Metrics(v1::METRICS_GROUPING_TECHNICIAN);
+  ASSERT_EQ(technicians.groups_size(), 1);  // never booked
+  EXPECT_EQ(technicians.groups(0).key(), "");
+  EXPECT_EQ(technicians.groups(0).figures().orders_requested(), 3);
+  std::vector<std::pair<std::string, int64_t>> by_delegacion;
+  const v1::ProgramMetrics delegaciones = Metrics(v1::METRICS_GROUPING_DELEGACION);
+  for (const auto& g : delegaciones.groups()) {
+    by_delegacion.emplace_back(g.key(), g.figures().orders_requested());
+  }
+  EXPECT_THAT(by_delegacion, ElementsAre(Pair("Benito Juárez", 1), Pair("Coyoacán", 2)));
+}
+
 TEST_F(ProgramMetricsTest, BadRequestsNameTheirFields) {
   auto call = [&](const v1::GetProgramMetricsRequest& request) {
     v1::ProgramMetrics response;
