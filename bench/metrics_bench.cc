@@ -10,6 +10,8 @@
 //
 //   build-kpi/bench/metrics_bench                                    # SQLite in a temp folder
 //   bash scripts/with-postgres.sh sh -c 'build/bench/metrics_bench --db "$HOMEVISIT_TEST_DATABASE_URL"'
+//   build-kpi/bench/metrics_bench --db sqlite:/tmp/m.db --runs 0    # fill once, time nothing
+//   build-kpi/bench/metrics_bench --db sqlite:/tmp/m.db --nofill    # time it again (say, after a change)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -30,6 +32,7 @@
 ABSL_FLAG(std::string, db, "", "database URL (default: a SQLite file in a temp folder)");
 ABSL_FLAG(int, orders, 100000, "orders to create over the month");
 ABSL_FLAG(int, runs, 3, "timed runs of each query");
+ABSL_FLAG(bool, fill, true, "fill the database first (false: time a --db filled by an earlier run)");
 
 namespace homevisit {
 namespace {
@@ -154,18 +157,22 @@ int Main(int argc, char** argv) {
   options.pool_size = 2;
   auto db = storage::Database::Open(options);
   const int orders = absl::GetFlag(FLAGS_orders);
-  const auto fill_start = Clock::now();
-  Fill(*db, orders);
-  std::printf("filled %d orders in %.1f s (%s)\n\n", orders,
-              std::chrono::duration<double>(Clock::now() - fill_start).count(),
-              url.rfind("sqlite:", 0) == 0 ? "SQLite" : "PostgreSQL");
-  std::printf("| query (December, %d orders) | orders counted | groups | best ms | median ms |\n|---|---:|---:|---:|---:|\n",
-              orders);
+  if (absl::GetFlag(FLAGS_fill)) {
+    const auto fill_start = Clock::now();
+    Fill(*db, orders);
+    std::printf("filled %d orders in %.1f s (%s)\n\n", orders,
+                std::chrono::duration<double>(Clock::now() - fill_start).count(),
+                url.rfind("sqlite:", 0) == 0 ? "SQLite" : "PostgreSQL");
+  }
   const int runs = absl::GetFlag(FLAGS_runs);
-  Time(*db, "totals", domain::MetricsGrouping::kNone, runs);
-  Time(*db, "by technician (+ totals)", domain::MetricsGrouping::kTechnician, runs);
-  Time(*db, "by delegación (+ totals)", domain::MetricsGrouping::kDelegacion, runs);
-  Time(*db, "by day (+ totals)", domain::MetricsGrouping::kDay, runs);
+  if (runs > 0) {
+    std::printf("| query (December, %d orders) | orders counted | groups | best ms | median ms |\n|---|---:|---:|---:|---:|\n",
+                orders);
+    Time(*db, "totals", domain::MetricsGrouping::kNone, runs);
+    Time(*db, "by technician (+ totals)", domain::MetricsGrouping::kTechnician, runs);
+    Time(*db, "by delegación (+ totals)", domain::MetricsGrouping::kDelegacion, runs);
+    Time(*db, "by day (+ totals)", domain::MetricsGrouping::kDay, runs);
+  }
   db.reset();
   if (!dir.empty()) std::filesystem::remove_all(dir);
   return 0;
