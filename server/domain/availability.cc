@@ -113,11 +113,16 @@ struct PreparedTechnician {
   std::vector<Interval> time_off;  // to tell a day off from a full calendar
   bool busy_is_calendars = false;  // the calendar's busy list was merged already: no copy
   std::vector<Interval> busy_merged;        // otherwise
-  std::vector<absl::Duration> busy_prefix;  // busy_prefix[i] = total length of busy()[0, i)
+  bool prefix_is_calendars = false;         // the calendar's busy_prefix applies: no sums
+  std::vector<absl::Duration> busy_prefix;  // otherwise
   std::vector<Interval> busy_and_time_off;  // only when there is time off, see blocked()
 
   // Appointments and holds, merged: for the load-balancing measure.
   const std::vector<Interval>& busy() const { return busy_is_calendars ? calendar->busy : busy_merged; }
+  // prefix()[i] = total length of busy()[0, i).
+  const std::vector<absl::Duration>& prefix() const {
+    return prefix_is_calendars ? calendar->busy_prefix : busy_prefix;
+  }
   // Busy and time off.
   const std::vector<Interval>& blocked() const { return time_off.empty() ? busy() : busy_and_time_off; }
 
@@ -128,7 +133,8 @@ struct PreparedTechnician {
     const auto last = std::partition_point(first, busy.cend(),
                                            [b](const Interval& i) { return i.start < b; });
     if (first == last) return absl::ZeroDuration();
-    absl::Duration total = busy_prefix[last - busy.begin()] - busy_prefix[first - busy.begin()];
+    const std::vector<absl::Duration>& prefix = this->prefix();
+    absl::Duration total = prefix[last - busy.begin()] - prefix[first - busy.begin()];
     total -= std::max(absl::ZeroDuration(), a - first->start);
     total -= std::max(absl::ZeroDuration(), std::prev(last)->end - b);
     return total;
@@ -201,6 +207,10 @@ PreparedTechnician Prepare(const TechnicianCalendar& calendar, ShiftStretches& s
     p.busy_and_time_off = Merged(std::move(blocked));
   }
 
+  if (calendar.busy_prefix.size() == calendar.busy.size() + 1) {  // PrepareBusy's: merged and summed
+    p.busy_is_calendars = p.prefix_is_calendars = true;
+    return p;
+  }
   p.busy_is_calendars = IsMerged(calendar.busy);
   if (!p.busy_is_calendars) p.busy_merged = Merged(calendar.busy);
   const std::vector<Interval>& busy = p.busy();
@@ -442,8 +452,25 @@ UnavailableReason CheckTechnicianWindow(const TechnicianCalendar& technician,
   return UnavailableReason::kNone;
 }
 
+void PrepareBusy(TechnicianCalendar& calendar) {
+  calendar.busy = Merged(std::move(calendar.busy));
+  calendar.busy_prefix.clear();
+  calendar.busy_prefix.reserve(calendar.busy.size() + 1);
+  calendar.busy_prefix.push_back(absl::ZeroDuration());
+  for (const Interval& i : calendar.busy) calendar.busy_prefix.push_back(calendar.busy_prefix.back() + (i.end - i.start));
+}
+
 Availability ComputeAvailability(const AvailabilityRequest& request,
                                  const std::vector<TechnicianCalendar>& technicians,
+                                 const SchedulingPolicy& policy, absl::Time now) {
+  std::vector<const TechnicianCalendar*> pointers;
+  pointers.reserve(technicians.size());
+  for (const TechnicianCalendar& t : technicians) pointers.push_back(&t);
+  return ComputeAvailability(request, pointers, policy, now);
+}
+
+Availability ComputeAvailability(const AvailabilityRequest& request,
+                                 const std::vector<const TechnicianCalendar*>& technicians,
                                  const SchedulingPolicy& policy, absl::Time now) {
   Availability result;
   result.reason = TimingReason(request.requested_window, policy, now);
@@ -462,8 +489,8 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
   covering.reserve(technicians.size());
   const LocalDays local(tz, today, last_day);
   ShiftStretches shifts(local);
-  for (const TechnicianCalendar& t : technicians) {
-    if (Covers(t, zone)) covering.push_back(Prepare(t, shifts));
+  for (const TechnicianCalendar* t : technicians) {
+    if (Covers(*t, zone)) covering.push_back(Prepare(*t, shifts));
   }
   // In id order once, so every date's roster breaks ties by position instead of comparing ids.
   std::sort(covering.begin(), covering.end(), [](const PreparedTechnician& a, const PreparedTechnician& b) {

@@ -55,7 +55,15 @@ struct TechnicianCalendar {
   // Occupancy of existing appointments and live holds, already including visit length and
   // travel buffer (i.e. OccupancyOf(window) of each). Need not be sorted or disjoint.
   std::vector<Interval> busy;
+  // Optional, for a calendar that many computations read (the calendar index shares one per
+  // technician between calls): with busy.size() + 1 entries, `busy` is merged (sorted, disjoint)
+  // and busy_prefix[i] is the total length of busy[0, i), so no computation merges or sums it
+  // again. Filled by PrepareBusy; empty otherwise.
+  std::vector<absl::Duration> busy_prefix;
 };
+
+// Merges calendar.busy and fills calendar.busy_prefix (see there).
+void PrepareBusy(TechnicianCalendar& calendar);
 
 // America/Mexico_City (no DST since 2022); falls back to fixed UTC-6 if tzdata is missing.
 absl::TimeZone DefaultServiceTimeZone();
@@ -115,6 +123,10 @@ struct Availability {
 
 // Technician choice when several can take a window: least busy time on that local date
 // (busy intervals clipped to the date; time off does not count), then smaller technician_id.
+// Calendars may cover more time than the computation looks at (the horizon's dates).
+Availability ComputeAvailability(const AvailabilityRequest& request,
+                                 const std::vector<const TechnicianCalendar*>& technicians,
+                                 const SchedulingPolicy& policy, absl::Time now);
 Availability ComputeAvailability(const AvailabilityRequest& request,
                                  const std::vector<TechnicianCalendar>& technicians,
                                  const SchedulingPolicy& policy, absl::Time now);

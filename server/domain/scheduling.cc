@@ -154,28 +154,31 @@ Availability CheckOrderAvailability(UnitOfWork& work, const std::string& order_i
   const SchedulingPolicy& policy = settings.policy;
   const Address& address = order.intake.address;
   const Interval range{now - kDay, now + policy.horizon + 2 * kDay};
-  std::vector<TechnicianCalendar> calendars;
+  const AvailabilityRequest request{{at, at}, address.postal_code, address.delegacion};
   std::optional<CoveringCalendars> covering;
   if (source) covering = source->Covering(address.postal_code, address.delegacion, range, now, order.id);
   if (!covering) {
     const auto ids = work.scheduling().TechniciansCovering(address.postal_code, address.delegacion);
-    calendars = work.scheduling().Calendars(ids, range, now, order.id);
-  } else {
-    calendars = std::move(covering->calendars);
-    if (!covering->stale.empty()) {
-      // Technicians this replica booked or freed since the source loaded: read from the
-      // database, each in its place (the order is the database's, whatever its collation).
-      for (TechnicianCalendar& fresh : work.scheduling().Calendars(covering->stale, range, now, order.id)) {
-        for (TechnicianCalendar& c : calendars) {
-          if (c.technician_id == fresh.technician_id) {
-            c = std::move(fresh);
-            break;
-          }
+    return ComputeAvailability(request, work.scheduling().Calendars(ids, range, now, order.id), policy, now);
+  }
+  std::vector<const TechnicianCalendar*> calendars;
+  calendars.reserve(covering->calendars.size());
+  for (const auto& c : covering->calendars) calendars.push_back(c.get());
+  std::vector<TechnicianCalendar> fresh;
+  if (!covering->stale.empty()) {
+    // Technicians this replica booked or freed since the source loaded: read from the
+    // database, each in its place (the order is the database's, whatever its collation).
+    fresh = work.scheduling().Calendars(covering->stale, range, now, order.id);
+    for (const TechnicianCalendar& f : fresh) {
+      for (const TechnicianCalendar*& c : calendars) {
+        if (c->technician_id == f.technician_id) {
+          c = &f;
+          break;
         }
       }
     }
   }
-  return ComputeAvailability({{at, at}, address.postal_code, address.delegacion}, calendars, policy, now);
+  return ComputeAvailability(request, calendars, policy, now);
 }
 
 Hold CreateHold(UnitOfWork& work, const std::string& order_id, const SlotChoice& choice,

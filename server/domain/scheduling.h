@@ -2,6 +2,7 @@
 // The scheduling use cases [S2-S4]: availability, holds, booking, rescheduling, reassignment.
 // Each runs inside the caller's unit of work (one transaction) and appends its events there.
 // Double booking is ruled out by the database, not here: see domain/scheduling_repository.h.
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -32,7 +33,10 @@ struct BookingSource {
 // Where availability reads the covering technicians' calendars from when not from the unit of
 // work's repository: a replica's in-memory index (storage/calendar_index.h).
 struct CoveringCalendars {
-  std::vector<TechnicianCalendar> calendars;  // in the repository's technician id order
+  // In the repository's technician id order. Shared, not copied: a source hands the same
+  // calendar to many calls (read-only; it may cover more time than asked, and list every zone
+  // the technician covers).
+  std::vector<std::shared_ptr<const TechnicianCalendar>> calendars;
   // Covering technicians whose claims changed through this replica after the source loaded
   // them: their entries in `calendars` hold only the id, and the caller reads them from the
   // repository.
@@ -43,7 +47,7 @@ class CalendarSource {
  public:
   virtual ~CalendarSource() = default;
   // The active technicians covering the postal code or delegación, with their calendars over
-  // `range` (busy time of live claims at `now`, without `except_order_id`'s), but for the stale
+  // at least `range` (busy time of live claims at `now`, without `except_order_id`'s), but for the stale
   // ones; nullopt when this source cannot answer now (not loaded yet, or behind a change of a
   // technician's zones, shifts or activity made through this replica).
   virtual std::optional<CoveringCalendars> Covering(const std::string& postal_code, const std::string& delegacion,

@@ -7,6 +7,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -132,20 +133,32 @@ std::optional<domain::CoveringCalendars> CalendarIndex::Covering(const std::stri
   }
   std::sort(ids.begin(), ids.end());  // entries are in id order, as the database's
   const size_t except_hash = std::hash<std::string>{}(except_order_id);
+  // The entries holding claims of the order asked about (usually none): its own time is not busy.
+  const std::vector<size_t>* except_entries = nullptr;
+  if (auto it = snapshot->owners.find(except_order_id); it != snapshot->owners.end()) except_entries = &it->second;
   domain::CoveringCalendars result;
-  std::vector<TechnicianCalendar>& calendars = result.calendars;
+  std::vector<std::shared_ptr<const TechnicianCalendar>>& calendars = result.calendars;
   calendars.reserve(ids.size());
   for (size_t k = 0; k < ids.size(); ++k) {
     int zones = ids[k].second;
     while (k + 1 < ids.size() && ids[k + 1].first == ids[k].first) zones |= ids[++k].second;
-    const Entry& entry = *snapshot->entries[ids[k].first];
-    TechnicianCalendar c;
-    c.technician_id = entry.calendar.technician_id;
-    if (!stale.empty() && stale[ids[k].first]) {
-      result.stale.push_back(c.technician_id);
-      calendars.push_back(std::move(c));  // a place holder, filled from the database
+    const size_t position = ids[k].first;
+    const Entry& entry = *snapshot->entries[position];
+    if (!stale.empty() && stale[position]) {
+      auto placeholder = std::make_shared<TechnicianCalendar>();  // filled from the database
+      placeholder->technician_id = entry.calendar.technician_id;
+      result.stale.push_back(placeholder->technician_id);
+      calendars.push_back(std::move(placeholder));
       continue;
     }
+    // The common case: the calendar shared by every call, nothing copied.
+    if (entry.shared && !(except_entries && absl::c_linear_search(*except_entries, position))) {
+      calendars.push_back(entry.shared);
+      continue;
+    }
+    // A calendar with live holds (they lapse at their own time), or with the order's own claims.
+    TechnicianCalendar c;
+    c.technician_id = entry.calendar.technician_id;
     c.display_name = entry.calendar.display_name;
     c.active = entry.calendar.active;
     // Only the zones of this request that it covers: the computation checks coverage again, and
@@ -164,9 +177,22 @@ std::optional<domain::CoveringCalendars> CalendarIndex::Covering(const std::stri
       if (b.order_hash == except_hash && b.order_id == except_order_id) continue;
       c.busy.push_back(b.interval);
     }
-    calendars.push_back(std::move(c));
+    calendars.push_back(std::make_shared<const TechnicianCalendar>(std::move(c)));
   }
   return result;
+}
+
+void CalendarIndex::Share(Entry& entry) {
+  entry.shared = nullptr;
+  for (const Busy& b : entry.busy) {
+    if (b.expire_time != absl::InfiniteFuture()) return;  // a hold: each call applies its lapse
+  }
+  auto c = std::make_shared<TechnicianCalendar>(entry.calendar);
+  for (std::string& d : c->delegaciones) d = domain::NormalizeZoneName(d);  // once, not per call
+  c->busy.reserve(entry.busy.size());
+  for (const Busy& b : entry.busy) c->busy.push_back(b.interval);
+  domain::PrepareBusy(*c);
+  entry.shared = std::move(c);
 }
 
 CalendarIndex::Stamp CalendarIndex::ReadStamp() {
@@ -290,6 +316,7 @@ std::shared_ptr<const CalendarIndex::Snapshot> CalendarIndex::Load(const Stamp& 
     for (const std::string& name : e.calendar.delegaciones) {
       roster->by_delegacion[domain::NormalizeZoneName(name)].push_back(i);
     }
+    Share(e);
     snapshot->entries.push_back(std::make_shared<const Entry>(std::move(e)));
   }
   snapshot->roster = std::move(roster);
@@ -357,6 +384,7 @@ std::shared_ptr<const CalendarIndex::Snapshot> CalendarIndex::LoadPartly(const S
     entry->busy = std::move(intervals);
     std::sort(entry->busy.begin(), entry->busy.end(),
               [](const Busy& a, const Busy& b) { return a.interval.start < b.interval.start; });
+    Share(*entry);
     snapshot->entries[i] = std::move(entry);
   }
   IndexOwners(*snapshot);
@@ -378,6 +406,14 @@ void CalendarIndex::IndexOwners(Snapshot& snapshot) {
     for (const std::string& z : e.calendar.postal_codes) bytes += TextBytes(z) + sizeof(size_t) * 2;
     for (const std::string& z : e.calendar.delegaciones) bytes += TextBytes(z) + sizeof(size_t) * 2;
     for (const Busy& b : e.busy) bytes += TextBytes(b.order_id) - sizeof(std::string);
+    if (const TechnicianCalendar* c = e.shared.get()) {
+      bytes += sizeof(TechnicianCalendar) + TextBytes(c->technician_id) + TextBytes(c->display_name) +
+               c->weekly_shifts.capacity() * sizeof(domain::WeeklyShift) +
+               c->time_off.capacity() * sizeof(Interval) + c->busy.capacity() * sizeof(Interval) +
+               c->busy_prefix.capacity() * sizeof(absl::Duration);
+      for (const std::string& z : c->postal_codes) bytes += TextBytes(z);
+      for (const std::string& z : c->delegaciones) bytes += TextBytes(z);
+    }
   }
   snapshot.bytes = bytes + snapshot.owners.size() * (sizeof(std::string) + sizeof(std::vector<size_t>) + 32);
 }

@@ -87,6 +87,10 @@ class CalendarIndex final : public domain::CalendarSource {
   struct Entry {
     domain::TechnicianCalendar calendar;  // busy left empty: see `busy`
     std::vector<Busy> busy;               // sorted by start
+    // What Covering hands out for this technician when no hold of it can lapse and the order
+    // asked about has no claim of it (almost always): the calendar with every busy interval,
+    // merged and summed (PrepareBusy), delegaciones normalized. Null while it has live holds.
+    std::shared_ptr<const domain::TechnicianCalendar> shared;
   };
   struct Stamp {
     long long last_event = 0;
@@ -124,6 +128,8 @@ class CalendarIndex final : public domain::CalendarSource {
                 const std::function<void(const std::string& technician_id, Busy)>& each);
   // Fills `owners` and `bytes` from the entries.
   static void IndexOwners(Snapshot& snapshot);
+  // Builds entry.shared from its calendar and busy time.
+  static void Share(Entry& entry);
   void Install(std::shared_ptr<const Snapshot> snapshot, absl::Duration took, bool partial);
   std::shared_ptr<const Snapshot> Current() const;
 
