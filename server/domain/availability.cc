@@ -67,6 +67,15 @@ int SundayBasedWeekday(absl::CivilDay day) {
 
 absl::Time StartOfDay(absl::CivilDay day, absl::TimeZone tz) { return absl::FromCivil(day, tz); }
 
+// sums[i] = total length of intervals[0, i).
+std::vector<absl::Duration> PrefixSums(const std::vector<Interval>& intervals) {
+  std::vector<absl::Duration> sums;
+  sums.reserve(intervals.size() + 1);
+  sums.push_back(absl::ZeroDuration());
+  for (const Interval& i : intervals) sums.push_back(sums.back() + (i.end - i.start));
+  return sums;
+}
+
 // The local dates of one computation (the prepared range plus a day each side), each with its
 // weekday and, unless the zone changes its offset that day, its midnight: then a local minute
 // of the date is midnight plus that many minutes, with no time-zone lookup. Technicians mostly
@@ -214,9 +223,7 @@ PreparedTechnician Prepare(const TechnicianCalendar& calendar, ShiftStretches& s
   p.busy_is_calendars = IsMerged(calendar.busy);
   if (!p.busy_is_calendars) p.busy_merged = Merged(calendar.busy);
   const std::vector<Interval>& busy = p.busy();
-  p.busy_prefix.reserve(busy.size() + 1);
-  p.busy_prefix.push_back(absl::ZeroDuration());
-  for (const Interval& i : busy) p.busy_prefix.push_back(p.busy_prefix.back() + (i.end - i.start));
+  p.busy_prefix = PrefixSums(busy);
   return p;
 }
 
@@ -454,10 +461,7 @@ UnavailableReason CheckTechnicianWindow(const TechnicianCalendar& technician,
 
 void PrepareBusy(TechnicianCalendar& calendar) {
   calendar.busy = Merged(std::move(calendar.busy));
-  calendar.busy_prefix.clear();
-  calendar.busy_prefix.reserve(calendar.busy.size() + 1);
-  calendar.busy_prefix.push_back(absl::ZeroDuration());
-  for (const Interval& i : calendar.busy) calendar.busy_prefix.push_back(calendar.busy_prefix.back() + (i.end - i.start));
+  calendar.busy_prefix = PrefixSums(calendar.busy);
 }
 
 Availability ComputeAvailability(const AvailabilityRequest& request,
