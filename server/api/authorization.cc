@@ -37,6 +37,7 @@ const std::map<std::string, std::set<R>, std::less<>>& Table() {
       {"CreateHold", dot_and_dispatch},
       {"ReleaseHold", dot_and_dispatch},
       {"GetHold", dot_and_dispatch},
+      {"ListHolds", dot_and_dispatch},
       {"BookAppointment", dot_and_dispatch},
       {"RescheduleAppointment", dot_and_dispatch},
       {"ReassignAppointment", dispatcher},

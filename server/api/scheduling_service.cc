@@ -1,8 +1,10 @@
 #include "api/scheduling_service.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "api/convert.h"
+#include "api/page_token.h"
 #include "api/principal.h"
 #include "api/request_replay.h"
 #include "api/unary.h"
@@ -193,6 +195,58 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::GetHold(grpc::CallbackServerCon
       return std::move(*found);
     });
     HoldToProto(hold, absl::Now(), response);
+  });
+}
+
+namespace {
+
+constexpr int kDefaultHoldPageSize = 100;
+constexpr int kMaxHoldPageSize = 500;
+
+domain::HoldFilter HoldFilterFromRequest(const v1::ListHoldsRequest& r, absl::Time now) {
+  domain::HoldFilter f;
+  if (!r.technician().empty()) f.technician_id = IdFromName(r.technician(), "technicians", "technician");
+  if (r.has_window_start_time()) f.window_end_after = FromProto(r.window_start_time(), true, "window_start_time");
+  if (r.has_window_end_time()) f.window_start_before = FromProto(r.window_end_time(), true, "window_end_time");
+  if (f.window_end_after && f.window_start_before && *f.window_start_before <= *f.window_end_after) {
+    throw DomainError(ErrorKind::kInvalidArgument, "INVALID_FIELDS", "invalid request: window_end_time",
+                      {{"window_end_time", "must be after window_start_time"}});
+  }
+  if (r.live_only()) f.live_at = now;
+  return f;
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* SchedulingServiceImpl::ListHolds(grpc::CallbackServerContext* context,
+                                                           const v1::ListHoldsRequest* request,
+                                                           v1::ListHoldsResponse* response) {
+  return ServeShortRead(context, pool_, __func__, [=, this] {
+    const absl::Time now = absl::Now();
+    const domain::HoldFilter filter = HoldFilterFromRequest(*request, now);
+    const int page_size = PageSize(request->page_size(), kDefaultHoldPageSize, kMaxHoldPageSize);
+    v1::ListHoldsRequest filters_only = *request;
+    filters_only.clear_page_size();
+    filters_only.clear_page_token();
+    const std::string fingerprint = Fingerprint(filters_only.SerializeAsString());
+    std::optional<domain::HoldPosition> after;
+    if (!request->page_token().empty()) {
+      auto fields = DecodePageToken(request->page_token(), fingerprint, 2);
+      long long micros = 0;
+      if (!absl::SimpleAtoi(fields[0], &micros)) ThrowBadPageToken();
+      after = domain::HoldPosition{absl::FromUnixMicros(micros), fields[1]};
+    }
+    // One extra row tells whether another page exists; one SELECT, so no transaction.
+    std::vector<domain::Hold> holds = db_.Lookup(
+        [&](domain::UnitOfWork& work) { return work.scheduling().ListHolds(filter, after, page_size + 1); });
+    const bool more = static_cast<int>(holds.size()) > page_size;
+    if (more) holds.pop_back();
+    for (const domain::Hold& hold : holds) HoldToProto(hold, now, response->add_holds());
+    if (more) {
+      const domain::Hold& last = holds.back();
+      response->set_next_page_token(
+          EncodePageToken(fingerprint, {std::to_string(absl::ToUnixMicros(last.window.start)), last.id}));
+    }
   });
 }
 

@@ -19,6 +19,8 @@ class SchedulingServiceImpl final : public v1::SchedulingService::CallbackServic
                                               v1::CheckAvailabilityResponse* response) override;
   grpc::ServerUnaryReactor* CreateHold(grpc::CallbackServerContext* context, const v1::CreateHoldRequest* request,
                                        v1::Hold* response) override;
+  grpc::ServerUnaryReactor* ListHolds(grpc::CallbackServerContext* context, const v1::ListHoldsRequest* request,
+                                      v1::ListHoldsResponse* response) override;
   grpc::ServerUnaryReactor* ReleaseHold(grpc::CallbackServerContext* context, const v1::ReleaseHoldRequest* request,
                                         v1::Hold* response) override;
   grpc::ServerUnaryReactor* GetHold(grpc::CallbackServerContext* context, const v1::GetHoldRequest* request,

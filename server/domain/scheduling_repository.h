@@ -55,6 +55,20 @@ struct SlotClaim {
   std::vector<absl::Time> granules;
 };
 
+// Which holds a listing returns; every field is optional and they combine with AND.
+struct HoldFilter {
+  std::string technician_id;                      // empty: any
+  std::optional<absl::Time> window_end_after;     // the hold's window ends after this
+  std::optional<absl::Time> window_start_before;  // the hold's window starts before this
+  std::optional<absl::Time> live_at;              // only holds live at this instant
+};
+
+// Keyset position for pages in window order: (window start, id) of the last hold returned.
+struct HoldPosition {
+  absl::Time window_start;
+  std::string id;
+};
+
 class SchedulingRepository {
  public:
   virtual ~SchedulingRepository() = default;
@@ -82,6 +96,9 @@ class SchedulingRepository {
   // Holds of the order with status kLive (some may have expired by time).
   virtual std::vector<Hold> LiveHoldsOf(const std::string& order_id) = 0;
   virtual void SetHoldStatus(const std::string& id, HoldStatus status) = 0;
+  // Holds matching `filter` after `after`, by (window start, id), at most `limit`.
+  virtual std::vector<Hold> ListHolds(const HoldFilter& filter, const std::optional<HoldPosition>& after,
+                                      int limit) = 0;
   // Live holds whose expire_time is at or before `now`, oldest expiry first.
   virtual std::vector<Hold> LapsedHolds(absl::Time now, int limit) = 0;
   // kLive -> kExpired if still live; returns whether this call changed it (exactly one sweeper,

@@ -276,6 +276,12 @@ CREATE TABLE visit_documents (
       {12, "events by type and time", R"SQL(
 CREATE INDEX events_by_type_time ON events (type, event_time);
 )SQL"},
+      // ListHolds (issue 20): the dispatcher's day asks for a technician's holds, or everyone's,
+      // over a range of hours, in window order.
+      {13, "holds by window", R"SQL(
+CREATE INDEX holds_by_technician_window ON holds (technician_id, window_start);
+CREATE INDEX holds_by_window ON holds (window_start);
+)SQL"},
   };
   return migrations;
 }

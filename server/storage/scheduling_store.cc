@@ -247,6 +247,32 @@ void SociSchedulingRepository::SetHoldStatus(const std::string& id, HoldStatus s
           absl::StrCat("UPDATE holds SET status = ", p.Int(static_cast<int>(status)), " WHERE id = ", p.Text(id)), p);
 }
 
+std::vector<Hold> SociSchedulingRepository::ListHolds(const domain::HoldFilter& filter,
+                                                     const std::optional<domain::HoldPosition>& after, int limit) {
+  SqlParams p;
+  std::vector<std::string> where = {"1 = 1"};
+  if (!filter.technician_id.empty()) where.push_back(absl::StrCat("h.technician_id = ", p.Text(filter.technician_id)));
+  if (filter.window_end_after) where.push_back(absl::StrCat("h.window_end > ", p.Time(*filter.window_end_after)));
+  if (filter.window_start_before) {
+    where.push_back(absl::StrCat("h.window_start < ", p.Time(*filter.window_start_before)));
+  }
+  if (filter.live_at) {
+    where.push_back(absl::StrCat("h.status = ", p.Int(static_cast<int>(HoldStatus::kLive)),
+                                 " AND h.expire_time > ", p.Time(*filter.live_at)));
+  }
+  if (after) {
+    where.push_back(absl::StrCat("(h.window_start > ", p.Time(after->window_start), " OR (h.window_start = ",
+                                 p.Time(after->window_start),
+                                 " AND h.id > ", p.Text(after->id), "))"));
+  }
+  std::vector<Hold> holds;
+  QueryRows(sql_,
+            absl::StrCat(kSelectHold, "WHERE ", absl::StrJoin(where, " AND "), " ORDER BY h.window_start, h.id LIMIT ",
+                         p.Int(limit)),
+            p, [&](const soci::row& r) { holds.push_back(HoldFromRow(r)); });
+  return holds;
+}
+
 std::vector<Hold> SociSchedulingRepository::LapsedHolds(absl::Time now, int limit) {
   SqlParams p;
   std::vector<Hold> holds;

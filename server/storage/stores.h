@@ -105,6 +105,8 @@ class SociSchedulingRepository final : public domain::SchedulingRepository {
   std::optional<domain::Hold> FindHold(const std::string& id) override;
   std::vector<domain::Hold> LiveHoldsOf(const std::string& order_id) override;
   void SetHoldStatus(const std::string& id, domain::HoldStatus status) override;
+  std::vector<domain::Hold> ListHolds(const domain::HoldFilter& filter, const std::optional<domain::HoldPosition>& after,
+                                      int limit) override;
   std::vector<domain::Hold> LapsedHolds(absl::Time now, int limit) override;
   bool ExpireHold(const std::string& id) override;
 

@@ -43,7 +43,7 @@ const std::map<std::string, std::string>& ExpectedAccess() {
       {"WatchEvents", "OSD"},          {"CreateCredential", "A"},       {"ListCredentials", "A"},
       {"RevokeCredential", "A"},       {"GetHold", "OSD"},             {"GetChecklistTemplate", "OSDT"},
       {"GetProgramMetrics", "SD"},
-      {"GetVisitReportDocument", "OSDT"},
+      {"GetVisitReportDocument", "OSDT"}, {"ListHolds", "OSD"},
   };
   return table;
 }
