@@ -192,6 +192,57 @@ func TestAllVisitReportsFollowsEveryPage(t *testing.T) {
 
 // completeVisit walks one visit of file from intake to completion, as the DOT operator c and the
 // booked technician, and returns the order's name.
+func TestAllHoldsFollowsEveryPage(t *testing.T) {
+	c := dial(t)
+	ctx := context.Background()
+	// Three orders of one file, each holding its first option (a hold takes its slot, so the next
+	// order is offered another).
+	file := uniqueID("EXP")
+	var held []string
+	for range 3 {
+		order := create(t, c, file)
+		offered, err := c.Scheduling.CheckAvailability(ctx, &homevisitv1.CheckAvailabilityRequest{ServiceOrder: order.GetName()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		option := offered.GetRequested()
+		if !offered.GetRequestedAvailable() {
+			option = append(offered.GetSameDay(), offered.GetOtherDays()...)[0]
+		}
+		hold, err := c.Scheduling.CreateHold(ctx, &homevisitv1.CreateHoldRequest{ServiceOrder: order.GetName(), Option: option})
+		if err != nil {
+			t.Fatalf("CreateHold: %v", err)
+		}
+		held = append(held, hold.GetName())
+	}
+	// Other tests may hold too: the walk must equal one big page of the same filter.
+	whole, err := c.Scheduling.ListHolds(ctx, &homevisitv1.ListHoldsRequest{LiveOnly: true, PageSize: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, h := range whole.GetHolds() {
+		want = append(want, h.GetName())
+	}
+	listed := collect(t, c.AllHolds(ctx, &homevisitv1.ListHoldsRequest{LiveOnly: true, PageSize: 2}), (*homevisitv1.Hold).GetName)
+	if !slices.Equal(listed, want) {
+		t.Fatalf("AllHolds with pages of 2 listed %v, want %v (one page)", listed, want)
+	}
+	for _, name := range held {
+		if !slices.Contains(listed, name) {
+			t.Fatalf("AllHolds missed %s: %v", name, listed)
+		}
+	}
+	// Holds are DOT's and the dispatcher's: a technician's walk yields the one error.
+	admin := dial(t, homevisit.WithToken(adminToken))
+	issued, err := admin.Credentials.CreateCredential(ctx, &homevisitv1.CreateCredentialRequest{Credential: &homevisitv1.Credential{
+		Principal: uniqueID("go-sdk-holds"), Role: homevisitv1.Role_ROLE_TECHNICIAN, Technician: "technicians/demo-tech-1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	expectOnlyError(t, dial(t, homevisit.WithToken(issued.GetToken())).AllHolds(ctx, nil), codes.PermissionDenied, "ROLE_NOT_ALLOWED")
+}
+
 func completeVisit(t *testing.T, c *homevisit.Client, file string) string {
 	t.Helper()
 	ctx := context.Background()

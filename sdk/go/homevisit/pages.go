@@ -102,3 +102,10 @@ func (c *Client) AllVisitReports(ctx context.Context, request *homevisitv1.ListV
 	return Pages(ctx, c.VisitReports.ListVisitReports, request,
 		(*homevisitv1.ListVisitReportsResponse).GetVisitReports, opts...)
 }
+
+// AllHolds yields every hold ListHolds matches (earliest window first), page after page.
+func (c *Client) AllHolds(ctx context.Context, request *homevisitv1.ListHoldsRequest,
+	opts ...grpc.CallOption) iter.Seq2[*homevisitv1.Hold, error] {
+	return Pages(ctx, c.Scheduling.ListHolds, request,
+		(*homevisitv1.ListHoldsResponse).GetHolds, opts...)
+}

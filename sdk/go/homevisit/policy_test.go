@@ -68,7 +68,7 @@ func callThrough(t *testing.T, method string, req any, errs ...error) (attempts 
 // CreateCredential-like and listed in neverRetried).
 var (
 	expectedReads = []string{"CheckAvailability", "GetChecklistTemplate", "GetHold", "GetProgramMetrics", "GetServiceOrder",
-		"GetTechnician", "GetVisitReport", "GetVisitReportDocument", "ListCredentials", "ListEvents", "ListServiceOrders", "ListTechnicians",
+		"GetTechnician", "GetVisitReport", "GetVisitReportDocument", "ListCredentials", "ListEvents", "ListHolds", "ListServiceOrders", "ListTechnicians",
 		"ListVisitReports", "RenderScript"}
 	expectedDeduplicated = []string{"BookAppointment", "CancelServiceOrder", "CaptureSignature", "CheckIn",
 		"CompleteVisit", "CreateHold", "CreateServiceOrder", "CreateTechnician", "DeactivateTechnician",

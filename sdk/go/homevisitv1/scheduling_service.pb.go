@@ -560,6 +560,154 @@ func (x *GetHoldRequest) GetName() string {
 	return ""
 }
 
+// Request of ListHolds. Every filter is optional; they combine with AND.
+type ListHoldsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// At most this many holds (default 100, at most 500).
+	PageSize int32 `protobuf:"varint,1,opt,name=page_size,json=pageSize,proto3" json:"page_size,omitempty"`
+	// From a previous response; the other fields must not change between pages.
+	PageToken string `protobuf:"bytes,2,opt,name=page_token,json=pageToken,proto3" json:"page_token,omitempty"`
+	// Only holds of this technician, `technicians/{technician}`.
+	Technician string `protobuf:"bytes,3,opt,name=technician,proto3" json:"technician,omitempty"`
+	// Only holds whose window overlaps [window_start_time, window_end_time): the hold's window
+	// ends after window_start_time and starts before window_end_time. Either bound may be left
+	// out; when both are given, window_end_time must be after window_start_time.
+	WindowStartTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=window_start_time,json=windowStartTime,proto3" json:"window_start_time,omitempty"`
+	// See window_start_time.
+	WindowEndTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=window_end_time,json=windowEndTime,proto3" json:"window_end_time,omitempty"`
+	// Only holds live at the time of the call (STATE_LIVE): not released, booked or lapsed.
+	LiveOnly      bool `protobuf:"varint,6,opt,name=live_only,json=liveOnly,proto3" json:"live_only,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListHoldsRequest) Reset() {
+	*x = ListHoldsRequest{}
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListHoldsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListHoldsRequest) ProtoMessage() {}
+
+func (x *ListHoldsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListHoldsRequest.ProtoReflect.Descriptor instead.
+func (*ListHoldsRequest) Descriptor() ([]byte, []int) {
+	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ListHoldsRequest) GetPageSize() int32 {
+	if x != nil {
+		return x.PageSize
+	}
+	return 0
+}
+
+func (x *ListHoldsRequest) GetPageToken() string {
+	if x != nil {
+		return x.PageToken
+	}
+	return ""
+}
+
+func (x *ListHoldsRequest) GetTechnician() string {
+	if x != nil {
+		return x.Technician
+	}
+	return ""
+}
+
+func (x *ListHoldsRequest) GetWindowStartTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.WindowStartTime
+	}
+	return nil
+}
+
+func (x *ListHoldsRequest) GetWindowEndTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.WindowEndTime
+	}
+	return nil
+}
+
+func (x *ListHoldsRequest) GetLiveOnly() bool {
+	if x != nil {
+		return x.LiveOnly
+	}
+	return false
+}
+
+// Response of ListHolds.
+type ListHoldsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// By window start, then by name.
+	Holds []*Hold `protobuf:"bytes,1,rep,name=holds,proto3" json:"holds,omitempty"`
+	// Empty on the last page.
+	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListHoldsResponse) Reset() {
+	*x = ListHoldsResponse{}
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListHoldsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListHoldsResponse) ProtoMessage() {}
+
+func (x *ListHoldsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListHoldsResponse.ProtoReflect.Descriptor instead.
+func (*ListHoldsResponse) Descriptor() ([]byte, []int) {
+	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ListHoldsResponse) GetHolds() []*Hold {
+	if x != nil {
+		return x.Holds
+	}
+	return nil
+}
+
+func (x *ListHoldsResponse) GetNextPageToken() string {
+	if x != nil {
+		return x.NextPageToken
+	}
+	return ""
+}
+
 // Request of ReleaseHold.
 type ReleaseHoldRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -577,7 +725,7 @@ type ReleaseHoldRequest struct {
 
 func (x *ReleaseHoldRequest) Reset() {
 	*x = ReleaseHoldRequest{}
-	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[6]
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -589,7 +737,7 @@ func (x *ReleaseHoldRequest) String() string {
 func (*ReleaseHoldRequest) ProtoMessage() {}
 
 func (x *ReleaseHoldRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[6]
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -602,7 +750,7 @@ func (x *ReleaseHoldRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReleaseHoldRequest.ProtoReflect.Descriptor instead.
 func (*ReleaseHoldRequest) Descriptor() ([]byte, []int) {
-	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{6}
+	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ReleaseHoldRequest) GetName() string {
@@ -644,7 +792,7 @@ type BookAppointmentRequest struct {
 
 func (x *BookAppointmentRequest) Reset() {
 	*x = BookAppointmentRequest{}
-	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[7]
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -656,7 +804,7 @@ func (x *BookAppointmentRequest) String() string {
 func (*BookAppointmentRequest) ProtoMessage() {}
 
 func (x *BookAppointmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[7]
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -669,7 +817,7 @@ func (x *BookAppointmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use BookAppointmentRequest.ProtoReflect.Descriptor instead.
 func (*BookAppointmentRequest) Descriptor() ([]byte, []int) {
-	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{7}
+	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *BookAppointmentRequest) GetServiceOrder() string {
@@ -757,7 +905,7 @@ type RescheduleAppointmentRequest struct {
 
 func (x *RescheduleAppointmentRequest) Reset() {
 	*x = RescheduleAppointmentRequest{}
-	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[8]
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -769,7 +917,7 @@ func (x *RescheduleAppointmentRequest) String() string {
 func (*RescheduleAppointmentRequest) ProtoMessage() {}
 
 func (x *RescheduleAppointmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[8]
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -782,7 +930,7 @@ func (x *RescheduleAppointmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RescheduleAppointmentRequest.ProtoReflect.Descriptor instead.
 func (*RescheduleAppointmentRequest) Descriptor() ([]byte, []int) {
-	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{8}
+	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *RescheduleAppointmentRequest) GetServiceOrder() string {
@@ -879,7 +1027,7 @@ type ReassignAppointmentRequest struct {
 
 func (x *ReassignAppointmentRequest) Reset() {
 	*x = ReassignAppointmentRequest{}
-	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[9]
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -891,7 +1039,7 @@ func (x *ReassignAppointmentRequest) String() string {
 func (*ReassignAppointmentRequest) ProtoMessage() {}
 
 func (x *ReassignAppointmentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[9]
+	mi := &file_homevisit_v1_scheduling_service_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -904,7 +1052,7 @@ func (x *ReassignAppointmentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReassignAppointmentRequest.ProtoReflect.Descriptor instead.
 func (*ReassignAppointmentRequest) Descriptor() ([]byte, []int) {
-	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{9}
+	return file_homevisit_v1_scheduling_service_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ReassignAppointmentRequest) GetServiceOrder() string {
@@ -991,7 +1139,21 @@ const file_homevisit_v1_scheduling_service_proto_rawDesc = "" +
 	"request_id\x18\x03 \x01(\tB\x04\xe2A\x01\x01R\trequestId\"E\n" +
 	"\x0eGetHoldRequest\x123\n" +
 	"\x04name\x18\x01 \x01(\tB\x1f\xe2A\x01\x02\xfaA\x18\n" +
-	"\x16homevisit.izzi.mx/HoldR\x04name\"n\n" +
+	"\x16homevisit.izzi.mx/HoldR\x04name\"\xdc\x02\n" +
+	"\x10ListHoldsRequest\x12!\n" +
+	"\tpage_size\x18\x01 \x01(\x05B\x04\xe2A\x01\x01R\bpageSize\x12#\n" +
+	"\n" +
+	"page_token\x18\x02 \x01(\tB\x04\xe2A\x01\x01R\tpageToken\x12E\n" +
+	"\n" +
+	"technician\x18\x03 \x01(\tB%\xe2A\x01\x01\xfaA\x1e\n" +
+	"\x1chomevisit.izzi.mx/TechnicianR\n" +
+	"technician\x12L\n" +
+	"\x11window_start_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampB\x04\xe2A\x01\x01R\x0fwindowStartTime\x12H\n" +
+	"\x0fwindow_end_time\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampB\x04\xe2A\x01\x01R\rwindowEndTime\x12!\n" +
+	"\tlive_only\x18\x06 \x01(\bB\x04\xe2A\x01\x01R\bliveOnly\"e\n" +
+	"\x11ListHoldsResponse\x12(\n" +
+	"\x05holds\x18\x01 \x03(\v2\x12.homevisit.v1.HoldR\x05holds\x12&\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"n\n" +
 	"\x12ReleaseHoldRequest\x123\n" +
 	"\x04name\x18\x01 \x01(\tB\x1f\xe2A\x01\x02\xfaA\x18\n" +
 	"\x16homevisit.izzi.mx/HoldR\x04name\x12#\n" +
@@ -1033,13 +1195,14 @@ const file_homevisit_v1_scheduling_service_proto_rawDesc = "" +
 	"(UNAVAILABLE_REASON_OUTSIDE_WORKING_HOURS\x10\x03\x12\"\n" +
 	"\x1eUNAVAILABLE_REASON_IN_THE_PAST\x10\x04\x12%\n" +
 	"!UNAVAILABLE_REASON_BEYOND_HORIZON\x10\x05\x12\x1f\n" +
-	"\x1bUNAVAILABLE_REASON_TIME_OFF\x10\x062\xd1\x04\n" +
+	"\x1bUNAVAILABLE_REASON_TIME_OFF\x10\x062\x9f\x05\n" +
 	"\x11SchedulingService\x12d\n" +
 	"\x11CheckAvailability\x12&.homevisit.v1.CheckAvailabilityRequest\x1a'.homevisit.v1.CheckAvailabilityResponse\x12A\n" +
 	"\n" +
 	"CreateHold\x12\x1f.homevisit.v1.CreateHoldRequest\x1a\x12.homevisit.v1.Hold\x12C\n" +
 	"\vReleaseHold\x12 .homevisit.v1.ReleaseHoldRequest\x1a\x12.homevisit.v1.Hold\x12;\n" +
-	"\aGetHold\x12\x1c.homevisit.v1.GetHoldRequest\x1a\x12.homevisit.v1.Hold\x12S\n" +
+	"\aGetHold\x12\x1c.homevisit.v1.GetHoldRequest\x1a\x12.homevisit.v1.Hold\x12L\n" +
+	"\tListHolds\x12\x1e.homevisit.v1.ListHoldsRequest\x1a\x1f.homevisit.v1.ListHoldsResponse\x12S\n" +
 	"\x0fBookAppointment\x12$.homevisit.v1.BookAppointmentRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12_\n" +
 	"\x15RescheduleAppointment\x12*.homevisit.v1.RescheduleAppointmentRequest\x1a\x1a.homevisit.v1.ServiceOrder\x12[\n" +
 	"\x13ReassignAppointment\x12(.homevisit.v1.ReassignAppointmentRequest\x1a\x1a.homevisit.v1.ServiceOrderb\x06proto3"
@@ -1057,7 +1220,7 @@ func file_homevisit_v1_scheduling_service_proto_rawDescGZIP() []byte {
 }
 
 var file_homevisit_v1_scheduling_service_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_homevisit_v1_scheduling_service_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_homevisit_v1_scheduling_service_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_homevisit_v1_scheduling_service_proto_goTypes = []any{
 	(UnavailableReason)(0),               // 0: homevisit.v1.UnavailableReason
 	(Hold_State)(0),                      // 1: homevisit.v1.Hold.State
@@ -1067,46 +1230,53 @@ var file_homevisit_v1_scheduling_service_proto_goTypes = []any{
 	(*CheckAvailabilityResponse)(nil),    // 5: homevisit.v1.CheckAvailabilityResponse
 	(*CreateHoldRequest)(nil),            // 6: homevisit.v1.CreateHoldRequest
 	(*GetHoldRequest)(nil),               // 7: homevisit.v1.GetHoldRequest
-	(*ReleaseHoldRequest)(nil),           // 8: homevisit.v1.ReleaseHoldRequest
-	(*BookAppointmentRequest)(nil),       // 9: homevisit.v1.BookAppointmentRequest
-	(*RescheduleAppointmentRequest)(nil), // 10: homevisit.v1.RescheduleAppointmentRequest
-	(*ReassignAppointmentRequest)(nil),   // 11: homevisit.v1.ReassignAppointmentRequest
-	(*TimeWindow)(nil),                   // 12: homevisit.v1.TimeWindow
-	(*timestamppb.Timestamp)(nil),        // 13: google.protobuf.Timestamp
-	(*ServiceOrder)(nil),                 // 14: homevisit.v1.ServiceOrder
+	(*ListHoldsRequest)(nil),             // 8: homevisit.v1.ListHoldsRequest
+	(*ListHoldsResponse)(nil),            // 9: homevisit.v1.ListHoldsResponse
+	(*ReleaseHoldRequest)(nil),           // 10: homevisit.v1.ReleaseHoldRequest
+	(*BookAppointmentRequest)(nil),       // 11: homevisit.v1.BookAppointmentRequest
+	(*RescheduleAppointmentRequest)(nil), // 12: homevisit.v1.RescheduleAppointmentRequest
+	(*ReassignAppointmentRequest)(nil),   // 13: homevisit.v1.ReassignAppointmentRequest
+	(*TimeWindow)(nil),                   // 14: homevisit.v1.TimeWindow
+	(*timestamppb.Timestamp)(nil),        // 15: google.protobuf.Timestamp
+	(*ServiceOrder)(nil),                 // 16: homevisit.v1.ServiceOrder
 }
 var file_homevisit_v1_scheduling_service_proto_depIdxs = []int32{
-	12, // 0: homevisit.v1.SlotOption.window:type_name -> homevisit.v1.TimeWindow
+	14, // 0: homevisit.v1.SlotOption.window:type_name -> homevisit.v1.TimeWindow
 	2,  // 1: homevisit.v1.Hold.option:type_name -> homevisit.v1.SlotOption
-	13, // 2: homevisit.v1.Hold.expire_time:type_name -> google.protobuf.Timestamp
+	15, // 2: homevisit.v1.Hold.expire_time:type_name -> google.protobuf.Timestamp
 	1,  // 3: homevisit.v1.Hold.state:type_name -> homevisit.v1.Hold.State
-	12, // 4: homevisit.v1.CheckAvailabilityRequest.window:type_name -> homevisit.v1.TimeWindow
+	14, // 4: homevisit.v1.CheckAvailabilityRequest.window:type_name -> homevisit.v1.TimeWindow
 	2,  // 5: homevisit.v1.CheckAvailabilityResponse.requested:type_name -> homevisit.v1.SlotOption
 	0,  // 6: homevisit.v1.CheckAvailabilityResponse.unavailable_reason:type_name -> homevisit.v1.UnavailableReason
 	2,  // 7: homevisit.v1.CheckAvailabilityResponse.same_day:type_name -> homevisit.v1.SlotOption
 	2,  // 8: homevisit.v1.CheckAvailabilityResponse.other_days:type_name -> homevisit.v1.SlotOption
 	2,  // 9: homevisit.v1.CreateHoldRequest.option:type_name -> homevisit.v1.SlotOption
-	2,  // 10: homevisit.v1.BookAppointmentRequest.option:type_name -> homevisit.v1.SlotOption
-	2,  // 11: homevisit.v1.RescheduleAppointmentRequest.option:type_name -> homevisit.v1.SlotOption
-	4,  // 12: homevisit.v1.SchedulingService.CheckAvailability:input_type -> homevisit.v1.CheckAvailabilityRequest
-	6,  // 13: homevisit.v1.SchedulingService.CreateHold:input_type -> homevisit.v1.CreateHoldRequest
-	8,  // 14: homevisit.v1.SchedulingService.ReleaseHold:input_type -> homevisit.v1.ReleaseHoldRequest
-	7,  // 15: homevisit.v1.SchedulingService.GetHold:input_type -> homevisit.v1.GetHoldRequest
-	9,  // 16: homevisit.v1.SchedulingService.BookAppointment:input_type -> homevisit.v1.BookAppointmentRequest
-	10, // 17: homevisit.v1.SchedulingService.RescheduleAppointment:input_type -> homevisit.v1.RescheduleAppointmentRequest
-	11, // 18: homevisit.v1.SchedulingService.ReassignAppointment:input_type -> homevisit.v1.ReassignAppointmentRequest
-	5,  // 19: homevisit.v1.SchedulingService.CheckAvailability:output_type -> homevisit.v1.CheckAvailabilityResponse
-	3,  // 20: homevisit.v1.SchedulingService.CreateHold:output_type -> homevisit.v1.Hold
-	3,  // 21: homevisit.v1.SchedulingService.ReleaseHold:output_type -> homevisit.v1.Hold
-	3,  // 22: homevisit.v1.SchedulingService.GetHold:output_type -> homevisit.v1.Hold
-	14, // 23: homevisit.v1.SchedulingService.BookAppointment:output_type -> homevisit.v1.ServiceOrder
-	14, // 24: homevisit.v1.SchedulingService.RescheduleAppointment:output_type -> homevisit.v1.ServiceOrder
-	14, // 25: homevisit.v1.SchedulingService.ReassignAppointment:output_type -> homevisit.v1.ServiceOrder
-	19, // [19:26] is the sub-list for method output_type
-	12, // [12:19] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	15, // 10: homevisit.v1.ListHoldsRequest.window_start_time:type_name -> google.protobuf.Timestamp
+	15, // 11: homevisit.v1.ListHoldsRequest.window_end_time:type_name -> google.protobuf.Timestamp
+	3,  // 12: homevisit.v1.ListHoldsResponse.holds:type_name -> homevisit.v1.Hold
+	2,  // 13: homevisit.v1.BookAppointmentRequest.option:type_name -> homevisit.v1.SlotOption
+	2,  // 14: homevisit.v1.RescheduleAppointmentRequest.option:type_name -> homevisit.v1.SlotOption
+	4,  // 15: homevisit.v1.SchedulingService.CheckAvailability:input_type -> homevisit.v1.CheckAvailabilityRequest
+	6,  // 16: homevisit.v1.SchedulingService.CreateHold:input_type -> homevisit.v1.CreateHoldRequest
+	10, // 17: homevisit.v1.SchedulingService.ReleaseHold:input_type -> homevisit.v1.ReleaseHoldRequest
+	7,  // 18: homevisit.v1.SchedulingService.GetHold:input_type -> homevisit.v1.GetHoldRequest
+	8,  // 19: homevisit.v1.SchedulingService.ListHolds:input_type -> homevisit.v1.ListHoldsRequest
+	11, // 20: homevisit.v1.SchedulingService.BookAppointment:input_type -> homevisit.v1.BookAppointmentRequest
+	12, // 21: homevisit.v1.SchedulingService.RescheduleAppointment:input_type -> homevisit.v1.RescheduleAppointmentRequest
+	13, // 22: homevisit.v1.SchedulingService.ReassignAppointment:input_type -> homevisit.v1.ReassignAppointmentRequest
+	5,  // 23: homevisit.v1.SchedulingService.CheckAvailability:output_type -> homevisit.v1.CheckAvailabilityResponse
+	3,  // 24: homevisit.v1.SchedulingService.CreateHold:output_type -> homevisit.v1.Hold
+	3,  // 25: homevisit.v1.SchedulingService.ReleaseHold:output_type -> homevisit.v1.Hold
+	3,  // 26: homevisit.v1.SchedulingService.GetHold:output_type -> homevisit.v1.Hold
+	9,  // 27: homevisit.v1.SchedulingService.ListHolds:output_type -> homevisit.v1.ListHoldsResponse
+	16, // 28: homevisit.v1.SchedulingService.BookAppointment:output_type -> homevisit.v1.ServiceOrder
+	16, // 29: homevisit.v1.SchedulingService.RescheduleAppointment:output_type -> homevisit.v1.ServiceOrder
+	16, // 30: homevisit.v1.SchedulingService.ReassignAppointment:output_type -> homevisit.v1.ServiceOrder
+	23, // [23:31] is the sub-list for method output_type
+	15, // [15:23] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_homevisit_v1_scheduling_service_proto_init() }
@@ -1116,11 +1286,11 @@ func file_homevisit_v1_scheduling_service_proto_init() {
 	}
 	file_homevisit_v1_common_proto_init()
 	file_homevisit_v1_service_order_proto_init()
-	file_homevisit_v1_scheduling_service_proto_msgTypes[7].OneofWrappers = []any{
+	file_homevisit_v1_scheduling_service_proto_msgTypes[9].OneofWrappers = []any{
 		(*BookAppointmentRequest_Hold)(nil),
 		(*BookAppointmentRequest_Option)(nil),
 	}
-	file_homevisit_v1_scheduling_service_proto_msgTypes[8].OneofWrappers = []any{
+	file_homevisit_v1_scheduling_service_proto_msgTypes[10].OneofWrappers = []any{
 		(*RescheduleAppointmentRequest_Hold)(nil),
 		(*RescheduleAppointmentRequest_Option)(nil),
 	}
@@ -1130,7 +1300,7 @@ func file_homevisit_v1_scheduling_service_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_homevisit_v1_scheduling_service_proto_rawDesc), len(file_homevisit_v1_scheduling_service_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   10,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

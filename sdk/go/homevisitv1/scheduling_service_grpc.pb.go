@@ -23,6 +23,7 @@ const (
 	SchedulingService_CreateHold_FullMethodName            = "/homevisit.v1.SchedulingService/CreateHold"
 	SchedulingService_ReleaseHold_FullMethodName           = "/homevisit.v1.SchedulingService/ReleaseHold"
 	SchedulingService_GetHold_FullMethodName               = "/homevisit.v1.SchedulingService/GetHold"
+	SchedulingService_ListHolds_FullMethodName             = "/homevisit.v1.SchedulingService/ListHolds"
 	SchedulingService_BookAppointment_FullMethodName       = "/homevisit.v1.SchedulingService/BookAppointment"
 	SchedulingService_RescheduleAppointment_FullMethodName = "/homevisit.v1.SchedulingService/RescheduleAppointment"
 	SchedulingService_ReassignAppointment_FullMethodName   = "/homevisit.v1.SchedulingService/ReassignAppointment"
@@ -42,6 +43,8 @@ type SchedulingServiceClient interface {
 	ReleaseHold(ctx context.Context, in *ReleaseHoldRequest, opts ...grpc.CallOption) (*Hold, error)
 	// Reads a hold: whether it is still live, was booked, released or expired.
 	GetHold(ctx context.Context, in *GetHoldRequest, opts ...grpc.CallOption) (*Hold, error)
+	// Lists holds, earliest window first: the dispatcher's day shows the live ones.
+	ListHolds(ctx context.Context, in *ListHoldsRequest, opts ...grpc.CallOption) (*ListHoldsResponse, error)
 	// Books an appointment from a hold or an option [S3, S4].
 	BookAppointment(ctx context.Context, in *BookAppointmentRequest, opts ...grpc.CallOption) (*ServiceOrder, error)
 	// Moves an appointment to another window.
@@ -98,6 +101,16 @@ func (c *schedulingServiceClient) GetHold(ctx context.Context, in *GetHoldReques
 	return out, nil
 }
 
+func (c *schedulingServiceClient) ListHolds(ctx context.Context, in *ListHoldsRequest, opts ...grpc.CallOption) (*ListHoldsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListHoldsResponse)
+	err := c.cc.Invoke(ctx, SchedulingService_ListHolds_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *schedulingServiceClient) BookAppointment(ctx context.Context, in *BookAppointmentRequest, opts ...grpc.CallOption) (*ServiceOrder, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ServiceOrder)
@@ -142,6 +155,8 @@ type SchedulingServiceServer interface {
 	ReleaseHold(context.Context, *ReleaseHoldRequest) (*Hold, error)
 	// Reads a hold: whether it is still live, was booked, released or expired.
 	GetHold(context.Context, *GetHoldRequest) (*Hold, error)
+	// Lists holds, earliest window first: the dispatcher's day shows the live ones.
+	ListHolds(context.Context, *ListHoldsRequest) (*ListHoldsResponse, error)
 	// Books an appointment from a hold or an option [S3, S4].
 	BookAppointment(context.Context, *BookAppointmentRequest) (*ServiceOrder, error)
 	// Moves an appointment to another window.
@@ -169,6 +184,9 @@ func (UnimplementedSchedulingServiceServer) ReleaseHold(context.Context, *Releas
 }
 func (UnimplementedSchedulingServiceServer) GetHold(context.Context, *GetHoldRequest) (*Hold, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetHold not implemented")
+}
+func (UnimplementedSchedulingServiceServer) ListHolds(context.Context, *ListHoldsRequest) (*ListHoldsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListHolds not implemented")
 }
 func (UnimplementedSchedulingServiceServer) BookAppointment(context.Context, *BookAppointmentRequest) (*ServiceOrder, error) {
 	return nil, status.Error(codes.Unimplemented, "method BookAppointment not implemented")
@@ -272,6 +290,24 @@ func _SchedulingService_GetHold_Handler(srv interface{}, ctx context.Context, de
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SchedulingService_ListHolds_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListHoldsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulingServiceServer).ListHolds(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SchedulingService_ListHolds_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulingServiceServer).ListHolds(ctx, req.(*ListHoldsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _SchedulingService_BookAppointment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(BookAppointmentRequest)
 	if err := dec(in); err != nil {
@@ -348,6 +384,10 @@ var SchedulingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetHold",
 			Handler:    _SchedulingService_GetHold_Handler,
+		},
+		{
+			MethodName: "ListHolds",
+			Handler:    _SchedulingService_ListHolds_Handler,
 		},
 		{
 			MethodName: "BookAppointment",

@@ -297,6 +297,24 @@ def test_iter_technicians_events_credentials_and_reports(client, server, tokens,
     assert list(reports) == []  # no visit yet
 
 
+def test_iter_holds_follows_every_page(client, unique):
+    # Three orders each holding their first option (a hold takes its slot: the next is offered another).
+    file_number = unique("EXP")
+    held = []
+    for _ in range(3):
+        order = create(client, unique, file_number)
+        offer = client.scheduling.CheckAvailability(sched.CheckAvailabilityRequest(service_order=order.name))
+        option = offer.requested if offer.requested_available else (list(offer.same_day) + list(offer.other_days))[0]
+        held.append(client.scheduling.CreateHold(sched.CreateHoldRequest(service_order=order.name, option=option)).name)
+    # Other tests may hold too: the walk must equal one big page of the same filter.
+    whole = [h.name for h in client.scheduling.ListHolds(sched.ListHoldsRequest(live_only=True, page_size=500)).holds]
+    listed = [h.name for h in client.iter_holds(sched.ListHoldsRequest(live_only=True, page_size=2), timeout=5)]
+    assert listed == whole
+    assert set(held) <= set(listed)
+    technician = sched.ListHoldsRequest(technician="technicians/nobody", live_only=True)
+    assert list(client.iter_holds(technician)) == []
+
+
 def complete_visit(client: homevisit.Client, server, unique, file_number: str) -> str:
     """Walks one visit of `file_number` to completion as the DOT operator `client` and the booked
     technician; returns the order's name."""

@@ -123,7 +123,7 @@ def unary_methods():
         ("GetServiceOrder", True), ("ListServiceOrders", True), ("GetTechnician", True),
         ("ListTechnicians", True), ("ListEvents", True), ("GetVisitReport", True),
         ("ListVisitReports", True), ("ListCredentials", True), ("CheckAvailability", True),
-        ("RenderScript", True),
+        ("RenderScript", True), ("ListHolds", True),
         ("CheckIn", False), ("CreateServiceOrder", False), ("CancelServiceOrder", False),
         ("BookAppointment", False), ("CreateHold", False), ("RecordConfirmationCall", False),
         ("CreateCredential", False), ("RevokeCredential", False), ("WatchEvents", False),

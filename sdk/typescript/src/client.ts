@@ -21,6 +21,8 @@ import {
   CheckAvailabilityRequest,
   CreateHoldRequest,
   type Hold,
+  ListHoldsRequest,
+  type ListHoldsResponse,
   ReleaseHoldRequest,
   SchedulingServiceClient,
 } from "./gen/homevisit/v1/scheduling_service";
@@ -323,6 +325,16 @@ export class HomevisitClient {
 
   releaseHold(name: string, call?: CallOptions): Promise<Hold> {
     return this.unary(this.scheduling, "releaseHold", ReleaseHoldRequest.fromPartial({ name }), call);
+  }
+
+  listHolds(request: DeepPartial<ListHoldsRequest> = {}, call?: CallOptions): Promise<ListHoldsResponse> {
+    const full = ListHoldsRequest.fromPartial(request);
+    return this.unary(this.scheduling, "listHolds", full, call);
+  }
+
+  /** Every hold the request matches (earliest window first), page after page. */
+  allHolds(request: DeepPartial<ListHoldsRequest> = {}, call?: CallOptions): AsyncGenerator<Hold> {
+    return allPages((r) => this.listHolds(r, call), request, (page) => page.holds);
   }
 
   bookAppointment(request: DeepPartial<BookAppointmentRequest>, call?: CallOptions): Promise<ServiceOrder> {

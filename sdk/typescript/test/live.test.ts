@@ -176,6 +176,33 @@ describe("page iterators", () => {
   });
 });
 
+describe("holds", () => {
+  test("listHolds and allHolds: live holds page after page; a technician may not list them", async () => {
+    // Three orders each holding their first option (a hold takes its slot: the next is offered another).
+    const held: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const order = await client.createServiceOrder(validOrder(2));
+      const offer = await client.checkAvailability({ serviceOrder: order.name });
+      const option = offer.requestedAvailable ? offer.requested : [...offer.sameDay, ...offer.otherDays][0];
+      held.push((await client.createHold({ serviceOrder: order.name, option })).name);
+    }
+    // Other tests may hold too: the walk must equal one big page of the same filter.
+    const whole = (await client.listHolds({ liveOnly: true, pageSize: 500 })).holds.map((h) => h.name);
+    const listed: string[] = [];
+    for await (const hold of client.allHolds({ liveOnly: true, pageSize: 2 })) listed.push(hold.name);
+    assert.deepEqual(listed, whole);
+    for (const name of held) assert.ok(listed.includes(name), `${name} not in ${JSON.stringify(listed)}`);
+    const tech = new HomevisitClient({ address: server.address, token: await server.issueToken(Role.ROLE_TECHNICIAN, "technicians/demo-tech-1"), timeoutMs: 5000 });
+    try {
+      const error = await rejection(tech.listHolds());
+      assert.equal(error.code, Code.PERMISSION_DENIED);
+      assert.equal(error.reason, "ROLE_NOT_ALLOWED");
+    } finally {
+      tech.close();
+    }
+  });
+});
+
 describe("the report's document", () => {
   test("getVisitReportDocument: the PDF issued at completion and its evidence hashes", async () => {
     const order = await completeVisit(server, client, `EXP-${randomUUID().slice(0, 8)}`);

@@ -13,9 +13,11 @@ import {
   HomevisitError,
   ListCredentialsResponse,
   ListEventsResponse,
+  ListHoldsResponse,
   ListServiceOrdersResponse,
   ListTechniciansResponse,
   ListVisitReportsResponse,
+  SchedulingServiceService,
   ServiceOrderServiceService,
   TechnicianServiceService,
   VisitReportServiceService,
@@ -58,6 +60,7 @@ before(async () => {
   server.addService(EventServiceService, { listEvents: lister("ListEvents", "events", ListEventsResponse) });
   server.addService(CredentialServiceService, { listCredentials: lister("ListCredentials", "credentials", ListCredentialsResponse) });
   server.addService(VisitReportServiceService, { listVisitReports: lister("ListVisitReports", "visitReports", ListVisitReportsResponse) });
+  server.addService(SchedulingServiceService, { listHolds: lister("ListHolds", "holds", ListHoldsResponse) });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync("127.0.0.1:0", ServerCredentials.createInsecure(), (error, p) => (error ? reject(error) : resolve(p))),
   );
@@ -87,6 +90,7 @@ const lists: {
   { method: "ListEvents", walk: (r) => client.allEvents(r), filter: { serviceOrder: "serviceOrders/o1" } },
   { method: "ListCredentials", walk: (r) => client.allCredentials(r), filter: {} },
   { method: "ListVisitReports", walk: (r) => client.allVisitReports(r), filter: { fileNumber: "EXP-1" } },
+  { method: "ListHolds", walk: (r) => client.allHolds(r), filter: { technician: "technicians/t1", liveOnly: true } },
 ];
 
 async function names(items: AsyncIterable<{ name: string }>): Promise<string[]> {

@@ -22,6 +22,7 @@ from homevisit.retry import DEFAULT_RETRY_POLICY, RetryPolicy, pause_before_retr
 from homevisit.v1 import (
     credential_pb2,
     event_pb2,
+    scheduling_service_pb2,
     service_order_pb2,
     service_order_service_pb2,
     technician_pb2,
@@ -169,6 +170,12 @@ class Client:
     ) -> AsyncIterator[visit_report_pb2.VisitReport]:
         request = request or visit_report_pb2.ListVisitReportsRequest()
         return iterate_pages(self.visit_reports.ListVisitReports, request, "visit_reports", **call_options)
+
+    def iter_holds(
+        self, request: Optional[scheduling_service_pb2.ListHoldsRequest] = None, **call_options: Any
+    ) -> AsyncIterator[scheduling_service_pb2.Hold]:
+        request = request or scheduling_service_pb2.ListHoldsRequest()
+        return iterate_pages(self.scheduling.ListHolds, request, "holds", **call_options)
 
     async def close(self) -> None:
         await self.channel.close()

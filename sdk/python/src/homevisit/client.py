@@ -27,6 +27,7 @@ from homevisit.v1 import (
     event_pb2,
     event_pb2_grpc,
     reporting_service_pb2_grpc,
+    scheduling_service_pb2,
     scheduling_service_pb2_grpc,
     service_order_pb2,
     service_order_service_pb2,
@@ -152,6 +153,12 @@ class Client:
     ) -> Iterator[visit_report_pb2.VisitReport]:
         request = request or visit_report_pb2.ListVisitReportsRequest()
         return iterate_pages(self.visit_reports.ListVisitReports, request, "visit_reports", **call_options)
+
+    def iter_holds(
+        self, request: Optional[scheduling_service_pb2.ListHoldsRequest] = None, **call_options: Any
+    ) -> Iterator[scheduling_service_pb2.Hold]:
+        request = request or scheduling_service_pb2.ListHoldsRequest()
+        return iterate_pages(self.scheduling.ListHolds, request, "holds", **call_options)
 
     def close(self) -> None:
         self._base_channel.close()

@@ -56,6 +56,11 @@ class SchedulingServiceStub:
                 request_serializer=homevisit_dot_v1_dot_scheduling__service__pb2.GetHoldRequest.SerializeToString,
                 response_deserializer=homevisit_dot_v1_dot_scheduling__service__pb2.Hold.FromString,
                 _registered_method=True)
+        self.ListHolds = channel.unary_unary(
+                '/homevisit.v1.SchedulingService/ListHolds',
+                request_serializer=homevisit_dot_v1_dot_scheduling__service__pb2.ListHoldsRequest.SerializeToString,
+                response_deserializer=homevisit_dot_v1_dot_scheduling__service__pb2.ListHoldsResponse.FromString,
+                _registered_method=True)
         self.BookAppointment = channel.unary_unary(
                 '/homevisit.v1.SchedulingService/BookAppointment',
                 request_serializer=homevisit_dot_v1_dot_scheduling__service__pb2.BookAppointmentRequest.SerializeToString,
@@ -105,6 +110,13 @@ class SchedulingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListHolds(self, request, context):
+        """Lists holds, earliest window first: the dispatcher's day shows the live ones.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def BookAppointment(self, request, context):
         """Books an appointment from a hold or an option [S3, S4].
         """
@@ -148,6 +160,11 @@ def add_SchedulingServiceServicer_to_server(servicer, server):
                     servicer.GetHold,
                     request_deserializer=homevisit_dot_v1_dot_scheduling__service__pb2.GetHoldRequest.FromString,
                     response_serializer=homevisit_dot_v1_dot_scheduling__service__pb2.Hold.SerializeToString,
+            ),
+            'ListHolds': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListHolds,
+                    request_deserializer=homevisit_dot_v1_dot_scheduling__service__pb2.ListHoldsRequest.FromString,
+                    response_serializer=homevisit_dot_v1_dot_scheduling__service__pb2.ListHoldsResponse.SerializeToString,
             ),
             'BookAppointment': grpc.unary_unary_rpc_method_handler(
                     servicer.BookAppointment,
@@ -274,6 +291,33 @@ class SchedulingService:
             '/homevisit.v1.SchedulingService/GetHold',
             homevisit_dot_v1_dot_scheduling__service__pb2.GetHoldRequest.SerializeToString,
             homevisit_dot_v1_dot_scheduling__service__pb2.Hold.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListHolds(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/homevisit.v1.SchedulingService/ListHolds',
+            homevisit_dot_v1_dot_scheduling__service__pb2.ListHoldsRequest.SerializeToString,
+            homevisit_dot_v1_dot_scheduling__service__pb2.ListHoldsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -233,6 +233,38 @@ export interface GetHoldRequest {
   name: string;
 }
 
+/** Request of ListHolds. Every filter is optional; they combine with AND. */
+export interface ListHoldsRequest {
+  /** At most this many holds (default 100, at most 500). */
+  pageSize: number;
+  /** From a previous response; the other fields must not change between pages. */
+  pageToken: string;
+  /** Only holds of this technician, `technicians/{technician}`. */
+  technician: string;
+  /**
+   * Only holds whose window overlaps [window_start_time, window_end_time): the hold's window
+   * ends after window_start_time and starts before window_end_time. Either bound may be left
+   * out; when both are given, window_end_time must be after window_start_time.
+   */
+  windowStartTime:
+    | Date
+    | undefined;
+  /** See window_start_time. */
+  windowEndTime:
+    | Date
+    | undefined;
+  /** Only holds live at the time of the call (STATE_LIVE): not released, booked or lapsed. */
+  liveOnly: boolean;
+}
+
+/** Response of ListHolds. */
+export interface ListHoldsResponse {
+  /** By window start, then by name. */
+  holds: Hold[];
+  /** Empty on the last page. */
+  nextPageToken: string;
+}
+
 /** Request of ReleaseHold. */
 export interface ReleaseHoldRequest {
   /** `holds/{hold}`. */
@@ -1002,6 +1034,271 @@ export const GetHoldRequest: MessageFns<GetHoldRequest> = {
   },
 };
 
+function createBaseListHoldsRequest(): ListHoldsRequest {
+  return {
+    pageSize: 0,
+    pageToken: "",
+    technician: "",
+    windowStartTime: undefined,
+    windowEndTime: undefined,
+    liveOnly: false,
+  };
+}
+
+export const ListHoldsRequest: MessageFns<ListHoldsRequest> = {
+  encode(message: ListHoldsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pageSize !== 0) {
+      writer.uint32(8).int32(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      writer.uint32(18).string(message.pageToken);
+    }
+    if (message.technician !== "") {
+      writer.uint32(26).string(message.technician);
+    }
+    if (message.windowStartTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.windowStartTime), writer.uint32(34).fork()).join();
+    }
+    if (message.windowEndTime !== undefined) {
+      Timestamp.encode(toTimestamp(message.windowEndTime), writer.uint32(42).fork()).join();
+    }
+    if (message.liveOnly !== false) {
+      writer.uint32(48).bool(message.liveOnly);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListHoldsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListHoldsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pageSize = reader.int32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pageToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.technician = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.windowStartTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.windowEndTime = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.liveOnly = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListHoldsRequest {
+    return {
+      pageSize: isSet(object.pageSize)
+        ? globalThis.Number(object.pageSize)
+        : isSet(object.page_size)
+        ? globalThis.Number(object.page_size)
+        : 0,
+      pageToken: isSet(object.pageToken)
+        ? globalThis.String(object.pageToken)
+        : isSet(object.page_token)
+        ? globalThis.String(object.page_token)
+        : "",
+      technician: isSet(object.technician) ? globalThis.String(object.technician) : "",
+      windowStartTime: isSet(object.windowStartTime)
+        ? fromJsonTimestamp(object.windowStartTime)
+        : isSet(object.window_start_time)
+        ? fromJsonTimestamp(object.window_start_time)
+        : undefined,
+      windowEndTime: isSet(object.windowEndTime)
+        ? fromJsonTimestamp(object.windowEndTime)
+        : isSet(object.window_end_time)
+        ? fromJsonTimestamp(object.window_end_time)
+        : undefined,
+      liveOnly: isSet(object.liveOnly)
+        ? globalThis.Boolean(object.liveOnly)
+        : isSet(object.live_only)
+        ? globalThis.Boolean(object.live_only)
+        : false,
+    };
+  },
+
+  toJSON(message: ListHoldsRequest): unknown {
+    const obj: any = {};
+    if (message.pageSize !== 0) {
+      obj.pageSize = Math.round(message.pageSize);
+    }
+    if (message.pageToken !== "") {
+      obj.pageToken = message.pageToken;
+    }
+    if (message.technician !== "") {
+      obj.technician = message.technician;
+    }
+    if (message.windowStartTime !== undefined) {
+      obj.windowStartTime = message.windowStartTime.toISOString();
+    }
+    if (message.windowEndTime !== undefined) {
+      obj.windowEndTime = message.windowEndTime.toISOString();
+    }
+    if (message.liveOnly !== false) {
+      obj.liveOnly = message.liveOnly;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListHoldsRequest>, I>>(base?: I): ListHoldsRequest {
+    return ListHoldsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListHoldsRequest>, I>>(object: I): ListHoldsRequest {
+    const message = createBaseListHoldsRequest();
+    message.pageSize = object.pageSize ?? 0;
+    message.pageToken = object.pageToken ?? "";
+    message.technician = object.technician ?? "";
+    message.windowStartTime = object.windowStartTime ?? undefined;
+    message.windowEndTime = object.windowEndTime ?? undefined;
+    message.liveOnly = object.liveOnly ?? false;
+    return message;
+  },
+};
+
+function createBaseListHoldsResponse(): ListHoldsResponse {
+  return { holds: [], nextPageToken: "" };
+}
+
+export const ListHoldsResponse: MessageFns<ListHoldsResponse> = {
+  encode(message: ListHoldsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.holds) {
+      Hold.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.nextPageToken !== "") {
+      writer.uint32(18).string(message.nextPageToken);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListHoldsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListHoldsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.holds.push(Hold.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nextPageToken = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListHoldsResponse {
+    return {
+      holds: globalThis.Array.isArray(object?.holds) ? object.holds.map((e: any) => Hold.fromJSON(e)) : [],
+      nextPageToken: isSet(object.nextPageToken)
+        ? globalThis.String(object.nextPageToken)
+        : isSet(object.next_page_token)
+        ? globalThis.String(object.next_page_token)
+        : "",
+    };
+  },
+
+  toJSON(message: ListHoldsResponse): unknown {
+    const obj: any = {};
+    if (message.holds?.length) {
+      obj.holds = message.holds.map((e) => Hold.toJSON(e));
+    }
+    if (message.nextPageToken !== "") {
+      obj.nextPageToken = message.nextPageToken;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListHoldsResponse>, I>>(base?: I): ListHoldsResponse {
+    return ListHoldsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListHoldsResponse>, I>>(object: I): ListHoldsResponse {
+    const message = createBaseListHoldsResponse();
+    message.holds = object.holds?.map((e) => Hold.fromPartial(e)) || [];
+    message.nextPageToken = object.nextPageToken ?? "";
+    return message;
+  },
+};
+
 function createBaseReleaseHoldRequest(): ReleaseHoldRequest {
   return { name: "", requestId: "" };
 }
@@ -1563,6 +1860,16 @@ export const SchedulingServiceService = {
     responseSerialize: (value: Hold): Buffer => Buffer.from(Hold.encode(value).finish()),
     responseDeserialize: (value: Buffer): Hold => Hold.decode(value),
   },
+  /** Lists holds, earliest window first: the dispatcher's day shows the live ones. */
+  listHolds: {
+    path: "/homevisit.v1.SchedulingService/ListHolds" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListHoldsRequest): Buffer => Buffer.from(ListHoldsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListHoldsRequest => ListHoldsRequest.decode(value),
+    responseSerialize: (value: ListHoldsResponse): Buffer => Buffer.from(ListHoldsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListHoldsResponse => ListHoldsResponse.decode(value),
+  },
   /** Books an appointment from a hold or an option [S3, S4]. */
   bookAppointment: {
     path: "/homevisit.v1.SchedulingService/BookAppointment" as const,
@@ -1607,6 +1914,8 @@ export interface SchedulingServiceServer extends UntypedServiceImplementation {
   releaseHold: handleUnaryCall<ReleaseHoldRequest, Hold>;
   /** Reads a hold: whether it is still live, was booked, released or expired. */
   getHold: handleUnaryCall<GetHoldRequest, Hold>;
+  /** Lists holds, earliest window first: the dispatcher's day shows the live ones. */
+  listHolds: handleUnaryCall<ListHoldsRequest, ListHoldsResponse>;
   /** Books an appointment from a hold or an option [S3, S4]. */
   bookAppointment: handleUnaryCall<BookAppointmentRequest, ServiceOrder>;
   /** Moves an appointment to another window. */
@@ -1676,6 +1985,22 @@ export interface SchedulingServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: Hold) => void,
+  ): ClientUnaryCall;
+  /** Lists holds, earliest window first: the dispatcher's day shows the live ones. */
+  listHolds(
+    request: ListHoldsRequest,
+    callback: (error: ServiceError | null, response: ListHoldsResponse) => void,
+  ): ClientUnaryCall;
+  listHolds(
+    request: ListHoldsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListHoldsResponse) => void,
+  ): ClientUnaryCall;
+  listHolds(
+    request: ListHoldsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListHoldsResponse) => void,
   ): ClientUnaryCall;
   /** Books an appointment from a hold or an option [S3, S4]. */
   bookAppointment(
