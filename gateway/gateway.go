@@ -28,23 +28,31 @@ var openAPIDocument []byte
 // newGateway returns the handler: /openapi.json, then API paths to vanguard, everything else to
 // static (the console), or 404 when static is nil.
 func newGateway(backend http.Handler, static http.Handler) (http.Handler, error) {
-	var services []*vanguard.Service
+	var schemas []protoreflect.ServiceDescriptor
 	protoregistry.GlobalFiles.RangeFilesByPackage("homevisit.v1", func(f protoreflect.FileDescriptor) bool {
 		for i := range f.Services().Len() {
-			services = append(services, vanguard.NewServiceWithSchema(f.Services().Get(i), backend,
-				vanguard.WithTargetProtocols(vanguard.ProtocolGRPC),
-				vanguard.WithTargetCodecs(vanguard.CodecProto)))
+			schemas = append(schemas, f.Services().Get(i))
 		}
 		return true
 	})
-	if len(services) == 0 {
+	if len(schemas) == 0 {
 		return nil, fmt.Errorf("no homevisit.v1 services registered")
 	}
 	rules, err := restRules()
 	if err != nil {
 		return nil, err
 	}
-	opts := []vanguard.TranscoderOption{vanguard.WithRules(rules...)}
+	schemas, err = withRules(schemas, rules)
+	if err != nil {
+		return nil, err
+	}
+	services := make([]*vanguard.Service, 0, len(schemas))
+	for _, schema := range schemas {
+		services = append(services, vanguard.NewServiceWithSchema(schema, backend,
+			vanguard.WithTargetProtocols(vanguard.ProtocolGRPC),
+			vanguard.WithTargetCodecs(vanguard.CodecProto)))
+	}
+	var opts []vanguard.TranscoderOption
 	if static != nil {
 		opts = append(opts, vanguard.WithUnknownHandler(static))
 	}
