@@ -174,12 +174,26 @@ test("a technician's token sees only their own visits", async () => {
   await page.context().close();
 });
 
-test("a dispatcher books an order from an availability search", async () => {
+test("a dispatcher sees DOT's hold in the day and books an order from an availability search", async () => {
+  // DOT holds a same-day option through the API while it talks to the subscriber.
+  const held = await intake(tokens.operator, day, 12, "EXP-500400", "Raúl");
+  const offer = await rest("POST", `/v1/${held.name}:checkAvailability`, tokens.operator, {});
+  const option = offer.requested ?? offer.sameDay?.[0];
+  assert.ok(option, `no same-day option: ${JSON.stringify(offer)}`);
+  const hold = await rest("POST", "/v1/holds", tokens.operator, { service_order: held.name, option });
   const waiting = await intake(tokens.operator, day, 15, "EXP-500300", "Elena");
   const page = await signIn(tokens.dispatcher);
   await page.getByRole("link", { name: "Día del despachador" }).click();
   await page.goto(`${base}/#/despacho?dia=${day}`);
   await page.locator("table.dia tbody tr").first().waitFor();
+  // The hold shows in its technician's row, apart from appointments and labelled for a screen reader.
+  const heldCells = page.locator(`tr[data-tecnico="${option.technician}"] td.celda-apartado[data-apartado="${hold.name}"]`);
+  await heldCells.first().waitFor({ timeout: LIVE });
+  assert.equal(await heldCells.count(), 2, "a two-hour window covers two hour columns");
+  assert.equal(await page.locator(`td.celda-cita[data-apartado]`).count(), 0);
+  const label = await heldCells.first().getByRole("link").getAttribute("aria-label");
+  assert.match(label, new RegExp(`^Apartado .* para la orden ${held.name.split("/")[1]}, vence a las `));
+  await page.screenshot({ path: `${shots}/despacho-apartado.png`, fullPage: true });
   await page.getByLabel("Orden por agendar").selectOption(waiting.name);
   await page.getByRole("button", { name: "Buscar disponibilidad" }).click();
   await page.getByRole("group", { name: "Horarios disponibles" }).waitFor();

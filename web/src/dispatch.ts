@@ -1,10 +1,11 @@
-// The dispatcher's day: technicians × hours with their appointments, working hours and time
+// The dispatcher's day: technicians × hours with their appointments, live holds (options DOT is
+// confirming with a subscriber, taken until they lapse or are booked), working hours and time
 // off, and an availability search for a requested order, from which an option is held and booked.
 import { timestampDate } from "@bufbuild/protobuf/wkt";
 import { api, errorText } from "./api.js";
 import { h, replace } from "./dom.js";
 import { ServiceOrder_State, type ServiceOrder } from "./gen/homevisit/v1/service_order_pb.js";
-import type { SlotOption } from "./gen/homevisit/v1/scheduling_service_pb.js";
+import type { Hold, SlotOption } from "./gen/homevisit/v1/scheduling_service_pb.js";
 import type { Technician } from "./gen/homevisit/v1/technician_pb.js";
 import { dateTime, dayStart, nextDay, orderId, subscriberName, time, TIME_ZONE, today, windowText } from "./format.js";
 
@@ -30,11 +31,12 @@ export function renderDispatch(main: HTMLElement, params: URLSearchParams, signa
 
   const loadGrid = async () => {
     try {
-      const [techs, orders] = await Promise.all([
+      const [techs, orders, holds] = await Promise.all([
         api.technicians.listTechnicians({ pageSize: 500 }, { signal }),
         api.orders.listServiceOrders({ windowStartAfter: dayStart(day), windowStartBefore: dayStart(nextDay(day)), pageSize: 500 }, { signal }),
+        api.scheduling.listHolds({ windowStartTime: dayStart(day), windowEndTime: dayStart(nextDay(day)), liveOnly: true, pageSize: 500 }, { signal }),
       ]);
-      replace(grid, dayTable(day, techs.technicians, orders.serviceOrders));
+      replace(grid, dayTable(day, techs.technicians, orders.serviceOrders, holds.holds));
     } catch (e) {
       if (!signal.aborted) error.textContent = errorText(e);
     }
@@ -43,20 +45,24 @@ export function renderDispatch(main: HTMLElement, params: URLSearchParams, signa
   void renderSearch(search, loadGrid, signal);
 }
 
-function dayTable(day: string, technicians: Technician[], orders: ServiceOrder[]): HTMLTableElement {
+// Whether the window [start, end) covers the hour `hr` of the day.
+const covers = (start: Date, end: Date, hr: number) => hourOf(start) <= hr && hr < hourOf(end);
+
+function dayTable(day: string, technicians: Technician[], orders: ServiceOrder[], holds: Hold[]): HTMLTableElement {
   const weekday = ((new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7) + 1; // google.type.DayOfWeek: MONDAY = 1
   const start = timestampDate(dayStart(day)).getTime();
   const end = timestampDate(dayStart(nextDay(day))).getTime();
   return h(
     "table",
     { class: "dia" },
-    h("caption", {}, `Técnicos y citas del ${day}`),
+    h("caption", {}, `Técnicos, citas y apartados del ${day}`),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Técnico"), ...HOURS.map((hr) => h("th", { scope: "col" }, `${hr}:00`)))),
     h(
       "tbody",
       {},
       ...technicians.map((t) => {
         const mine = orders.filter((o) => o.appointment?.technician === t.name && o.state !== ServiceOrder_State.CANCELLED);
+        const held = holds.filter((x) => x.option?.technician === t.name);
         const off = t.timeOff.filter((x) => x.startTime && x.endTime && timestampDate(x.startTime).getTime() < end && timestampDate(x.endTime).getTime() > start);
         const works = (hr: number) =>
           t.workingHours.some((w) => w.dayOfWeek === weekday && (w.startTime?.hours ?? 0) <= hr && hr < (w.endTime?.hours ?? 0) + ((w.endTime?.minutes ?? 0) > 0 ? 1 : 0));
@@ -67,18 +73,35 @@ function dayTable(day: string, technicians: Technician[], orders: ServiceOrder[]
           ...HOURS.map((hr) => {
             const visit = mine.find((o) => {
               const w = o.appointment?.window;
-              return w?.startTime && w.endTime && hourOf(timestampDate(w.startTime)) <= hr && hr < hourOf(timestampDate(w.endTime));
+              return w?.startTime && w.endTime && covers(timestampDate(w.startTime), timestampDate(w.endTime), hr);
+            });
+            const hold = held.find((x) => {
+              const w = x.option?.window;
+              return w?.startTime && w.endTime && covers(timestampDate(w.startTime), timestampDate(w.endTime), hr);
             });
             const away = off.find((x) => hourOf(timestampDate(x.startTime!)) <= hr || timestampDate(x.startTime!).getTime() < start);
             if (visit) {
               return h("td", { class: "celda-cita" }, h("a", { href: `#/orden/${orderId(visit.name)}`, title: `${visit.fileNumber} ${windowText(visit)}` }, visit.fileNumber));
             }
+            if (hold) return holdCell(hold);
             if (away) return h("td", { class: "celda-descanso" }, h("span", { class: "visualmente-oculto" }, "Ausente: "), away.reason || "Ausente");
             return works(hr) ? h("td", { class: "celda-libre" }, h("span", { class: "visualmente-oculto" }, "Libre")) : h("td", { class: "celda-fuera" }, h("span", { class: "visualmente-oculto" }, "Fuera de horario"));
           }),
         );
       }),
     ),
+  );
+}
+
+// A live hold: not an appointment yet, so it looks different (hatched, "Apartado") and says so
+// to a screen reader, with the window, the order and when it lapses.
+function holdCell(hold: Hold): HTMLTableCellElement {
+  const w = hold.option?.window;
+  const label = `Apartado ${time(w?.startTime)}–${time(w?.endTime)} para la orden ${orderId(hold.serviceOrder)}, vence a las ${time(hold.expireTime)}`;
+  return h(
+    "td",
+    { class: "celda-apartado", "data-apartado": hold.name },
+    h("a", { href: `#/orden/${orderId(hold.serviceOrder)}`, title: label, "aria-label": label }, "Apartado"),
   );
 }
 
@@ -137,6 +160,7 @@ function optionList(order: string, options: SlotOption[], error: HTMLElement, re
       const made = await api.scheduling.createHold({ serviceOrder: order, option: chosen(), requestId: crypto.randomUUID() });
       hold = made.name;
       status.textContent = `Apartado hasta las ${time(made.expireTime)}.`;
+      void reloadGrid();
     } catch (e) {
       error.textContent = errorText(e);
     }
