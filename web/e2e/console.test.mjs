@@ -159,6 +159,48 @@ test("a completion stands out on the board; the order page shows the report and 
   await page.screenshot({ path: `${shots}/reporte.png`, fullPage: true });
 });
 
+test("a late alert stands out on the board as the sweep raises it", async () => {
+  // web/test.sh runs homevisitd with --late_tolerance_minutes 0: a technician not checked in by
+  // the window start is late. The API takes only windows that start in the future, so the order
+  // asks for one starting in 20 s, with a technician of its own (every hour of every day, in a
+  // postal code nobody else covers) so that it is free now whatever the time.
+  const page = supervisorPage;
+  const start = new Date(Date.now() + 20000);
+  const startDay = new Intl.DateTimeFormat("en-CA", { timeZone: "America/Mexico_City" }).format(start);
+  await page.goto(`${base}/#/tablero?dia=${startDay}`);
+  await page.locator('#estado-en-vivo[data-estado="en vivo"]').waitFor();
+  const allDay = ["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
+    .map((d) => ({ day_of_week: d, start_time: { hours: 0 }, end_time: { hours: 24 } }));
+  const technician = await rest("POST", "/v1/technicians", tokens.dispatcher, { technician: {
+    display_name: "Ana Retraso", employee_number: `DRW-LATE-${process.pid}`, official_id_type: "OFFICIAL_ID_TYPE_INE",
+    mobile_phone: "5587654321", postal_codes: ["01000"], working_hours: allDay } });
+  const late = await rest("POST", "/v1/serviceOrders", tokens.operator, {
+    request_id: `web-late-${process.pid}`,
+    service_order: {
+      file_number: "EXP-500500",
+      subscriber: { given_name: "Sofía", family_name: "Prueba", email: "prueba@example.com" },
+      address: { street: "Av. Revolución", exterior_number: "1500", colonia: "San Ángel", delegacion: "Álvaro Obregón", postal_code: "01000" },
+      requested_window: { start_time: start.toISOString(), end_time: new Date(start.getTime() + 7200000).toISOString() },
+      receiver: { name: "Sofía Prueba", phone: "5512345678" },
+      problem_description: "Sin internet desde la mañana.",
+      charge: "CHARGE_FREE",
+    },
+  });
+  const offer = await rest("POST", `/v1/${late.name}:checkAvailability`, tokens.operator, {});
+  assert.equal(offer.requested?.technician, technician.name, JSON.stringify(offer));
+  await rest("POST", `/v1/${late.name}:book`, tokens.operator, { option: offer.requested, request_id: `web-late-book-${process.pid}` });
+  await card(page, late).waitFor({ timeout: LIVE });
+  assert.doesNotMatch(await card(page, late).getAttribute("class"), /tarjeta-retraso/);
+
+  // The window starts; within one sweep (5 s) and the watch's poll the card and a notice stand out.
+  const wait = start.getTime() - Date.now() + 5000 + LIVE;
+  const marked = page.locator(`li.tarjeta.tarjeta-retraso[data-orden="${late.name}"]`);
+  await marked.waitFor({ timeout: wait });
+  assert.match(await marked.locator(".insignia-retraso").textContent(), /^Retraso desde /);
+  await page.locator(".aviso-retraso", { hasText: "Técnico con retraso" }).filter({ hasText: "EXP-500500" }).first().waitFor({ timeout: LIVE });
+  await page.screenshot({ path: `${shots}/tablero-retraso.png`, fullPage: true });
+});
+
 test("a technician's token sees only their own visits", async () => {
   // Another order at the same time: the first technician is busy, so it goes to the other one.
   const other = await book(tokens.operator, await intake(tokens.operator, day, 10, "EXP-500200", "Tomás"), order.appointment.technician);
