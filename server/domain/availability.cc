@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <memory>
 #include <cstdint>
 #include <cstdlib>
 #include <unordered_map>
@@ -119,31 +120,36 @@ struct PreparedTechnician {
   // Absolute shift stretches over the prepared dates; shared by technicians with the same
   // weekly shifts (ShiftStretches owns them).
   const std::vector<Interval>* on_shift = nullptr;
-  std::vector<Interval> time_off;  // to tell a day off from a full calendar
-  bool busy_is_calendars = false;  // the calendar's busy list was merged already: no copy
-  std::vector<Interval> busy_merged;        // otherwise
-  bool prefix_is_calendars = false;         // the calendar's busy_prefix applies: no sums
-  std::vector<absl::Duration> busy_prefix;  // otherwise
-  std::vector<Interval> busy_and_time_off;  // only when there is time off, see blocked()
+  // Merged lists: the calendar's own when PrepareBusy prepared it (no copy), else `own`'s.
+  const std::vector<Interval>* time_off = nullptr;  // to tell a day off from a full calendar
+  const std::vector<Interval>* busy = nullptr;      // appointments and holds: the load-balancing measure
+  const std::vector<absl::Duration>* prefix = nullptr;  // prefix[i] = total length of busy[0, i)
+  const std::vector<Interval>* blocked = nullptr;       // busy and time off
+  struct Lists {
+    std::vector<Interval> time_off, busy, blocked;
+    std::vector<absl::Duration> prefix;
+  };
+  std::unique_ptr<Lists> own;  // on the heap: what the pointers above point to stays put on a move
+  // The calendar's day summaries when they were made for this computation's time zone and span,
+  // and the day number (days since 1970-01-01) of their first date.
+  const DaySummaries* summaries = nullptr;
+  int64_t summaries_first = 0;
 
-  // Appointments and holds, merged: for the load-balancing measure.
-  const std::vector<Interval>& busy() const { return busy_is_calendars ? calendar->busy : busy_merged; }
-  // prefix()[i] = total length of busy()[0, i).
-  const std::vector<absl::Duration>& prefix() const {
-    return prefix_is_calendars ? calendar->busy_prefix : busy_prefix;
+  // The summary of the date with this day number, when the calendar has one that applies.
+  const DaySummary* SummaryOf(int64_t day_number) const {
+    if (summaries == nullptr) return nullptr;
+    const int64_t i = day_number - summaries_first;
+    if (i < 0 || i >= static_cast<int64_t>(summaries->days.size())) return nullptr;
+    return &summaries->days[static_cast<size_t>(i)];
   }
-  // Busy and time off.
-  const std::vector<Interval>& blocked() const { return time_off.empty() ? busy() : busy_and_time_off; }
 
   // Busy time within [a, b).
   absl::Duration BusyWithin(absl::Time a, absl::Time b) const {
-    const std::vector<Interval>& busy = this->busy();
-    const auto first = FirstEndingAfter(busy, a);
-    const auto last = std::partition_point(first, busy.cend(),
+    const auto first = FirstEndingAfter(*busy, a);
+    const auto last = std::partition_point(first, busy->cend(),
                                            [b](const Interval& i) { return i.start < b; });
     if (first == last) return absl::ZeroDuration();
-    const std::vector<absl::Duration>& prefix = this->prefix();
-    absl::Duration total = prefix[last - busy.begin()] - prefix[first - busy.begin()];
+    absl::Duration total = (*prefix)[last - busy->begin()] - (*prefix)[first - busy->begin()];
     total -= std::max(absl::ZeroDuration(), a - first->start);
     total -= std::max(absl::ZeroDuration(), std::prev(last)->end - b);
     return total;
@@ -158,8 +164,17 @@ class ShiftStretches {
  public:
   explicit ShiftStretches(const LocalDays& local) : local_(local) {}
 
-  // Looked up by a hash of the pattern, without allocating (this runs once per technician).
+  // Looked up by a hash of the pattern, without allocating (this runs once per technician),
+  // unless it is the previous technician's pattern.
   const std::vector<Interval>& Of(const std::vector<WeeklyShift>& weekly) {
+    if (last_weekly_ != nullptr && Same(*last_weekly_, weekly)) return *last_;
+    last_weekly_ = &weekly;
+    last_ = &Find(weekly);
+    return *last_;
+  }
+
+ private:
+  const std::vector<Interval>& Find(const std::vector<WeeklyShift>& weekly) {
     uint64_t hash = weekly.size();
     for (const WeeklyShift& s : weekly) {
       hash = hash * 1000003 + static_cast<uint64_t>(s.weekday);
@@ -175,7 +190,6 @@ class ShiftStretches {
     return patterns_.back().second;
   }
 
- private:
   static bool Same(const std::vector<WeeklyShift>& a, const std::vector<WeeklyShift>& b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const WeeklyShift& x, const WeeklyShift& y) {
       return x.weekday == y.weekday && x.start_minute == y.start_minute && x.end_minute == y.end_minute;
@@ -201,29 +215,48 @@ class ShiftStretches {
   // A deque: the stretches handed out stay where they are as patterns are added.
   std::deque<std::pair<std::vector<WeeklyShift>, std::vector<Interval>>> patterns_;
   std::unordered_multimap<uint64_t, size_t> by_hash_;
+  const std::vector<WeeklyShift>* last_weekly_ = nullptr;  // the previous technician's, still alive
+  const std::vector<Interval>* last_ = nullptr;            // and its stretches
 };
+
+// Merged `a` and `b`.
+std::vector<Interval> Union(const std::vector<Interval>& a, const std::vector<Interval>& b) {
+  std::vector<Interval> both;
+  both.reserve(a.size() + b.size());
+  both.insert(both.end(), a.begin(), a.end());
+  both.insert(both.end(), b.begin(), b.end());
+  return Merged(std::move(both));
+}
 
 PreparedTechnician Prepare(const TechnicianCalendar& calendar, ShiftStretches& shifts) {
   PreparedTechnician p;
   p.calendar = &calendar;
   p.on_shift = &shifts.Of(calendar.weekly_shifts);
-  p.time_off = Merged(calendar.time_off);
-  if (!p.time_off.empty()) {
-    std::vector<Interval> blocked;
-    blocked.reserve(calendar.busy.size() + calendar.time_off.size());
-    blocked.insert(blocked.end(), calendar.busy.begin(), calendar.busy.end());
-    blocked.insert(blocked.end(), calendar.time_off.begin(), calendar.time_off.end());
-    p.busy_and_time_off = Merged(std::move(blocked));
-  }
-
-  if (calendar.busy_prefix.size() == calendar.busy.size() + 1) {  // PrepareBusy's: merged and summed
-    p.busy_is_calendars = p.prefix_is_calendars = true;
+  if (calendar.busy_prefix.size() == calendar.busy.size() + 1) {  // PrepareBusy's: nothing to build
+    p.busy = &calendar.busy;
+    p.prefix = &calendar.busy_prefix;
+    p.time_off = &calendar.time_off;
+    p.blocked = calendar.time_off.empty() ? &calendar.busy : &calendar.busy_and_time_off;
     return p;
   }
-  p.busy_is_calendars = IsMerged(calendar.busy);
-  if (!p.busy_is_calendars) p.busy_merged = Merged(calendar.busy);
-  const std::vector<Interval>& busy = p.busy();
-  p.busy_prefix = PrefixSums(busy);
+  p.own = std::make_unique<PreparedTechnician::Lists>();
+  PreparedTechnician::Lists& own = *p.own;
+  if (IsMerged(calendar.busy)) {
+    p.busy = &calendar.busy;
+  } else {
+    own.busy = Merged(calendar.busy);
+    p.busy = &own.busy;
+  }
+  own.prefix = PrefixSums(*p.busy);
+  p.prefix = &own.prefix;
+  own.time_off = Merged(calendar.time_off);
+  p.time_off = &own.time_off;
+  if (own.time_off.empty()) {
+    p.blocked = p.busy;
+  } else {
+    own.blocked = Union(*p.busy, own.time_off);
+    p.blocked = &own.blocked;
+  }
   return p;
 }
 
@@ -242,8 +275,8 @@ Fit FitAt(const PreparedTechnician& t, absl::Time start, const VisitSpan& span) 
   const absl::Time work_end = start + span.work;
   if (!Contains(*t.on_shift, start, work_end)) return Fit::kOffShift;
   const absl::Time occupied_end = start + span.occupied;
-  if (Intersects(t.blocked(), start, occupied_end)) {
-    return Intersects(t.time_off, start, occupied_end) ? Fit::kTimeOff : Fit::kBlocked;
+  if (Intersects(*t.blocked, start, occupied_end)) {
+    return Intersects(*t.time_off, start, occupied_end) ? Fit::kTimeOff : Fit::kBlocked;
   }
   return Fit::kFree;
 }
@@ -310,68 +343,119 @@ std::vector<absl::Time> GridStarts(absl::CivilDay day, const SchedulingPolicy& p
   return out;
 }
 
-// Whether some start in [from, to) could fit `t` (on shift for the whole visit, nothing blocked
-// through the travel buffer), ignoring the grid: a necessary condition for FitAt == kFree at any
-// grid start of that date, checked with one pass over the day's intervals. On a fully booked
-// date it drops the technician before any start is tried.
-bool MayFitWithin(const PreparedTechnician& t, absl::Time from, absl::Time to, const VisitSpan& span) {
+int64_t DayNumber(absl::CivilDay day) { return day - absl::CivilDay(1970, 1, 1); }
+
+// Where the starts of one date that may fit `t` lie: `earliest` is the first start in
+// [from, to) that fits (on shift for the whole visit, nothing blocked through the travel buffer),
+// ignoring the grid, found with one pass over the date's intervals; no start after `latest` can
+// fit. On a fully booked date, earliest is InfiniteFuture and the technician is dropped before
+// any start is tried.
+DaySummary SummarizeDay(const PreparedTechnician& t, absl::Time from, absl::Time to, const VisitSpan& span) {
+  DaySummary day;
+  day.busy = t.BusyWithin(from, to);
   const absl::Duration work = span.work;
   const absl::Duration occupied = span.occupied;
   const std::vector<Interval>& shifts = *t.on_shift;
   for (auto shift = FirstEndingAfter(shifts, from); shift != shifts.end() && shift->start < to; ++shift) {
     const absl::Time last = std::min(shift->end - work, to - absl::Nanoseconds(1));  // latest start
+    if (last < shift->start || last < from) continue;
+    day.latest = last;  // stretches are in order: the last one with room bounds every start
+    if (day.may_fit()) continue;
     absl::Time s = std::max(shift->start, from);
-    for (auto b = FirstEndingAfter(t.blocked(), s); s <= last; ++b) {
-      if (b == t.blocked().end() || b->start >= s + occupied) return true;
+    for (auto b = FirstEndingAfter(*t.blocked, s); s <= last; ++b) {
+      if (b == t.blocked->end() || b->start >= s + occupied) {
+        day.earliest = s;
+        break;
+      }
       s = b->end;  // the earliest start after this blocked stretch (merged: the next ends later)
     }
   }
-  return false;
+  if (!day.may_fit()) day.latest = absl::InfinitePast();
+  return day;
 }
 
-// Covering technicians that may fit some start of the date (MayFitWithin, which also means on
-// shift that date), least busy that date first, then by id: the order in which they are
-// offered. On a fully booked date the list is empty at the cost of a few searches each.
-// `techs` sorted by technician id.
-std::vector<const PreparedTechnician*> CandidatesOf(const std::vector<PreparedTechnician>& techs, absl::CivilDay day,
-                                                    absl::TimeZone tz, const VisitSpan& span) {
+// One technician of a date's roster, with their busy time that date and where their fitting
+// starts of that date lie.
+struct Candidate {
+  absl::Duration busy;
+  const PreparedTechnician* technician;
+  absl::Time earliest;
+  absl::Time latest;
+};
+
+// The covering technicians that may fit some start of one date, in the order in which they are
+// offered: least busy that date first, then by id. Sorted as far as it is read: most starts go
+// to one of the first few, so sorting hundreds each date would be wasted.
+class Roster {
+ public:
+  void Add(const Candidate& c) {
+    candidates_.push_back(c);
+    earliest_ = std::min(earliest_, c.earliest);
+    latest_ = std::max(latest_, c.latest);
+  }
+  bool empty() const { return candidates_.empty(); }
+
+  // The first in offer order free at `start` (null: nobody). Those whose fitting starts of the
+  // date lie elsewhere are passed over without a look at their calendar.
+  const PreparedTechnician* Pick(absl::Time start, const VisitSpan& span) {
+    if (start < earliest_ || latest_ < start) return nullptr;
+    for (size_t i = 0; i < candidates_.size(); ++i) {
+      const Candidate& c = InOrder(i);
+      if (start < c.earliest || c.latest < start) continue;
+      if (FitAt(*c.technician, start, span) == Fit::kFree) return c.technician;
+    }
+    return nullptr;
+  }
+
+ private:
+  // candidates_[i], with candidates_[0, i] the least of all in offer order. Techs were added in
+  // id order, so on equal load the earlier element (smaller address) has the smaller id.
+  const Candidate& InOrder(size_t i) {
+    if (i >= sorted_) {
+      const size_t upto = std::min(candidates_.size(), std::max({i + 1, sorted_ * 2, size_t{16}}));
+      std::partial_sort(candidates_.begin() + static_cast<std::ptrdiff_t>(sorted_),
+                        candidates_.begin() + static_cast<std::ptrdiff_t>(upto), candidates_.end(),
+                        [](const Candidate& a, const Candidate& b) {
+                          return a.busy != b.busy ? a.busy < b.busy : a.technician < b.technician;
+                        });
+      sorted_ = upto;
+    }
+    return candidates_[i];
+  }
+
+  std::vector<Candidate> candidates_;
+  size_t sorted_ = 0;
+  absl::Time earliest_ = absl::InfiniteFuture();  // of any candidate
+  absl::Time latest_ = absl::InfinitePast();
+};
+
+// The date's roster (see Roster). On a fully booked date it is empty at the cost of a few
+// searches per technician (or none, from the calendars' day summaries). `techs` sorted by id.
+Roster CandidatesOf(const std::vector<PreparedTechnician>& techs, absl::CivilDay day, absl::TimeZone tz,
+                    const VisitSpan& span) {
   const absl::Time from = StartOfDay(day, tz);
   const absl::Time to = StartOfDay(day + 1, tz);
-  std::vector<std::pair<absl::Duration, const PreparedTechnician*>> ranked;
+  const int64_t day_number = DayNumber(day);
+  Roster roster;
+  const auto add = [&](const PreparedTechnician& t, const DaySummary& summary) {
+    if (summary.may_fit()) roster.Add({summary.busy, &t, summary.earliest, summary.latest});
+  };
   for (const PreparedTechnician& t : techs) {
-    if (MayFitWithin(t, from, to, span)) ranked.emplace_back(t.BusyWithin(from, to), &t);
+    if (const DaySummary* known = t.SummaryOf(day_number)) add(t, *known);
+    else add(t, SummarizeDay(t, from, to, span));
   }
-  // `techs` is in id order, so on equal load the earlier element has the smaller id.
-  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first < b.first : a.second < b.second;
-  });
-  std::vector<const PreparedTechnician*> out;
-  out.reserve(ranked.size());
-  for (const auto& r : ranked) out.push_back(r.second);
-  return out;
+  return roster;
 }
 
-struct Pick {
-  const PreparedTechnician* technician = nullptr;  // null: nobody free
+struct Why {
   bool anyone_booked = false;    // someone on shift and working then, but busy
   bool anyone_off = false;       // someone on shift then, but on time off
 };
 
-Pick PickTechnician(const std::vector<const PreparedTechnician*>& roster, absl::Time start, const VisitSpan& span) {
-  Pick pick;
-  for (const PreparedTechnician* t : roster) {
-    const Fit fit = FitAt(*t, start, span);
-    if (fit == Fit::kFree) return {t, false, false};
-    if (fit == Fit::kBlocked) pick.anyone_booked = true;
-    if (fit == Fit::kTimeOff) pick.anyone_off = true;
-  }
-  return pick;
-}
-
 // Why nobody can take a window starting at `start`: asked of every covering technician (those
 // off shift then answer kOffShift, which sets no flag).
-Pick WhyNot(const std::vector<PreparedTechnician>& techs, absl::Time start, const VisitSpan& span) {
-  Pick why;
+Why WhyNot(const std::vector<PreparedTechnician>& techs, absl::Time start, const VisitSpan& span) {
+  Why why;
   for (const PreparedTechnician& t : techs) {
     const Fit fit = FitAt(t, start, span);
     if (fit == Fit::kBlocked) why.anyone_booked = true;
@@ -462,6 +546,30 @@ UnavailableReason CheckTechnicianWindow(const TechnicianCalendar& technician,
 void PrepareBusy(TechnicianCalendar& calendar) {
   calendar.busy = Merged(std::move(calendar.busy));
   calendar.busy_prefix = PrefixSums(calendar.busy);
+  calendar.time_off = Merged(std::move(calendar.time_off));
+  calendar.busy_and_time_off.clear();
+  if (!calendar.time_off.empty()) calendar.busy_and_time_off = Union(calendar.busy, calendar.time_off);
+}
+
+void SummarizeDays(TechnicianCalendar& calendar, const SchedulingPolicy& policy, absl::CivilDay first,
+                   absl::CivilDay last) {
+  calendar.day_summaries = DaySummaries{};
+  const VisitSpan span(policy);
+  // Within 12 hours, a date's answer only depends on the shifts of the dates next to it, which
+  // every computation expands (LocalDays reaches one date beyond its range on each side).
+  if (!PolicyValid(policy) || span.work > absl::Hours(12) || last < first) return;
+  if (calendar.busy_prefix.size() != calendar.busy.size() + 1) PrepareBusy(calendar);
+  const LocalDays local(policy.time_zone, first, last);
+  ShiftStretches shifts(local);
+  const PreparedTechnician t = Prepare(calendar, shifts);
+  DaySummaries summaries{policy.time_zone, span.work, span.occupied, first, {}};
+  summaries.days.reserve(static_cast<size_t>(last - first + 1));
+  for (absl::CivilDay day = first; day <= last; ++day) {
+    const absl::Time from = StartOfDay(day, policy.time_zone);
+    const absl::Time to = StartOfDay(day + 1, policy.time_zone);
+    summaries.days.push_back(SummarizeDay(t, from, to, span));
+  }
+  calendar.day_summaries = std::move(summaries);
 }
 
 Availability ComputeAvailability(const AvailabilityRequest& request,
@@ -493,13 +601,29 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
   covering.reserve(technicians.size());
   const LocalDays local(tz, today, last_day);
   ShiftStretches shifts(local);
+  // Calendars summarized in one load share their first date: its day number is computed once.
+  absl::CivilDay summaries_first;
+  int64_t summaries_first_number = DayNumber(summaries_first);
   for (const TechnicianCalendar* t : technicians) {
-    if (Covers(*t, zone)) covering.push_back(Prepare(*t, shifts));
+    if (!Covers(*t, zone)) continue;
+    PreparedTechnician& p = covering.emplace_back(Prepare(*t, shifts));
+    const DaySummaries& summaries = t->day_summaries;
+    if (!summaries.days.empty() && summaries.time_zone == tz && summaries.work == span.work &&
+        summaries.occupied == span.occupied) {
+      if (summaries.first != summaries_first) {
+        summaries_first = summaries.first;
+        summaries_first_number = DayNumber(summaries_first);
+      }
+      p.summaries = &summaries;
+      p.summaries_first = summaries_first_number;
+    }
   }
   // In id order once, so every date's roster breaks ties by position instead of comparing ids.
-  std::sort(covering.begin(), covering.end(), [](const PreparedTechnician& a, const PreparedTechnician& b) {
+  // Sources mostly hand them over in that order already.
+  const auto by_id = [](const PreparedTechnician& a, const PreparedTechnician& b) {
     return a.calendar->technician_id < b.calendar->technician_id;
-  });
+  };
+  if (!std::is_sorted(covering.begin(), covering.end(), by_id)) std::sort(covering.begin(), covering.end(), by_id);
   if (covering.empty()) {
     if (result.reason == UnavailableReason::kNone) {
       result.reason = UnavailableReason::kNoTechnicianCoversZone;
@@ -512,15 +636,14 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
 
   // The requested window and the same-day alternatives share the requested date's roster.
   if (in_range(requested_day)) {
-    const auto candidates = CandidatesOf(covering, requested_day, tz, span);
+    Roster candidates = CandidatesOf(covering, requested_day, tz, span);
     if (result.reason == UnavailableReason::kNone) {
-      const Pick pick = PickTechnician(candidates, start, span);
-      if (pick.technician != nullptr) {
+      if (const PreparedTechnician* t = candidates.Pick(start, span)) {
         result.requested_available = true;
-        result.requested = OptionOf(*pick.technician, start, policy);
+        result.requested = OptionOf(*t, start, policy);
       } else {
         // Nobody fits: why not is asked of everyone, not only of the candidates.
-        const Pick why = WhyNot(covering, start, span);
+        const Why why = WhyNot(covering, start, span);
         result.reason = why.anyone_booked ? UnavailableReason::kAllBooked
                         : why.anyone_off  ? UnavailableReason::kTimeOff
                                           : UnavailableReason::kOutsideWorkingHours;
@@ -535,8 +658,9 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
     });
     for (absl::Time s : starts) {
       if (static_cast<int>(result.same_day.size()) >= policy.same_day_options) break;
-      const Pick pick = PickTechnician(candidates, s, span);
-      if (pick.technician != nullptr) result.same_day.push_back(OptionOf(*pick.technician, s, policy));
+      if (const PreparedTechnician* t = candidates.Pick(s, span)) {
+        result.same_day.push_back(OptionOf(*t, s, policy));
+      }
     }
   } else if (result.reason == UnavailableReason::kNone) {
     // Unreachable when bookable (a bookable start lies in range); kept as a safe default.
@@ -555,7 +679,7 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
   });
   for (absl::CivilDay d : days) {
     if (static_cast<int>(result.other_days.size()) >= policy.other_day_options) break;
-    const auto candidates = CandidatesOf(covering, d, tz, span);
+    Roster candidates = CandidatesOf(covering, d, tz, span);
     if (candidates.empty()) continue;
     int taken_this_day = 0;
     for (absl::Time s : GridStarts(d, policy)) {
@@ -564,9 +688,9 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
         break;
       }
       if (!bookable(s)) continue;
-      const Pick pick = PickTechnician(candidates, s, span);
-      if (pick.technician == nullptr) continue;
-      result.other_days.push_back(OptionOf(*pick.technician, s, policy));
+      const PreparedTechnician* t = candidates.Pick(s, span);
+      if (t == nullptr) continue;
+      result.other_days.push_back(OptionOf(*t, s, policy));
       ++taken_this_day;
     }
   }

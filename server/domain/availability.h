@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
 namespace homevisit::domain {
@@ -35,6 +36,28 @@ struct Interval {
   absl::Time start;
   absl::Time end;
   friend bool operator==(const Interval&, const Interval&) = default;
+};
+
+// What a computation asks of one technician for one local date before it tries any start.
+struct DaySummary {
+  // The first start of the date that fits (on shift through window and visit, nothing blocked
+  // through the travel buffer), ignoring the slot grid; InfiniteFuture: none that date.
+  absl::Time earliest = absl::InfiniteFuture();
+  // No start of the date after this fits (a bound, not necessarily a fitting start).
+  absl::Time latest = absl::InfinitePast();
+  absl::Duration busy;  // busy time within the date (the load-balancing measure)
+  bool may_fit() const { return earliest != absl::InfiniteFuture(); }
+};
+
+// DaySummary of consecutive local dates, for one time zone and one visit span: computed once for
+// a calendar that many computations share (SummarizeDays), so that ranking a date's technicians
+// costs a lookup each instead of a walk through their shifts and busy time.
+struct DaySummaries {
+  absl::TimeZone time_zone;
+  absl::Duration work;      // window + visit of the policy they were computed for
+  absl::Duration occupied;  // work + travel buffer
+  absl::CivilDay first;     // days[i] is of the date first + i
+  std::vector<DaySummary> days;
 };
 
 // A recurring block of working time in local wall time of the policy's time zone.
@@ -60,9 +83,17 @@ struct TechnicianCalendar {
   // and busy_prefix[i] is the total length of busy[0, i), so no computation merges or sums it
   // again. Filled by PrepareBusy; empty otherwise.
   std::vector<absl::Duration> busy_prefix;
+  // Filled by PrepareBusy too (which also merges time_off) when there is time off: busy and time
+  // off merged.
+  std::vector<Interval> busy_and_time_off;
+  // Optional, like busy_prefix: filled by SummarizeDays, used by computations whose policy has
+  // the same time zone and span, for the dates it covers; any other date is computed. Whoever
+  // changes busy, time_off or weekly_shifts afterwards must clear it (or summarize again).
+  DaySummaries day_summaries;
 };
 
-// Merges calendar.busy and fills calendar.busy_prefix (see there).
+// Merges calendar.busy and calendar.time_off, and fills calendar.busy_prefix and
+// calendar.busy_and_time_off (see there).
 void PrepareBusy(TechnicianCalendar& calendar);
 
 // America/Mexico_City (no DST since 2022); falls back to fixed UTC-6 if tzdata is missing.
@@ -80,6 +111,13 @@ struct SchedulingPolicy {
   // Cap per date of the other-day list, so DOT hears more than one date. <= 0: no cap.
   int options_per_other_day = 2;
 };
+
+// Fills calendar.day_summaries for the local dates [first, last] under `policy` (PrepareBusy
+// first, if not done). Leaves them empty for a policy ComputeAvailability would refuse, or with
+// a window + visit longer than 12 hours (a summary's dates are then not independent of how far
+// the computation expands shifts).
+void SummarizeDays(TechnicianCalendar& calendar, const SchedulingPolicy& policy, absl::CivilDay first,
+                   absl::CivilDay last);
 
 struct SlotOption {
   Interval window;

@@ -479,5 +479,97 @@ TEST_F(AvailabilityModelTest, RandomCalendarsGetExactlyTheAnswersOfTheRules) {
   }
 }
 
+// Day summaries (what the calendar index precomputes per load) are a shortcut, never a different
+// answer: the same random calendars, with and without them, in a zone with daylight saving time
+// too, with summaries over part of the horizon (the rest is computed), over all of it, and made
+// for another span (ignored).
+TEST_F(AvailabilityModelTest, DaySummariesChangeNoAnswer) {
+  std::mt19937 random(20261203);
+  const auto uniform = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(random); };
+  for (int round = 0; round < 300; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    SchedulingPolicy policy = policy_;
+    absl::Time now = now_;
+    if (round % 2 == 1) {  // across Tijuana's change to daylight saving time (2026-03-08)
+      policy.time_zone = kTijuana;
+      now = absl::FromCivil(absl::CivilMinute(2026, 3, 1, 7, 0), kTijuana);
+    }
+    const absl::CivilDay today = absl::ToCivilDay(now, policy.time_zone);
+    std::vector<TechnicianCalendar> plain;
+    const int count = uniform(1, 8);
+    for (int i = 0; i < count; ++i) {
+      TechnicianCalendar t = Tech("t" + std::to_string(i));
+      t.weekly_shifts.clear();
+      for (int d = 0; d < 7; ++d) {
+        for (int n = uniform(0, 2); n > 0; --n) {
+          const int start = uniform(0, 40) * 30;
+          t.weekly_shifts.push_back({d, start, std::min(24 * 60, start + uniform(2, 24) * 30)});
+        }
+      }
+      const absl::Time first = absl::FromCivil(today - 1, policy.time_zone);
+      for (int n = uniform(0, 80); n > 0; --n) {
+        const absl::Time b = first + absl::Minutes(15) * uniform(0, 17 * 96);
+        t.busy.push_back({b, b + absl::Minutes(15) * uniform(1, 16)});
+      }
+      for (int n = uniform(0, 3); n > 0; --n) {
+        const absl::Time b = first + absl::Minutes(15) * uniform(0, 17 * 96);
+        t.time_off.push_back({b, b + absl::Minutes(15) * uniform(4, 96)});
+      }
+      plain.push_back(std::move(t));
+    }
+    std::vector<TechnicianCalendar> summarized = plain;
+    const int variant = uniform(0, 2);
+    for (TechnicianCalendar& t : summarized) {
+      if (variant == 0) {
+        SummarizeDays(t, policy, today + uniform(-2, 7), today + uniform(3, 16));
+      } else if (variant == 1) {
+        SummarizeDays(t, policy, today - 2, today + 17);
+      } else {
+        SchedulingPolicy other = policy;
+        other.travel_buffer += absl::Minutes(15);
+        SummarizeDays(t, other, today - 2, today + 17);
+      }
+    }
+    const absl::CivilDay requested_day = today + uniform(0, 14);
+    const absl::Time start =
+        absl::FromCivil(absl::CivilMinute(requested_day) + uniform(0, 47) * 30, policy.time_zone);
+    const Availability a = ComputeAvailability(At(start), plain, policy, now);
+    const Availability b = ComputeAvailability(At(start), summarized, policy, now);
+    EXPECT_EQ(a.reason, b.reason);
+    EXPECT_EQ(a.requested_available, b.requested_available);
+    EXPECT_EQ(a.requested, b.requested);
+    EXPECT_EQ(a.same_day, b.same_day);
+    EXPECT_EQ(a.other_days, b.other_days);
+  }
+}
+
+TEST_F(AvailabilityTest, DaySummariesSayWhichDatesMayFitAndTheirBusyTime) {
+  TechnicianCalendar t = Tech("t1");  // Monday to Saturday 09:00-18:00
+  t.busy.push_back({Cdmx(3, 3, 9), Cdmx(3, 3, 18)});    // Tuesday: booked all day
+  t.busy.push_back({Cdmx(3, 4, 9), Cdmx(3, 4, 10)});    // Wednesday: one hour
+  t.busy.push_back({Cdmx(3, 4, 23), Cdmx(3, 5, 1)});    // and one hour each side of midnight
+  SummarizeDays(t, policy_, absl::CivilDay(2026, 3, 2), absl::CivilDay(2026, 3, 8));
+  ASSERT_EQ(t.day_summaries.days.size(), 7u);
+  EXPECT_EQ(t.day_summaries.first, absl::CivilDay(2026, 3, 2));
+  const auto& days = t.day_summaries.days;
+  EXPECT_TRUE(days[0].may_fit());  // Monday, free
+  EXPECT_EQ(days[0].earliest, Cdmx(3, 2, 9));
+  EXPECT_EQ(days[0].latest, Cdmx(3, 2, 15));  // 18:00 less window and visit
+  EXPECT_EQ(days[0].busy, absl::ZeroDuration());
+  EXPECT_FALSE(days[1].may_fit());  // Tuesday, booked
+  EXPECT_EQ(days[1].busy, absl::Hours(9));
+  EXPECT_TRUE(days[2].may_fit());
+  EXPECT_EQ(days[2].earliest, Cdmx(3, 4, 10));  // after the 09:00-10:00 appointment
+  EXPECT_EQ(days[2].busy, absl::Hours(2));
+  EXPECT_EQ(days[3].busy, absl::Hours(1));
+  EXPECT_FALSE(days[6].may_fit());  // Sunday: no shift
+  EXPECT_EQ(t.busy_prefix.size(), t.busy.size() + 1);  // PrepareBusy was done on the way
+
+  SchedulingPolicy long_visit = policy_;
+  long_visit.visit_length = absl::Hours(11);  // window + visit over 12 hours: not summarized
+  SummarizeDays(t, long_visit, absl::CivilDay(2026, 3, 2), absl::CivilDay(2026, 3, 8));
+  EXPECT_TRUE(t.day_summaries.days.empty());
+}
+
 }  // namespace
 }  // namespace homevisit::domain
