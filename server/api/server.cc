@@ -44,9 +44,11 @@ namespace homevisit::api {
 struct Server::Services {
   Services(storage::Database& db, const ServerOptions& options)
       : gate(db, credential_cache),
-        calendars(options.calendar_index ? std::make_unique<storage::CalendarIndex>(
-                                               db, storage::CalendarIndexOptions{.poll_interval = options.calendar_poll})
-                                         : nullptr),
+        calendars(options.calendar_index
+                      ? std::make_unique<storage::CalendarIndex>(
+                            db, storage::CalendarIndexOptions{.poll_interval = options.calendar_poll,
+                                                              .policy = SchedulingSettingsOf(options).policy})
+                      : nullptr),
         pool(options.worker_threads, options.max_queued_calls),
         orders(db, pool),
         events(db, pool, options.watch),

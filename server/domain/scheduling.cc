@@ -161,9 +161,7 @@ Availability CheckOrderAvailability(UnitOfWork& work, const std::string& order_i
     const auto ids = work.scheduling().TechniciansCovering(address.postal_code, address.delegacion);
     return ComputeAvailability(request, work.scheduling().Calendars(ids, range, now, order.id), policy, now);
   }
-  std::vector<const TechnicianCalendar*> calendars;
-  calendars.reserve(covering->calendars.size());
-  for (const auto& c : covering->calendars) calendars.push_back(c.get());
+  std::vector<const TechnicianCalendar*>& calendars = covering->calendars;
   std::vector<TechnicianCalendar> fresh;
   if (!covering->stale.empty()) {
     // Technicians this replica booked or freed since the source loaded: read from the

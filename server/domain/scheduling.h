@@ -2,6 +2,7 @@
 // The scheduling use cases [S2-S4]: availability, holds, booking, rescheduling, reassignment.
 // Each runs inside the caller's unit of work (one transaction) and appends its events there.
 // Double booking is ruled out by the database, not here: see domain/scheduling_repository.h.
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,8 +36,13 @@ struct BookingSource {
 struct CoveringCalendars {
   // In the repository's technician id order. Shared, not copied: a source hands the same
   // calendar to many calls (read-only; it may cover more time than asked, and list every zone
-  // the technician covers).
-  std::vector<std::shared_ptr<const TechnicianCalendar>> calendars;
+  // the technician covers). Each points into `keep_alive` or `own`.
+  std::vector<const TechnicianCalendar*> calendars;
+  // What the shared calendars belong to (the source's snapshot): one reference per call, not one
+  // per calendar.
+  std::shared_ptr<const void> keep_alive;
+  // Calendars built for this call alone (a deque: what `calendars` points to stays put).
+  std::deque<TechnicianCalendar> own;
   // Covering technicians whose claims changed through this replica after the source loaded
   // them: their entries in `calendars` hold only the id, and the caller reads them from the
   // repository.

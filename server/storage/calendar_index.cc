@@ -131,13 +131,15 @@ std::optional<domain::CoveringCalendars> CalendarIndex::Covering(const std::stri
       for (size_t i : it->second) ids.emplace_back(i, 2);
     }
   }
-  std::sort(ids.begin(), ids.end());  // entries are in id order, as the database's
+  // Entries are in id order, as the database's; one zone's list is already.
+  if (!std::is_sorted(ids.begin(), ids.end())) std::sort(ids.begin(), ids.end());
   const size_t except_hash = std::hash<std::string>{}(except_order_id);
   // The entries holding claims of the order asked about (usually none): its own time is not busy.
   const std::vector<size_t>* except_entries = nullptr;
   if (auto it = snapshot->owners.find(except_order_id); it != snapshot->owners.end()) except_entries = &it->second;
   domain::CoveringCalendars result;
-  std::vector<std::shared_ptr<const TechnicianCalendar>>& calendars = result.calendars;
+  result.keep_alive = snapshot;  // the entries, and their shared calendars
+  std::vector<const TechnicianCalendar*>& calendars = result.calendars;
   calendars.reserve(ids.size());
   for (size_t k = 0; k < ids.size(); ++k) {
     int zones = ids[k].second;
@@ -145,19 +147,19 @@ std::optional<domain::CoveringCalendars> CalendarIndex::Covering(const std::stri
     const size_t position = ids[k].first;
     const Entry& entry = *snapshot->entries[position];
     if (!stale.empty() && stale[position]) {
-      auto placeholder = std::make_shared<TechnicianCalendar>();  // filled from the database
-      placeholder->technician_id = entry.calendar.technician_id;
-      result.stale.push_back(placeholder->technician_id);
-      calendars.push_back(std::move(placeholder));
+      TechnicianCalendar& placeholder = result.own.emplace_back();  // filled from the database
+      placeholder.technician_id = entry.calendar.technician_id;
+      result.stale.push_back(placeholder.technician_id);
+      calendars.push_back(&placeholder);
       continue;
     }
     // The common case: the calendar shared by every call, nothing copied.
     if (entry.shared && !(except_entries && absl::c_linear_search(*except_entries, position))) {
-      calendars.push_back(entry.shared);
+      calendars.push_back(entry.shared.get());
       continue;
     }
     // A calendar with live holds (they lapse at their own time), or with the order's own claims.
-    TechnicianCalendar c;
+    TechnicianCalendar& c = result.own.emplace_back();
     c.technician_id = entry.calendar.technician_id;
     c.display_name = entry.calendar.display_name;
     c.active = entry.calendar.active;
@@ -177,12 +179,12 @@ std::optional<domain::CoveringCalendars> CalendarIndex::Covering(const std::stri
       if (b.order_hash == except_hash && b.order_id == except_order_id) continue;
       c.busy.push_back(b.interval);
     }
-    calendars.push_back(std::make_shared<const TechnicianCalendar>(std::move(c)));
+    calendars.push_back(&c);
   }
   return result;
 }
 
-void CalendarIndex::Share(Entry& entry) {
+void CalendarIndex::Share(Entry& entry, const Interval& range) const {
   entry.shared = nullptr;
   for (const Busy& b : entry.busy) {
     if (b.expire_time != absl::InfiniteFuture()) return;  // a hold: each call applies its lapse
@@ -192,6 +194,10 @@ void CalendarIndex::Share(Entry& entry) {
   c->busy.reserve(entry.busy.size());
   for (const Busy& b : entry.busy) c->busy.push_back(b.interval);
   domain::PrepareBusy(*c);
+  if (options_.policy) {
+    const absl::TimeZone tz = options_.policy->time_zone;
+    domain::SummarizeDays(*c, *options_.policy, absl::ToCivilDay(range.start, tz), absl::ToCivilDay(range.end, tz));
+  }
   entry.shared = std::move(c);
 }
 
@@ -316,7 +322,7 @@ std::shared_ptr<const CalendarIndex::Snapshot> CalendarIndex::Load(const Stamp& 
     for (const std::string& name : e.calendar.delegaciones) {
       roster->by_delegacion[domain::NormalizeZoneName(name)].push_back(i);
     }
-    Share(e);
+    Share(e, range);
     snapshot->entries.push_back(std::make_shared<const Entry>(std::move(e)));
   }
   snapshot->roster = std::move(roster);
@@ -384,7 +390,7 @@ std::shared_ptr<const CalendarIndex::Snapshot> CalendarIndex::LoadPartly(const S
     entry->busy = std::move(intervals);
     std::sort(entry->busy.begin(), entry->busy.end(),
               [](const Busy& a, const Busy& b) { return a.interval.start < b.interval.start; });
-    Share(*entry);
+    Share(*entry, current.range);
     snapshot->entries[i] = std::move(entry);
   }
   IndexOwners(*snapshot);
@@ -410,7 +416,9 @@ void CalendarIndex::IndexOwners(Snapshot& snapshot) {
       bytes += sizeof(TechnicianCalendar) + TextBytes(c->technician_id) + TextBytes(c->display_name) +
                c->weekly_shifts.capacity() * sizeof(domain::WeeklyShift) +
                c->time_off.capacity() * sizeof(Interval) + c->busy.capacity() * sizeof(Interval) +
-               c->busy_prefix.capacity() * sizeof(absl::Duration);
+               c->busy_prefix.capacity() * sizeof(absl::Duration) +
+               c->busy_and_time_off.capacity() * sizeof(Interval) +
+               c->day_summaries.days.capacity() * sizeof(domain::DaySummary);
       for (const std::string& z : c->postal_codes) bytes += TextBytes(z);
       for (const std::string& z : c->delegaciones) bytes += TextBytes(z);
     }

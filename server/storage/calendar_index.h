@@ -49,6 +49,10 @@ struct CalendarIndexOptions {
   // A full reload at least this often even without a change, so the loaded range keeps up with
   // the clock.
   absl::Duration max_age = absl::Minutes(10);
+  // The scheduling policy CheckAvailability computes with, when known: each shared calendar then
+  // carries its day summaries for that policy over the loaded dates (domain::SummarizeDays),
+  // computed once per load instead of once per call and date.
+  std::optional<domain::SchedulingPolicy> policy = std::nullopt;
 };
 
 class CalendarIndex final : public domain::CalendarSource {
@@ -128,8 +132,9 @@ class CalendarIndex final : public domain::CalendarSource {
                 const std::function<void(const std::string& technician_id, Busy)>& each);
   // Fills `owners` and `bytes` from the entries.
   static void IndexOwners(Snapshot& snapshot);
-  // Builds entry.shared from its calendar and busy time.
-  static void Share(Entry& entry);
+  // Builds entry.shared from its calendar and busy time, with day summaries over `range`'s dates
+  // when the policy is known.
+  void Share(Entry& entry, const domain::Interval& range) const;
   void Install(std::shared_ptr<const Snapshot> snapshot, absl::Duration took, bool partial);
   std::shared_ptr<const Snapshot> Current() const;
 

@@ -41,7 +41,7 @@ std::vector<Interval> Merged(std::vector<Interval> busy) {
 }
 
 // The calendars as copies (a source hands out shared ones).
-std::vector<TechnicianCalendar> Copies(const std::vector<std::shared_ptr<const TechnicianCalendar>>& shared) {
+std::vector<TechnicianCalendar> Copies(const std::vector<const TechnicianCalendar*>& shared) {
   std::vector<TechnicianCalendar> out;
   for (const auto& c : shared) out.push_back(*c);
   return out;
@@ -236,7 +236,8 @@ TEST_F(CalendarIndexTest, AnswersWhatTheDatabaseAnswers) {
   Claim("t-deleg", lapsed, day2, 14, /*hold=*/true, now_ - absl::Minutes(1));  // lapsed: not busy
   Claim("t-elsewhere", NewOrderId(), day2, 14);
 
-  storage::CalendarIndex index(*database_, {});
+  const domain::SchedulingPolicy policy;
+  storage::CalendarIndex index(*database_, {.policy = policy});  // shared calendars with day summaries
   index.LoadNow();
   const Interval range{now_ - absl::Hours(24), now_ + absl::Hours(24 * 16)};
   // "benito  JUAREZ" normalizes to the same delegación.
@@ -248,6 +249,28 @@ TEST_F(CalendarIndexTest, AnswersWhatTheDatabaseAnswers) {
     EXPECT_EQ(Describe(Copies(from_index->calendars)), Describe(from_database)) << "except " << except;
     ASSERT_EQ(from_index->calendars.size(), 2u);  // t-deleg and t-postal; not t-elsewhere, not t-inactive
   }
+  // Without holds, a technician gets the calendar every call shares, with its day summaries: the
+  // answers are still the database's. (Those above have holds, lapsed or not: built per call.)
+  AddTechnician("t-shared", {"03200"}, {});
+  AddTechnician("t-shared-2", {"03200"}, {});
+  Claim("t-shared", NewOrderId(), day2, 14);
+  Claim("t-shared-2", NewOrderId(), day2 + absl::Hours(3), 14);
+  index.LoadNow();
+  auto shared = index.Covering("03200", "", range, now_, "");
+  ASSERT_TRUE(shared && shared->calendars.size() == 2u);
+  for (const TechnicianCalendar* c : shared->calendars) EXPECT_FALSE(c->day_summaries.days.empty()) << c->technician_id;
+  const std::vector<TechnicianCalendar> from_database = FromDatabase("03200", "", range, "");
+  EXPECT_EQ(Describe(Copies(shared->calendars)), Describe(from_database));
+  for (int half_hours = 0; half_hours < 96; half_hours += 3) {
+    const absl::Time start = day2 - absl::Hours(24) + absl::Minutes(30) * half_hours;
+    const domain::AvailabilityRequest request{{start, start}, "03200", ""};
+    const domain::Availability a = domain::ComputeAvailability(request, shared->calendars, policy, now_);
+    const domain::Availability b = domain::ComputeAvailability(request, from_database, policy, now_);
+    EXPECT_EQ(a.reason, b.reason) << "start " << start;
+    EXPECT_EQ(a.requested, b.requested) << "start " << start;
+    EXPECT_EQ(a.same_day, b.same_day) << "start " << start;
+    EXPECT_EQ(a.other_days, b.other_days) << "start " << start;
+  }
   auto full = Read(index, "03100", range, now_);
   ASSERT_TRUE(full && full->size() == 1u);
   EXPECT_EQ(Merged(full->front().busy).size(), 2u);  // the appointment and the live hold
@@ -256,7 +279,7 @@ TEST_F(CalendarIndexTest, AnswersWhatTheDatabaseAnswers) {
   ASSERT_TRUE(later && later->size() == 1u);
   EXPECT_EQ(Merged(later->front().busy).size(), 1u);
   storage::CalendarIndex::Stats stats = index.stats();
-  EXPECT_EQ(stats.technicians, 3u);  // the active ones
+  EXPECT_EQ(stats.technicians, 5u);  // the active ones
   EXPECT_GT(stats.bytes, 0u);
 }
 
