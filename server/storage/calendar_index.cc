@@ -428,11 +428,20 @@ void CalendarIndex::IndexOwners(Snapshot& snapshot) {
 
 void CalendarIndex::Install(std::shared_ptr<const Snapshot> snapshot, absl::Duration took, bool partial) {
   const uint64_t generation = snapshot->generation;
+  const size_t technicians = snapshot->entries.size(), bytes = snapshot->bytes;
+  bool first = false;
   {
     std::lock_guard lock(mutex_);
+    first = snapshot_ == nullptr;
     snapshot_ = std::move(snapshot);
     ++(partial ? partial_loads_ : loads_);
     last_load_time_ = took;
+  }
+  if (first) {  // from here on CheckAvailability answers from memory; counts only, no names
+    observability::LogEvent(observability::LogLevel::kInfo, "calendar_index_loaded",
+                            {{"technicians", absl::StrCat(technicians)},
+                             {"kib", absl::StrCat(bytes / 1024)},
+                             {"load_ms", absl::StrCat(absl::ToDoubleMilliseconds(took))}});
   }
   // Changes up to the load's generation are in it: nobody needs them from the log any more.
   db_.calendar_changes().Forget(generation);
