@@ -60,7 +60,7 @@ for kind in ${BENCH_DATABASES:-sqlite postgres}; do
   mkdir -p "$WORK/$kind"
   echo "availability: $kind: $TECHNICIANS technicians, $BOOKINGS bookings" >&2
   "$BUILD/bench/bench_prep" --target "$address" --out "$WORK/$kind" --run_id "avail-$kind" \
-    --technicians "$TECHNICIANS" --orders "$BOOKINGS" --admin_token_file "$WORK/admin.token" >&2
+    --technicians "$TECHNICIANS" --orders "$BOOKINGS" --intakes 0 --admin_token_file "$WORK/admin.token" >&2
   # All but the last MIXED_BOOKINGS now; those during the mixed run.
   python3 - "$WORK/$kind/book.json" "$MIXED_BOOKINGS" <<'PY'
 import json, sys
