@@ -283,7 +283,8 @@ for name, label in (("get", "GetServiceOrder"), ("create", "CreateServiceOrder")
 w("")
 sc = dict(kv.split("=") for kv in open(f"{work}/sqlite-syscalls.txt").read().split())
 sc_calls = max(1, int(sc.get("calls", 0)))
-batches = re.search(r"group commit: (\d+) units of work in (\d+) transactions \(largest (\d+)\)",
+# The server's shutdown line (JSON, or key=value on a terminal).
+batches = re.search(r'group_commit_stopped.*?units"?[=:]"?(\d+).*?transactions"?[=:]"?(\d+).*?largest_batch"?[=:]"?(\d+)',
                     open(f"{work}/sqlite.err").read())
 w("## What one intake costs SQLite")
 w("")

@@ -605,7 +605,7 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
   absl::CivilDay summaries_first;
   int64_t summaries_first_number = DayNumber(summaries_first);
   for (const TechnicianCalendar* t : technicians) {
-    if (!Covers(*t, zone)) continue;
+    if (!request.covering_known && !Covers(*t, zone)) continue;
     PreparedTechnician& p = covering.emplace_back(Prepare(*t, shifts));
     const DaySummaries& summaries = t->day_summaries;
     if (!summaries.days.empty() && summaries.time_zone == tz && summaries.work == span.work &&

@@ -142,6 +142,9 @@ struct AvailabilityRequest {
   Interval requested_window;  // only the start is used, see "Windows" above
   std::string postal_code;
   std::string delegacion;
+  // The caller vouches that every calendar it passes is of an active technician covering the
+  // zone (a calendar source selected them): the computation does not check each one again.
+  bool covering_known = false;
 };
 
 struct Availability {

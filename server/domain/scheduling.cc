@@ -1,5 +1,6 @@
 #include "domain/scheduling.h"
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "domain/errors.h"
@@ -154,7 +155,7 @@ Availability CheckOrderAvailability(UnitOfWork& work, const std::string& order_i
   const SchedulingPolicy& policy = settings.policy;
   const Address& address = order.intake.address;
   const Interval range{now - kDay, now + policy.horizon + 2 * kDay};
-  const AvailabilityRequest request{{at, at}, address.postal_code, address.delegacion};
+  AvailabilityRequest request{{at, at}, address.postal_code, address.delegacion};
   std::optional<CoveringCalendars> covering;
   if (source) covering = source->Covering(address.postal_code, address.delegacion, range, now, order.id);
   if (!covering) {
@@ -175,7 +176,14 @@ Availability CheckOrderAvailability(UnitOfWork& work, const std::string& order_i
         }
       }
     }
+    // Read now, they may have been deactivated or moved elsewhere since the source loaded them
+    // (or be gone: a placeholder left unfilled covers nothing).
+    std::erase_if(calendars, [&](const TechnicianCalendar* c) {
+      return absl::c_linear_search(covering->stale, c->technician_id) &&
+             !CoversZone(*c, address.postal_code, address.delegacion);
+    });
   }
+  request.covering_known = true;  // the source's calendars, and the fresh ones just checked
   return ComputeAvailability(request, calendars, policy, now);
 }
 

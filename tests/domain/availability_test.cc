@@ -543,6 +543,20 @@ TEST_F(AvailabilityModelTest, DaySummariesChangeNoAnswer) {
   }
 }
 
+TEST_F(AvailabilityTest, CoveringKnownSkipsTheZoneCheckTheCallerVouchedFor) {
+  TechnicianCalendar elsewhere = Tech("t1");
+  elsewhere.postal_codes = {"99999"};
+  elsewhere.delegaciones.clear();
+  AvailabilityRequest request = At(Cdmx(3, 2, 10));
+  EXPECT_EQ(ComputeAvailability(request, std::vector<TechnicianCalendar>{elsewhere}, policy_, now_).reason,
+            UnavailableReason::kNoTechnicianCoversZone);
+  request.covering_known = true;  // a calendar source selected it for this zone: taken as covering
+  const Availability a = ComputeAvailability(request, std::vector<TechnicianCalendar>{elsewhere}, policy_, now_);
+  EXPECT_TRUE(a.requested_available);
+  ASSERT_TRUE(a.requested.has_value());
+  EXPECT_EQ(a.requested->technician_id, "t1");
+}
+
 TEST_F(AvailabilityTest, DaySummariesSayWhichDatesMayFitAndTheirBusyTime) {
   TechnicianCalendar t = Tech("t1");  // Monday to Saturday 09:00-18:00
   t.busy.push_back({Cdmx(3, 3, 9), Cdmx(3, 3, 18)});    // Tuesday: booked all day
