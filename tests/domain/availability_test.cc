@@ -398,6 +398,30 @@ class AvailabilityModelTest : public AvailabilityTest {
     }
     return nullptr;
   }
+  // Up to two random shifts a weekday, up to `max_busy` busy stretches (15 min to 4 h) and up to
+  // three absences (1 to 24 h), starting on the 15-minute grid within `days` days from `first`.
+  template <typename Uniform>
+  static TechnicianCalendar RandomTechnician(std::string id, const Uniform& uniform, absl::Time first, int days,
+                                             int max_busy) {
+    TechnicianCalendar t = Tech(std::move(id));
+    t.weekly_shifts.clear();
+    for (int d = 0; d < 7; ++d) {
+      for (int n = uniform(0, 2); n > 0; --n) {
+        const int start = uniform(0, 40) * 30;
+        t.weekly_shifts.push_back({d, start, std::min(24 * 60, start + uniform(2, 24) * 30)});
+      }
+    }
+    for (int n = uniform(0, max_busy); n > 0; --n) {
+      const absl::Time b = first + absl::Minutes(15) * uniform(0, days * 96);
+      t.busy.push_back({b, b + absl::Minutes(15) * uniform(1, 16)});
+    }
+    for (int n = uniform(0, 3); n > 0; --n) {
+      const absl::Time b = first + absl::Minutes(15) * uniform(0, days * 96);
+      t.time_off.push_back({b, b + absl::Minutes(15) * uniform(4, 96)});
+    }
+    return t;
+  }
+
   std::vector<absl::Time> Grid(absl::CivilDay day) const {
     std::vector<absl::Time> out;
     for (int m = 0; m < 24 * 60; m += 30) out.push_back(absl::FromCivil(absl::CivilMinute(day) + m, policy_.time_zone));
@@ -413,24 +437,7 @@ TEST_F(AvailabilityModelTest, RandomCalendarsGetExactlyTheAnswersOfTheRules) {
     std::vector<TechnicianCalendar> techs;
     const int count = uniform(1, 6);
     for (int i = 0; i < count; ++i) {
-      TechnicianCalendar t = Tech("t" + std::to_string(i));
-      t.weekly_shifts.clear();
-      for (int d = 0; d < 7; ++d) {
-        for (int n = uniform(0, 2); n > 0; --n) {
-          const int start = uniform(0, 40) * 30;
-          t.weekly_shifts.push_back({d, start, std::min(24 * 60, start + uniform(2, 24) * 30)});
-        }
-      }
-      const absl::Time first = absl::FromCivil(today, policy_.time_zone);
-      for (int n = uniform(0, 60); n > 0; --n) {
-        const absl::Time b = first + absl::Minutes(15) * uniform(0, 15 * 96);
-        t.busy.push_back({b, b + absl::Minutes(15) * uniform(1, 16)});
-      }
-      for (int n = uniform(0, 3); n > 0; --n) {
-        const absl::Time b = first + absl::Minutes(15) * uniform(0, 15 * 96);
-        t.time_off.push_back({b, b + absl::Minutes(15) * uniform(4, 96)});
-      }
-      techs.push_back(std::move(t));
+      techs.push_back(RandomTechnician("t" + std::to_string(i), uniform, absl::FromCivil(today, policy_.time_zone), 15, 60));
     }
     const absl::CivilDay requested_day = today + uniform(0, 14);
     const absl::Time start = absl::FromCivil(absl::CivilMinute(requested_day) + uniform(0, 47) * 30, policy_.time_zone);
@@ -498,24 +505,7 @@ TEST_F(AvailabilityModelTest, DaySummariesChangeNoAnswer) {
     std::vector<TechnicianCalendar> plain;
     const int count = uniform(1, 8);
     for (int i = 0; i < count; ++i) {
-      TechnicianCalendar t = Tech("t" + std::to_string(i));
-      t.weekly_shifts.clear();
-      for (int d = 0; d < 7; ++d) {
-        for (int n = uniform(0, 2); n > 0; --n) {
-          const int start = uniform(0, 40) * 30;
-          t.weekly_shifts.push_back({d, start, std::min(24 * 60, start + uniform(2, 24) * 30)});
-        }
-      }
-      const absl::Time first = absl::FromCivil(today - 1, policy.time_zone);
-      for (int n = uniform(0, 80); n > 0; --n) {
-        const absl::Time b = first + absl::Minutes(15) * uniform(0, 17 * 96);
-        t.busy.push_back({b, b + absl::Minutes(15) * uniform(1, 16)});
-      }
-      for (int n = uniform(0, 3); n > 0; --n) {
-        const absl::Time b = first + absl::Minutes(15) * uniform(0, 17 * 96);
-        t.time_off.push_back({b, b + absl::Minutes(15) * uniform(4, 96)});
-      }
-      plain.push_back(std::move(t));
+      plain.push_back(RandomTechnician("t" + std::to_string(i), uniform, absl::FromCivil(today - 1, policy.time_zone), 17, 80));
     }
     std::vector<TechnicianCalendar> summarized = plain;
     const int variant = uniform(0, 2);
