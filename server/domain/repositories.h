@@ -39,6 +39,10 @@ class OrderRepository {
   virtual bool InsertIfNewRequest(const ServiceOrder& order, const std::string& request_id, const Event& created) = 0;
   virtual std::optional<ServiceOrder> FindByRequestId(const std::string& request_id) = 0;
   virtual std::optional<ServiceOrder> Find(const std::string& id) = 0;
+  // Only what asking for availability needs: id, file number, state, address, requested window
+  // (the rest left empty). One row of one table: CheckAvailability's only read from the calendar
+  // index, so it is kept small.
+  virtual std::optional<ServiceOrder> FindForAvailability(const std::string& id) = 0;
   // Newest first, strictly after `after` when given.
   virtual std::vector<ServiceOrder> List(const OrderFilter& filter, const std::optional<OrderPosition>& after,
                                          int limit, OrderView view = OrderView::kBasic) = 0;

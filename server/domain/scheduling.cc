@@ -147,7 +147,9 @@ std::vector<absl::Time> GranulesOf(const Interval& occupancy) {
 Availability CheckOrderAvailability(UnitOfWork& work, const std::string& order_id, std::optional<absl::Time> start,
                                     const SchedulingSettings& settings, absl::Time now, CalendarSource* source) {
   // Technicians may not ask for availability (role table), so no object-level filter applies.
-  const ServiceOrder order = GetOrder(work, order_id, SystemActor());
+  const std::optional<ServiceOrder> found = work.orders().FindForAvailability(order_id);
+  if (!found) throw DomainError(ErrorKind::kNotFound, "ORDER_NOT_FOUND", "no such service order");
+  const ServiceOrder& order = *found;
   if (order.state != OrderState::kRequested && !IsBookedState(order.state)) {
     ThrowWrongState(order, "check availability for");
   }

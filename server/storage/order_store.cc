@@ -170,6 +170,30 @@ std::optional<ServiceOrder> SociOrderRepository::FindByRequestId(const std::stri
 
 std::optional<ServiceOrder> SociOrderRepository::Find(const std::string& id) { return FindWhere("id", id); }
 
+std::optional<ServiceOrder> SociOrderRepository::FindForAvailability(const std::string& id) {
+  SqlParams p;
+  std::optional<ServiceOrder> found;
+  QueryRows(sql_,
+            absl::StrCat("SELECT id, file_number, state, street, exterior_number, interior_number, colonia, delegacion, "
+                         "postal_code, requested_start, requested_end FROM service_orders WHERE id = ",
+                         p.Text(id)),
+            p, [&](const soci::row& r) {
+              ServiceOrder& o = found.emplace();
+              o.id = GetText(r, "id");
+              o.intake.file_number = GetText(r, "file_number");
+              o.state = static_cast<domain::OrderState>(GetInt(r, "state"));
+              domain::Address& a = o.intake.address;
+              a.street = GetText(r, "street");
+              a.exterior_number = GetText(r, "exterior_number");
+              a.interior_number = GetText(r, "interior_number");
+              a.colonia = GetText(r, "colonia");
+              a.delegacion = GetText(r, "delegacion");
+              a.postal_code = GetText(r, "postal_code");
+              o.intake.requested_window = {GetTime(r, "requested_start"), GetTime(r, "requested_end")};
+            });
+  return found;
+}
+
 std::vector<ServiceOrder> SociOrderRepository::List(const domain::OrderFilter& f,
                                                     const std::optional<domain::OrderPosition>& after, int limit,
                                                     domain::OrderView view) {

@@ -17,6 +17,7 @@ class SociOrderRepository final : public domain::OrderRepository {
                           const domain::Event& created) override;
   std::optional<domain::ServiceOrder> FindByRequestId(const std::string& request_id) override;
   std::optional<domain::ServiceOrder> Find(const std::string& id) override;
+  std::optional<domain::ServiceOrder> FindForAvailability(const std::string& id) override;
   std::vector<domain::ServiceOrder> List(const domain::OrderFilter& filter,
                                          const std::optional<domain::OrderPosition>& after, int limit,
                                          domain::OrderView view) override;

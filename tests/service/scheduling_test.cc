@@ -223,6 +223,27 @@ TEST_F(SchedulingTest, ReasonsWhenNotAvailable) {
   EXPECT_EQ(StartOf(busy.same_day(0)), Local(2, 13, 30));
 }
 
+TEST_F(SchedulingTest, AvailabilityOfAnUnknownOrCancelledOrderIsRefused) {
+  AddTechnician("ana", {"03100"});
+  const auto check = [&](const std::string& order) {
+    grpc::ClientContext context;
+    v1::CheckAvailabilityRequest request;
+    request.set_service_order(order);
+    v1::CheckAvailabilityResponse response;
+    return scheduling_->CheckAvailability(&context, request, &response);
+  };
+  grpc::Status unknown = check("serviceOrders/no-such-order");
+  EXPECT_EQ(unknown.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(ErrorReason(unknown), "ORDER_NOT_FOUND");
+  const std::string order = NewOrder(Local(2, 10));
+  ASSERT_TRUE(check(order).ok());  // what the order's own read gives: its zone and window
+  EXPECT_EQ(Check(order).requested().technician(), "technicians/ana");
+  ASSERT_TRUE(Cancel(order).ok());
+  grpc::Status cancelled = check(order);
+  EXPECT_EQ(cancelled.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ErrorReason(cancelled), "WRONG_STATE");
+}
+
 TEST_F(SchedulingTest, BookDirectlySchedulesWithTheTechniciansNameAndAppendsEvents) {
   AddTechnician("ana", {"03100"});
   std::string order = NewOrder(Local(2, 10));
