@@ -136,8 +136,9 @@ grpc::ServerUnaryReactor* SchedulingServiceImpl::CheckAvailability(grpc::Callbac
                                                                    v1::CheckAvailabilityResponse* response) {
   // From the calendar index the call is one indexed read of the order plus a few hundred
   // microseconds of computation, so it runs where gRPC delivered it (no hand-off to the pool);
-  // without the index it reads every covering calendar and goes to the pool.
-  const Dispatch dispatch = calendars_ != nullptr ? Dispatch::kInline : Dispatch::kPool;
+  // without the index, or before its first load, it reads every covering calendar and goes to
+  // the pool, so that gRPC's threads never wait on that.
+  const Dispatch dispatch = calendars_ != nullptr && calendars_->Loaded() ? Dispatch::kInline : Dispatch::kPool;
   return ServeUnary(context, pool_, __func__, [=, this] {
     std::string id = IdFromName(request->service_order(), "serviceOrders", "service_order");
     std::optional<absl::Time> start;

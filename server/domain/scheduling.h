@@ -59,6 +59,9 @@ class CalendarSource {
   virtual std::optional<CoveringCalendars> Covering(const std::string& postal_code, const std::string& delegacion,
                                                     const Interval& range, absl::Time now,
                                                     const std::string& except_order_id) = 0;
+  // Whether Covering can be expected to answer (loaded); a hint for where to run a call, since a
+  // call it cannot answer reads every covering calendar from the repository.
+  virtual bool Loaded() const = 0;
 };
 
 // Availability for the order's zone at `start` (the order's requested start when not given).

@@ -67,6 +67,8 @@ class CalendarIndex final : public domain::CalendarSource {
                                                     const domain::Interval& range, absl::Time now,
                                                     const std::string& except_order_id) override;
 
+  bool Loaded() const override { return Current() != nullptr; }
+
   // Loads now, on this thread (tests, and start-up when the caller wants a warm index).
   void LoadNow();
 

@@ -239,6 +239,7 @@ TEST_F(CalendarIndexTest, AnswersWhatTheDatabaseAnswers) {
   const domain::SchedulingPolicy policy;
   storage::CalendarIndex index(*database_, {.policy = policy});  // shared calendars with day summaries
   index.LoadNow();
+  EXPECT_TRUE(index.Loaded());  // CheckAvailability then runs where gRPC delivers it
   const Interval range{now_ - absl::Hours(24), now_ + absl::Hours(24 * 16)};
   // "benito  JUAREZ" normalizes to the same delegación.
   for (const std::string& except : {std::string(), booked, held}) {
