@@ -5,6 +5,8 @@
 //   availability.json  CheckAvailability of an order all --technicians cover
 //   book.json          --orders distinct (order, free slot) pairs, one per BookAppointment call
 //   create.bin         --intakes distinct intakes, serialized and count-prefixed (ghz --binary-file)
+//   create-sweep-K.bin --sweep_intakes more for each K of --sweep_files (the intake run at other
+//                      concurrencies): no request id repeats across the files
 //   create.json        an intake whose request id ghz makes unique ({{.RequestNumber}}), for the
 //                      short counting runs
 //   confirm.json       a confirmation call (a visit step) for each order of book.json, once booked
@@ -37,6 +39,8 @@ ABSL_FLAG(int, technicians, 100, "technicians to create");
 ABSL_FLAG(int, orders, 3000, "orders to create for BookAppointment (one booking each)");
 ABSL_FLAG(int, clients, 8, "concurrent clients while filling");
 ABSL_FLAG(int, intakes, 80000, "distinct intakes in create.bin: more than one timed intake run sends");
+ABSL_FLAG(int, sweep_files, 0, "files create-sweep-1.bin ... of --sweep_intakes distinct intakes each");
+ABSL_FLAG(int, sweep_intakes, 40000, "distinct intakes in each create-sweep-K.bin");
 ABSL_FLAG(std::string, admin_token_file, "", "homevisitd's admin token file (to issue the credentials)");
 
 namespace homevisit {
@@ -181,13 +185,18 @@ int Run() {
   // ghz parses these once, at start, and sends them round robin. Rendering create.json's template
   // and parsing its JSON on every call cost ghz about as much CPU per intake as the server spent,
   // on the same two cores, so the timed intake run reads these instead.
-  {
-    std::ofstream out(absl::StrCat(absl::GetFlag(FLAGS_out), "/create.bin"), std::ios::binary);
-    for (int i = 0; i < absl::GetFlag(FLAGS_intakes); ++i) {
-      google::protobuf::util::SerializeDelimitedToOstream(Intake(absl::StrCat(run_id, "-ghz-", i), requested), &out);
+  auto write_intakes = [&](const std::string& file, const std::string& request_prefix, int count) {
+    std::ofstream out(absl::StrCat(absl::GetFlag(FLAGS_out), "/", file), std::ios::binary);
+    for (int i = 0; i < count; ++i) {
+      google::protobuf::util::SerializeDelimitedToOstream(Intake(absl::StrCat(request_prefix, i), requested), &out);
     }
-    if (!out.good()) {
-      std::fprintf(stderr, "bench_prep: cannot write create.bin\n");
+    if (!out.good()) std::fprintf(stderr, "bench_prep: cannot write %s\n", file.c_str());
+    return out.good();
+  };
+  if (!write_intakes("create.bin", absl::StrCat(run_id, "-ghz-"), absl::GetFlag(FLAGS_intakes))) return 1;
+  for (int k = 1; k <= absl::GetFlag(FLAGS_sweep_files); ++k) {
+    if (!write_intakes(absl::StrCat("create-sweep-", k, ".bin"), absl::StrCat(run_id, "-sweep", k, "-"),
+                       absl::GetFlag(FLAGS_sweep_intakes))) {
       return 1;
     }
   }

@@ -15,7 +15,8 @@
 # transaction). And homevisitd's RSS idle and after the load.
 #
 # Environment: BENCH_SECONDS (10) per timed call, BENCH_CONCURRENCY (8) concurrent calls,
-# BENCH_INTAKES (80000) distinct intakes for the timed intake run,
+# BENCH_INTAKES (80000) distinct intakes for the timed intake run, BENCH_SWEEP ("2 16 32") other
+# concurrencies the intake also runs at (5 s each; "" for none),
 # BENCH_BUILD_DIR (default: scripts/build.sh and build/), BENCH_OUT (BENCHMARKS.md).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -28,6 +29,9 @@ BOOKINGS=3000
 # Distinct intakes prepared for the timed CreateServiceOrder run (ghz reads them pre-serialized):
 # more than 10 s at any rate seen here. BENCH_INTAKES overrides.
 export INTAKES="${BENCH_INTAKES:-80000}"
+# The intake again at these concurrencies (how group commit and the server's CPU per intake move
+# with load), 5 s each from files of their own.
+export SWEEP="${BENCH_SWEEP-2 16 32}" SWEEP_INTAKES=40000
 OUT="${BENCH_OUT:-$ROOT/BENCHMARKS.md}"
 
 log() { echo "bench: $*" >&2; }
@@ -53,6 +57,34 @@ source "$ROOT/bench/lib.sh"
 
 rss_kb() { awk -v f="$2" '$1 == f":" {print $2}' "/proc/$1/status"; }
 
+# PostgreSQL's CPU ticks so far (0 on SQLite, which runs inside homevisitd): the postmaster's own
+# and those of the children it reaped, plus its live children's (backends, WAL writer, ...).
+PG_POSTMASTER=""
+pg_ticks() {
+  [[ -n "$PG_POSTMASTER" ]] || { echo 0; return; }
+  python3 - "$PG_POSTMASTER" <<'PY'
+import os, sys
+postmaster, total = sys.argv[1], 0
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        continue  # ended meanwhile: its ticks are in the postmaster's cutime/cstime
+    # After the name: state, ppid, ..., utime (12th), stime, cutime, cstime.
+    if pid == postmaster:
+        total += sum(int(x) for x in fields[11:15])
+    elif fields[1] == postmaster:
+        total += int(fields[11]) + int(fields[12])
+print(total)
+PY
+}
+
+# Group commit's batches so far, from homevisitd's metrics: "units transactions" (0 0 on PostgreSQL).
+write_batches() {
+  { curl -sf "$metrics_url" || true; } | awk '/^homevisit_write_batch_units_sum/ {s = $2} /^homevisit_write_batch_units_count/ {c = $2}
+    END {printf "%d %d\n", s, c}'
+}
+
 # ghz against the server at $address for one call; JSON summary into $WORK/$kind-$name.json.
 ghz_run() {  # KIND NAME CALL DATA_FILE [ghz options...]
   local kind="$1" name="$2" call="$3" data="$4"
@@ -66,27 +98,34 @@ ghz_run() {  # KIND NAME CALL DATA_FILE [ghz options...]
   # Client and server share the machine's cores, so each side's CPU per call is recorded too:
   # the server's from /proc, ghz's from bash's `time` (TIMEFORMAT: user and system seconds).
   local ticks_before; ticks_before=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
+  local db_before batches_before; db_before=$(pg_ticks); batches_before=$(write_batches)
   local TIMEFORMAT='%3U %3S'
   # metadata.json: a DOT supervisor's bearer token (bench_prep issued it).
   local data_args=(--data-file "$data")
   [[ "$data" == *.bin ]] && data_args=(--binary-file "$data")  # count-prefixed serialized requests
-  { time "$GHZ" --insecure "${proto_args[@]}" --call "$call" "${data_args[@]}" -c "$CONCURRENCY" \
+  { time "$GHZ" --insecure "${proto_args[@]}" --call "$call" "${data_args[@]}" -c "${GHZ_CONCURRENCY:-$CONCURRENCY}" \
     --metadata-file "$WORK/$kind/metadata.json" \
     --connections 2 --timeout 30s --format json --output "$WORK/$kind-$name.json" "$@" "$address" \
     >/dev/null 2>"$WORK/$kind-$name.ghz-err"; } 2>"$WORK/$kind-$name.ghz-time"
   echo "$(( $(awk '{print $14 + $15}' "/proc/$server_pid/stat") - ticks_before )) $(getconf CLK_TCK)" \
     >"$WORK/$kind-$name.server-ticks"
+  echo "$(( $(pg_ticks) - db_before )) $(write_batches) $batches_before" >"$WORK/$kind-$name.db"
 }
 
 bench_database() {  # KIND URL
   local kind="$1" url="$2"
-  start_homevisitd "$kind" "$url" "$WORK/$kind-admin.token" --demo
+  start_homevisitd "$kind" "$url" "$WORK/$kind-admin.token" --demo --metrics_listen 127.0.0.1:0
+  metrics_url=$(sed -n 's/^homevisitd metrics at //p' "$WORK/$kind.out")
+  PG_POSTMASTER=""
+  if [[ "$kind" == postgres ]]; then
+    PG_POSTMASTER=$(head -1 "$(psql -X -Atq -c "SHOW data_directory")/postmaster.pid")
+  fi
   sleep 1
   echo "$(rss_kb "$server_pid" VmRSS)" >"$WORK/$kind-rss-idle"
   mkdir -p "$WORK/$kind"
   log "$kind: filling (bench_prep)"
   "$BUILD/bench/bench_prep" --target "$address" --out "$WORK/$kind" --run_id "bench-$kind" --orders "$BOOKINGS" \
-    --intakes "$INTAKES" \
+    --intakes "$INTAKES" --sweep_files "$(wc -w <<<"$SWEEP")" --sweep_intakes "$SWEEP_INTAKES" \
     --admin_token_file "$WORK/$kind-admin.token" >&2
   echo '{}' >"$WORK/empty.json"
   local z="${SECONDS_PER_CALL}s"
@@ -104,6 +143,17 @@ count = json.load(open(sys.argv[1]))["count"]
 if count > int(sys.argv[2]):
     sys.exit(f"bench: {count} intakes sent but only {sys.argv[2]} distinct: raise BENCH_INTAKES")
 PY
+  local k=0 c
+  for c in $SWEEP; do
+    k=$((k + 1))
+    GHZ_CONCURRENCY="$c" ghz_run "$kind" "create-c$c" homevisit.v1.ServiceOrderService.CreateServiceOrder \
+      "$WORK/$kind/create-sweep-$k.bin" -z 5s
+    python3 - "$WORK/$kind-create-c$c.json" "$SWEEP_INTAKES" <<'PY'
+import json, sys
+if json.load(open(sys.argv[1]))["count"] > int(sys.argv[2]):
+    sys.exit("bench: the intake sweep ran past its distinct intakes")
+PY
+  done
   if [[ "$kind" == postgres ]]; then
     sed 's/-ghz-/-trips-/' "$WORK/postgres/create.json" >"$WORK/postgres/create-trips.json"
     count_round_trips create homevisit.v1.ServiceOrderService.CreateServiceOrder "$WORK/postgres/create-trips.json"
@@ -211,9 +261,20 @@ def summary(kind, name):
     calls = max(1, s["count"])
     ticks, hz = (int(x) for x in open(f"{work}/{kind}-{name}.server-ticks").read().split())
     ghz_seconds = sum(float(x) for x in open(f"{work}/{kind}-{name}.ghz-time").read().split()[-2:])
+    db_ticks, units, txns, units0, txns0 = (int(x) for x in open(f"{work}/{kind}-{name}.db").read().split())
     return {"rps": s["rps"], "p50": lat.get(50, float("nan")), "p99": lat.get(99, float("nan")),
             "count": s["count"], "errors": errors, "codes": codes,
-            "server_us": ticks / hz * 1e6 / calls, "client_us": ghz_seconds * 1e6 / calls}
+            "server_us": ticks / hz * 1e6 / calls, "client_us": ghz_seconds * 1e6 / calls,
+            "db_us": db_ticks / hz * 1e6 / calls,
+            "batch": (units - units0) / (txns - txns0) if txns > txns0 else None}
+
+def extra_column(kind, s):
+    """PostgreSQL's CPU per call; on SQLite, the units per group-commit transaction (writes only)."""
+    if kind == "postgres":
+        return f"{s['db_us']:.0f}"
+    return f"{s['batch']:.2f}" if s["batch"] else "-"
+
+EXTRA_HEADER = {"sqlite": "units per COMMIT", "postgres": "PostgreSQL CPU µs/call"}
 
 def cpu_model():
     for line in open("/proc/cpuinfo"):
@@ -248,14 +309,14 @@ for kind, title in (("sqlite", "SQLite"), ("postgres", "PostgreSQL")):
     w(f"## {title}")
     w("")
     w("| call | calls/s | p50 ms | p99 ms | non-OK | calls/s vs baseline | p50 vs baseline | p99 vs baseline "
-      "| server CPU µs/call | ghz CPU µs/call |")
-    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+      f"| server CPU µs/call | ghz CPU µs/call | {EXTRA_HEADER[kind]} |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, label in calls:
         s = summary(kind, name)
         codes = ", ".join(f"{c} {n}" for c, n in s["codes"].items() if c != "OK")
         w(f"| {label} | {s['rps']:.0f} | {s['p50']:.2f} | {s['p99']:.2f} | {s['errors']}{' (' + codes + ')' if codes else ''} "
           f"| {s['rps'] / base['rps']:.3f} | {s['p50'] / base['p50']:.1f}x | {s['p99'] / base['p99']:.1f}x "
-          f"| {s['server_us']:.0f} | {s['client_us']:.0f} |")
+          f"| {s['server_us']:.0f} | {s['client_us']:.0f} | {extra_column(kind, s)} |")
     w("")
 
 sq = dict(l.split("=") for l in open(f"{work}/sqlite-insert.txt").read().split())
@@ -320,6 +381,24 @@ if create_sq > float(sq1["commits_per_second"]):
     w("should not be possible with one fsync per commit in both: not yet explained (next step: count the")
     w("fsyncs of each with strace). Read the SQLite ratios with that doubt.")
 w("")
+sweep = [int(c) for c in os.environ.get("SWEEP", "").split()]
+if sweep:
+    w(f"## The intake at other concurrencies (same run, {', '.join(map(str, sweep))} concurrent calls for 5 s each)")
+    w("")
+    w("| database | concurrent calls | calls/s | p50 ms | p99 ms | server CPU µs/call | ghz CPU µs/call "
+      "| PostgreSQL CPU µs/call | units per COMMIT | vs the database's rate at " + conc + " |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for kind, title, rate in (("sqlite", "SQLite", float(sq["commits_per_second"])), ("postgres", "PostgreSQL", pg_tps)):
+        for c in sorted(sweep + [int(conc)]):
+            s = summary(kind, "create" if c == int(conc) else f"create-c{c}")
+            db_cpu = f"{s['db_us']:.0f}" if kind == "postgres" else "-"
+            batch = f"{s['batch']:.2f}" if s["batch"] else "-"
+            w(f"| {title} | {c} | {s['rps']:.0f} | {s['p50']:.2f} | {s['p99']:.2f} | {s['server_us']:.0f} "
+              f"| {s['client_us']:.0f} | {db_cpu} | {batch} | {s['rps'] / rate:.2f} |")
+    w("")
+    w("Group commit's batches grow with the calls waiting, and with them what one fsync and the pages")
+    w("the units share are spread over; ghz's CPU grows with the concurrency as the server's falls.")
+    w("")
 w("\"non-OK\" in the timed runs are the calls still in flight when ghz's duration ends (at most the")
 w("concurrency, reported by ghz as Unavailable); BookAppointment and RecordConfirmationCall run a fixed count and show none.")
 w("")
