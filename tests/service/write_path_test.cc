@@ -16,10 +16,46 @@
 #include "storage/dialect.h"
 #include "storage/group_commit.h"
 #include "storage/stores.h"
+#include "test_channels.h"
 #include "test_server.h"
 
 namespace homevisit::testing {
 namespace {
+
+// ServeWrite's admission (SQLite): a write refused for its caller (no valid token, a role the
+// method does not allow) is answered where gRPC delivered it, before anything is queued for the
+// writer, so refused calls take no place in its queue and no time in its batches.
+class WriteAdmissionTest : public ServiceTest {};
+
+TEST_F(WriteAdmissionTest, ARefusedWriteIsAnsweredWithoutReachingTheWriter) {
+  if (db_->is_postgres()) GTEST_SKIP() << "the writer is SQLite's";
+  CreateOk(ValidOrder(), "admitted-" + UniqueSuffix());
+  const storage::GroupCommitStats before = server_->database().WriteBatchStats();
+  ASSERT_GE(before.units, 1u) << "an intake goes through the writer";
+  const std::string admin = IssueToken(db_->url(), domain::Role::kAdmin);  // admins take no intakes
+  const std::pair<std::string, grpc::StatusCode> callers[] = {
+      {admin, grpc::StatusCode::PERMISSION_DENIED},
+      {"not-a-token", grpc::StatusCode::UNAUTHENTICATED},
+  };
+  for (const auto& [token, expected] : callers) {
+    for (int i = 0; i < 5; ++i) {
+      grpc::ClientContext context;
+      context.AddMetadata("authorization", "Bearer " + token);
+      v1::CreateServiceOrderRequest request;
+      *request.mutable_service_order() = ValidOrder();
+      request.set_request_id(absl::StrCat("refused-", UniqueSuffix()));
+      v1::ServiceOrder out;
+      EXPECT_EQ(orders_->CreateServiceOrder(&context, request, &out).error_code(), expected) << token;
+    }
+  }
+  // The server's own sweeps (late alerts, lapsed holds, old request ids) may write meanwhile;
+  // refused calls that reached the writer would add one unit each, ten in all.
+  const storage::GroupCommitStats after = server_->database().WriteBatchStats();
+  EXPECT_LT(after.units - before.units, 10u);
+  // The writer still takes the next admitted call.
+  CreateOk(ValidOrder(), "admitted-" + UniqueSuffix());
+  EXPECT_GT(server_->database().WriteBatchStats().units, after.units);
+}
 
 // --- SQLite: group commit -----------------------------------------------------------------
 
