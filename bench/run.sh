@@ -397,7 +397,7 @@ if sweep:
               f"| {s['client_us']:.0f} | {db_cpu} | {batch} | {s['rps'] / rate:.2f} |")
     w("")
     w("Group commit's batches grow with the calls waiting, and with them what one fsync and the pages")
-    w("the units share are spread over; ghz's CPU grows with the concurrency as the server's falls.")
+    w("the units share are spread over. ghz's CPU per call falls with the concurrency too.")
     w("")
 w("\"non-OK\" in the timed runs are the calls still in flight when ghz's duration ends (at most the")
 w("concurrency, reported by ghz as Unavailable); BookAppointment and RecordConfirmationCall run a fixed count and show none.")
