@@ -77,12 +77,11 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context, Worke
 // ServeUnary for a write. On SQLite the caller is admitted where gRPC delivered the call (a refused
 // call never reaches the writer); the body — the handler's unit of work (a nested savepoint there)
 // and the response — runs on the group commit's writer thread as one unit of its next batch, and
-// the writer sends the reply after that batch's COMMIT: no pool thread
-// waits for the writer, and a call costs two thread hand-offs instead of four (8.3 -> 5.0 context
-// switches per intake). What a body may do there: CPU work and its own unit of work; nothing that
-// waits for long (every other write waits behind it) and nothing that must follow the COMMIT
-// (a cache to clear). A body that writes twice commits or fails as one. Elsewhere (PostgreSQL)
-// it is ServeUnary.
+// the writer sends the reply after that batch's COMMIT: no pool thread waits for the writer, and
+// a call costs two thread hand-offs instead of four (8.3 -> 5.0 context switches per intake).
+// What a body may do there: CPU work and its own unit of work; nothing that waits for long (every
+// other write waits behind it) and nothing that must follow the COMMIT (a cache to clear). A body
+// that writes twice commits or fails as one. Elsewhere (PostgreSQL) it is ServeUnary.
 template <typename Body>
 grpc::ServerUnaryReactor* ServeWrite(grpc::CallbackServerContext* context, WorkerPool& pool, const char* method,
                                      Body&& body) {
