@@ -30,3 +30,28 @@ stop_homevisitd() {
   wait "$server_pid" || true
   server_pid=""
 }
+
+# The pid of the PostgreSQL cluster psql reaches (PGHOST, PGPORT: scripts/with-postgres.sh).
+pg_postmaster() { head -1 "$(psql -X -Atq -c "SHOW data_directory")/postmaster.pid"; }
+
+# PostgreSQL's CPU ticks so far, 0 without a POSTMASTER pid (SQLite runs inside homevisitd): the
+# postmaster's own and those of the children it reaped, plus its live children's (backends, WAL
+# writer, ...).
+pg_ticks() {  # POSTMASTER
+  [[ -n "${1:-}" ]] || { echo 0; return; }
+  python3 - "$1" <<'PY'
+import os, sys
+postmaster, total = sys.argv[1], 0
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        continue  # ended meanwhile: its ticks are in the postmaster's cutime/cstime
+    # After the name: state, ppid, ..., utime (12th), stime, cutime, cstime.
+    if pid == postmaster:
+        total += sum(int(x) for x in fields[11:15])
+    elif fields[1] == postmaster:
+        total += int(fields[11]) + int(fields[12])
+print(total)
+PY
+}

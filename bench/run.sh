@@ -55,29 +55,8 @@ BUILD="$BENCH_BUILD_DIR"
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 
+PG_POSTMASTER=""  # the cluster's postmaster while PostgreSQL is measured
 rss_kb() { awk -v f="$2" '$1 == f":" {print $2}' "/proc/$1/status"; }
-
-# PostgreSQL's CPU ticks so far (0 on SQLite, which runs inside homevisitd): the postmaster's own
-# and those of the children it reaped, plus its live children's (backends, WAL writer, ...).
-PG_POSTMASTER=""
-pg_ticks() {
-  [[ -n "$PG_POSTMASTER" ]] || { echo 0; return; }
-  python3 - "$PG_POSTMASTER" <<'PY'
-import os, sys
-postmaster, total = sys.argv[1], 0
-for pid in filter(str.isdigit, os.listdir("/proc")):
-    try:
-        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    except OSError:
-        continue  # ended meanwhile: its ticks are in the postmaster's cutime/cstime
-    # After the name: state, ppid, ..., utime (12th), stime, cutime, cstime.
-    if pid == postmaster:
-        total += sum(int(x) for x in fields[11:15])
-    elif fields[1] == postmaster:
-        total += int(fields[11]) + int(fields[12])
-print(total)
-PY
-}
 
 # Group commit's batches so far, from homevisitd's metrics: "units transactions" (0 0 on PostgreSQL).
 write_batches() {
@@ -98,7 +77,7 @@ ghz_run() {  # KIND NAME CALL DATA_FILE [ghz options...]
   # Client and server share the machine's cores, so each side's CPU per call is recorded too:
   # the server's from /proc, ghz's from bash's `time` (TIMEFORMAT: user and system seconds).
   local ticks_before; ticks_before=$(awk '{print $14 + $15}' "/proc/$server_pid/stat")
-  local db_before batches_before; db_before=$(pg_ticks); batches_before=$(write_batches)
+  local db_before batches_before; db_before=$(pg_ticks "$PG_POSTMASTER"); batches_before=$(write_batches)
   local TIMEFORMAT='%3U %3S'
   # metadata.json: a DOT supervisor's bearer token (bench_prep issued it).
   local data_args=(--data-file "$data")
@@ -109,7 +88,7 @@ ghz_run() {  # KIND NAME CALL DATA_FILE [ghz options...]
     >/dev/null 2>"$WORK/$kind-$name.ghz-err"; } 2>"$WORK/$kind-$name.ghz-time"
   echo "$(( $(awk '{print $14 + $15}' "/proc/$server_pid/stat") - ticks_before )) $(getconf CLK_TCK)" \
     >"$WORK/$kind-$name.server-ticks"
-  echo "$(( $(pg_ticks) - db_before )) $(write_batches) $batches_before" >"$WORK/$kind-$name.db"
+  echo "$(( $(pg_ticks "$PG_POSTMASTER") - db_before )) $(write_batches) $batches_before" >"$WORK/$kind-$name.db"
 }
 
 bench_database() {  # KIND URL
@@ -117,9 +96,7 @@ bench_database() {  # KIND URL
   start_homevisitd "$kind" "$url" "$WORK/$kind-admin.token" --demo --metrics_listen 127.0.0.1:0
   metrics_url=$(sed -n 's/^homevisitd metrics at //p' "$WORK/$kind.out")
   PG_POSTMASTER=""
-  if [[ "$kind" == postgres ]]; then
-    PG_POSTMASTER=$(head -1 "$(psql -X -Atq -c "SHOW data_directory")/postmaster.pid")
-  fi
+  [[ "$kind" == postgres ]] && PG_POSTMASTER=$(pg_postmaster)
   sleep 1
   echo "$(rss_kb "$server_pid" VmRSS)" >"$WORK/$kind-rss-idle"
   mkdir -p "$WORK/$kind"
