@@ -92,16 +92,20 @@ grpc::ServerUnaryReactor* ServeWrite(grpc::CallbackServerContext* context, Worke
   // from the cache is read with a reader session, only if one is free at once): a call refused
   // here never takes the writer's time, and the writer's serial work per call is smaller.
   std::optional<domain::Actor> admitted;
+  std::optional<grpc::Status> refused;
   {
     storage::Database::CallSession session(gate->database());
     if (session.TryAcquireNow()) {
       try {
         admitted = gate->Admit(context, method);
       } catch (...) {
-        reactor->Finish(CurrentExceptionToStatus());
-        return reactor;
+        refused = CurrentExceptionToStatus();
       }
     }
+  }  // the session goes back to the pool before the reply is sent
+  if (refused) {
+    reactor->Finish(*refused);
+    return reactor;
   }
   const bool queued = gate->database().TrySubmitWrite(
       [context, gate, method, admitted = std::move(admitted),
