@@ -31,6 +31,7 @@ APT_PACKAGES=(
   postgresql postgresql-contrib openssl
   clang libclang-rt-14-dev sqlite3   # scripts/fuzz.sh (libFuzzer, sanitizers); the crash test's integrity_check
   jq                                 # the README walk (scripts/walkthrough.sh)
+  curl                               # scripts/test-metrics.sh and bench/run.sh read /metrics
   libspdlog-dev prometheus-cpp-dev   # the server's access log and its /metrics endpoint
   prometheus                         # scripts/test-metrics.sh scrapes the server with a real Prometheus
   lintian                            # scripts/test-package.sh checks the .deb

@@ -601,21 +601,14 @@ Availability ComputeAvailability(const AvailabilityRequest& request,
   covering.reserve(technicians.size());
   const LocalDays local(tz, today, last_day);
   ShiftStretches shifts(local);
-  // Calendars summarized in one load share their first date: its day number is computed once.
-  absl::CivilDay summaries_first;
-  int64_t summaries_first_number = DayNumber(summaries_first);
   for (const TechnicianCalendar* t : technicians) {
     if (!request.covering_known && !Covers(*t, zone)) continue;
     PreparedTechnician& p = covering.emplace_back(Prepare(*t, shifts));
     const DaySummaries& summaries = t->day_summaries;
     if (!summaries.days.empty() && summaries.time_zone == tz && summaries.work == span.work &&
         summaries.occupied == span.occupied) {
-      if (summaries.first != summaries_first) {
-        summaries_first = summaries.first;
-        summaries_first_number = DayNumber(summaries_first);
-      }
       p.summaries = &summaries;
-      p.summaries_first = summaries_first_number;
+      p.summaries_first = DayNumber(summaries.first);
     }
   }
   // In id order once, so every date's roster breaks ties by position instead of comparing ids.

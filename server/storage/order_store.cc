@@ -33,6 +33,18 @@ const std::string& SelectOrderSqlOf(domain::OrderView view) {
   return view == domain::OrderView::kBasic ? basic : full;
 }
 
+domain::Address AddressFromRow(const soci::row& r) {
+  domain::Address a;
+  a.street = GetText(r, "street");
+  a.exterior_number = GetText(r, "exterior_number");
+  a.interior_number = GetText(r, "interior_number");
+  a.colonia = GetText(r, "colonia");
+  a.delegacion = GetText(r, "delegacion");
+  a.postal_code = GetText(r, "postal_code");
+  a.references = GetText(r, "address_references");
+  return a;
+}
+
 ServiceOrder OrderFromRow(const soci::row& r) {
   ServiceOrder o;
   o.id = GetText(r, "id");
@@ -41,13 +53,7 @@ ServiceOrder OrderFromRow(const soci::row& r) {
   in.given_name = GetText(r, "given_name");
   in.family_name = GetText(r, "family_name");
   in.email = GetText(r, "email");
-  in.address.street = GetText(r, "street");
-  in.address.exterior_number = GetText(r, "exterior_number");
-  in.address.interior_number = GetText(r, "interior_number");
-  in.address.colonia = GetText(r, "colonia");
-  in.address.delegacion = GetText(r, "delegacion");
-  in.address.postal_code = GetText(r, "postal_code");
-  in.address.references = GetText(r, "address_references");
+  in.address = AddressFromRow(r);
   in.requested_window = {GetTime(r, "requested_start"), GetTime(r, "requested_end")};
   in.receiver_name = GetText(r, "receiver_name");
   in.receiver_phone = GetText(r, "receiver_phone");
@@ -175,20 +181,15 @@ std::optional<ServiceOrder> SociOrderRepository::FindForAvailability(const std::
   std::optional<ServiceOrder> found;
   QueryRows(sql_,
             absl::StrCat("SELECT id, file_number, state, street, exterior_number, interior_number, colonia, delegacion, "
-                         "postal_code, requested_start, requested_end FROM service_orders WHERE id = ",
+                         "postal_code, address_references, requested_start, requested_end FROM service_orders "
+                         "WHERE id = ",
                          p.Text(id)),
             p, [&](const soci::row& r) {
               ServiceOrder& o = found.emplace();
               o.id = GetText(r, "id");
               o.intake.file_number = GetText(r, "file_number");
               o.state = static_cast<domain::OrderState>(GetInt(r, "state"));
-              domain::Address& a = o.intake.address;
-              a.street = GetText(r, "street");
-              a.exterior_number = GetText(r, "exterior_number");
-              a.interior_number = GetText(r, "interior_number");
-              a.colonia = GetText(r, "colonia");
-              a.delegacion = GetText(r, "delegacion");
-              a.postal_code = GetText(r, "postal_code");
+              o.intake.address = AddressFromRow(r);
               o.intake.requested_window = {GetTime(r, "requested_start"), GetTime(r, "requested_end")};
             });
   return found;
