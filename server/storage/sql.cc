@@ -78,6 +78,8 @@ void QueryRows(soci::session& sql, const std::string& query, SqlParams& params,
   statement.prepare(query);
   statement.define_and_bind();
   if (!statement.execute(true)) return;
+  ColumnNames names;
+  RowColumnsScope columns(row, names);
   do {
     each(row);
   } while (statement.fetch());
@@ -101,36 +103,60 @@ long long Execute(soci::session& sql, const std::string& statement_text) {
   return Execute(sql, statement_text, none);
 }
 
+void ColumnNames::ReadFrom(const soci::row& row) {
+  if (!names.empty() && names.size() == row.size()) return;
+  names.clear();
+  names.reserve(row.size());
+  for (size_t i = 0; i < row.size(); ++i) names.push_back(row.get_properties(i).get_name());
+}
+
 namespace {
 
-size_t Index(const soci::row& row, const std::string& column) {
-  // Readers take a row's columns mostly in SELECT order (an order row has ~45), reading some
+thread_local const soci::row* scoped_row = nullptr;
+thread_local ColumnNames* scoped_names = nullptr;
+
+size_t Index(const soci::row& row, absl::string_view column) {
+  // Readers take a row's columns mostly in SELECT order (an order row has ~70), reading some
   // twice (IsNull, then the value) and skipping the columns of absent parts. So the search
   // starts at the column last found and goes forward, wrapping around: a few comparisons per
   // read instead of a scan from the first column.
   thread_local const soci::row* last_row = nullptr;
   thread_local size_t last = 0;
   const size_t size = row.size();
+  const std::vector<std::string>* names =
+      scoped_row == &row && scoped_names->names.size() == size ? &scoped_names->names : nullptr;
   const size_t start = last_row == &row && last < size ? last : 0;
   for (size_t k = 0; k < size; ++k) {
     size_t i = start + k < size ? start + k : start + k - size;
     // Column names come back lower-case from PostgreSQL and as written from SQLite; we write lower case.
-    if (row.get_properties(i).get_name() == column) {
+    if (names ? (*names)[i] == column : row.get_properties(i).get_name() == column) {
       last_row = &row;
       last = i;
       return i;
     }
   }
-  throw soci::soci_error("no column " + column + " in result");
+  throw soci::soci_error(absl::StrCat("no column ", column, " in result"));
 }
 
 }  // namespace
 
-bool IsNull(const soci::row& row, const std::string& column) {
+RowColumnsScope::RowColumnsScope(const soci::row& row, ColumnNames& names)
+    : previous_row_(scoped_row), previous_names_(scoped_names) {
+  names.ReadFrom(row);
+  scoped_row = &row;
+  scoped_names = &names;
+}
+
+RowColumnsScope::~RowColumnsScope() {
+  scoped_row = previous_row_;
+  scoped_names = previous_names_;
+}
+
+bool IsNull(const soci::row& row, absl::string_view column) {
   return row.get_indicator(Index(row, column)) == soci::i_null;
 }
 
-long long GetInt64(const soci::row& row, const std::string& column, long long if_null) {
+long long GetInt64(const soci::row& row, absl::string_view column, long long if_null) {
   size_t i = Index(row, column);
   if (row.get_indicator(i) == soci::i_null) return if_null;
   switch (row.get_properties(i).get_data_type()) {
@@ -139,21 +165,21 @@ long long GetInt64(const soci::row& row, const std::string& column, long long if
     case soci::dt_unsigned_long_long: return static_cast<long long>(row.get<unsigned long long>(i));
     case soci::dt_double: return static_cast<long long>(row.get<double>(i));
     case soci::dt_string: return std::stoll(row.get<std::string>(i));
-    default: throw soci::soci_error("column " + column + " is not an integer");
+    default: throw soci::soci_error(absl::StrCat("column ", column, " is not an integer"));
   }
 }
 
-int GetInt(const soci::row& row, const std::string& column, int if_null) {
+int GetInt(const soci::row& row, absl::string_view column, int if_null) {
   return static_cast<int>(GetInt64(row, column, if_null));
 }
 
-std::string GetText(const soci::row& row, const std::string& column) {
+std::string GetText(const soci::row& row, absl::string_view column) {
   size_t i = Index(row, column);
   if (row.get_indicator(i) == soci::i_null) return {};
   return row.get<std::string>(i);
 }
 
-absl::Time GetTime(const soci::row& row, const std::string& column) {
+absl::Time GetTime(const soci::row& row, absl::string_view column) {
   return absl::FromUnixMicros(GetInt64(row, column));
 }
 

@@ -8,6 +8,7 @@
 
 #include <soci/soci.h>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace homevisit::storage {
@@ -58,10 +59,32 @@ long long Execute(soci::session& sql, const std::string& statement);
 
 // Row accessors that accept whichever integer width the backend reports (SQLite reports
 // INTEGER PRIMARY KEY as int, PostgreSQL BIGSERIAL as long long), and NULL as a default.
-long long GetInt64(const soci::row& row, const std::string& column, long long if_null = 0);
-int GetInt(const soci::row& row, const std::string& column, int if_null = 0);
-std::string GetText(const soci::row& row, const std::string& column);
-absl::Time GetTime(const soci::row& row, const std::string& column);
-bool IsNull(const soci::row& row, const std::string& column);
+long long GetInt64(const soci::row& row, absl::string_view column, long long if_null = 0);
+int GetInt(const soci::row& row, absl::string_view column, int if_null = 0);
+std::string GetText(const soci::row& row, absl::string_view column);
+absl::Time GetTime(const soci::row& row, absl::string_view column);
+bool IsNull(const soci::row& row, absl::string_view column);
+
+// The column names of a result, read once per statement. The accessors above find a column by
+// name on every read (an order row has ~70 columns, a list page 50 rows), and soci hands a
+// column's name out only as a fresh copy, so they search these names instead. QueryRows and the
+// statement cache set them up; the accessors work without them, only slower.
+struct ColumnNames {
+  void ReadFrom(const soci::row& row);  // when empty or of another width
+  std::vector<std::string> names;
+};
+
+// While alive, `names` describes `row` for the accessors on this thread (nests).
+class RowColumnsScope {
+ public:
+  RowColumnsScope(const soci::row& row, ColumnNames& names);
+  ~RowColumnsScope();
+  RowColumnsScope(const RowColumnsScope&) = delete;
+  RowColumnsScope& operator=(const RowColumnsScope&) = delete;
+
+ private:
+  const soci::row* previous_row_;
+  ColumnNames* previous_names_;
+};
 
 }  // namespace homevisit::storage

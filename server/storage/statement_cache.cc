@@ -6,6 +6,7 @@ struct StatementCache::Entry {
   Entry(soci::session& session, const SqlParams& layout) : params(layout), statement(session) {}
   SqlParams params;  // the buffers the statement is bound to: each run assigns new values here
   soci::row row;
+  ColumnNames columns;  // the row's, read at its first run
   soci::statement statement;  // declared last: destroyed before the buffers it points at
   bool running = false;       // a row callback may run other statements, never this one again
 };
@@ -84,6 +85,7 @@ bool StatementCache::Query(const std::string& text, const SqlParams& params,
   try {
     Running running(entry->running);
     if (entry->statement.execute(true)) {
+      RowColumnsScope columns(entry->row, entry->columns);
       do {
         each(entry->row);
       } while (entry->statement.fetch());

@@ -27,12 +27,12 @@ const char* const kVisitJoin = " LEFT JOIN visits v ON v.order_id = o.id ";
 
 namespace {
 
-std::optional<absl::Time> OptionalTime(const soci::row& r, const std::string& column) {
+std::optional<absl::Time> OptionalTime(const soci::row& r, absl::string_view column) {
   if (IsNull(r, column)) return std::nullopt;
   return GetTime(r, column);
 }
 
-bool GetBool(const soci::row& r, const std::string& column) { return GetInt(r, column) != 0; }
+bool GetBool(const soci::row& r, absl::string_view column) { return GetInt(r, column) != 0; }
 
 }  // namespace
 
@@ -238,7 +238,7 @@ std::vector<domain::ServiceOrder> SociVisitRepository::ListReports(const std::st
                     p.Time(after->file_time), " AND o.id < ", p.Text(after->id), "))");
   }
   absl::StrAppend(&tail, " ORDER BY v.complete_time DESC, o.id DESC LIMIT ", p.Int(limit));
-  return SelectOrders(sql_, tail, p, view);
+  return SelectOrders(sql_, tail, p, view, static_cast<size_t>(limit));
 }
 
 void SociVisitRepository::SaveDocument(const std::string& order_id, const domain::IssuedDocument& document) {

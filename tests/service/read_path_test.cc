@@ -132,6 +132,37 @@ TEST_F(StatementCacheTest, AFullCacheRunsNewShapesUncached) {
   });
 }
 
+// The accessors find columns in the names each statement read once: a row callback that runs a
+// query of another shape (cached or not) still reads its own row right afterwards, in any order.
+TEST_F(StatementCacheTest, ColumnsAreFoundByNameInTheirOwnRowAcrossNestedQueries) {
+  database_->WithSession([&](soci::session& sql) {
+    for (bool cached : {true, false}) {
+      SCOPED_TRACE(cached ? "cached" : "uncached");
+      StatementCache cache(sql, database_->dialect(), cached ? 8 : 0);
+      StatementCache::Scope active(cache);
+      std::vector<std::string> seen;
+      for (int round = 0; round < 2; ++round) {  // the second round reuses the cached names
+        SqlParams p;
+        storage::QueryRows(
+            sql, absl::StrCat("SELECT id, label, id + 10 AS shifted FROM cache_probe WHERE id <= ", p.Int(2),
+                              " ORDER BY id"),
+            p, [&](const soci::row& r) {
+              SqlParams q;
+              std::string inner;
+              storage::QueryRows(sql, absl::StrCat("SELECT label AS other, id FROM cache_probe WHERE id = ", q.Int(1)),
+                                 q, [&](const soci::row& s) {
+                                   inner = absl::StrCat(storage::GetText(s, "other"), storage::GetInt(s, "id"));
+                                   EXPECT_THROW(storage::GetText(s, "label"), soci::soci_error) << "not its column";
+                                 });
+              seen.push_back(absl::StrCat(storage::GetInt(r, "shifted"), storage::GetText(r, "label"),
+                                          storage::GetInt(r, "id"), "/", inner));
+            });
+      }
+      EXPECT_THAT(seen, ::testing::ElementsAre("11uno1/uno1", "12dos2/uno1", "11uno1/uno1", "12dos2/uno1"));
+    }
+  });
+}
+
 TEST(CredentialCacheTest, ForgetsAfterItsTtlAndOnClear) {
   api::CredentialCache cache(absl::Seconds(1));
   domain::Actor actor{"dot-1", domain::Role::kDotOperator, ""};
