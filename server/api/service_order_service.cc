@@ -94,9 +94,8 @@ grpc::ServerUnaryReactor* ServiceOrderServiceImpl::ListServiceOrders(grpc::Callb
         [&](domain::UnitOfWork& work) { return work.orders().List(filter, after, page_size + 1, view); });
     bool more = static_cast<int>(orders.size()) > page_size;
     if (more) orders.pop_back();
-    size_t added = FillPage<v1::ServiceOrder>(
-        orders, [&] { return response->add_service_orders(); },
-        [](const domain::ServiceOrder& order, v1::ServiceOrder* out) { ToProto(order, out); });
+    size_t added = FillPage(orders, response->mutable_service_orders(),
+                            [](const domain::ServiceOrder& order, v1::ServiceOrder* out) { ToProto(order, out); });
     if (added < orders.size()) more = true;  // the page reached its byte budget
     if (more) {
       const auto& last = orders[added - 1];

@@ -1,4 +1,5 @@
 #pragma once
+#include "api/arena_allocator.h"
 #include "api/worker_pool.h"
 #include "homevisit/v1/service_order_service.grpc.pb.h"
 #include "storage/database.h"
@@ -8,7 +9,10 @@ namespace homevisit::api {
 // Intake, reading and cancelling of orders [S1]. Adapts protos to the domain; no rules here.
 class ServiceOrderServiceImpl final : public v1::ServiceOrderService::CallbackService {
  public:
-  ServiceOrderServiceImpl(storage::Database& db, WorkerPool& pool) : db_(db), pool_(pool) {}
+  ServiceOrderServiceImpl(storage::Database& db, WorkerPool& pool) : db_(db), pool_(pool) {
+    SetMessageAllocatorFor_GetServiceOrder(&get_messages_);
+    SetMessageAllocatorFor_ListServiceOrders(&list_messages_);
+  }
 
   grpc::ServerUnaryReactor* CreateServiceOrder(grpc::CallbackServerContext* context,
                                                const v1::CreateServiceOrderRequest* request,
@@ -29,6 +33,9 @@ class ServiceOrderServiceImpl final : public v1::ServiceOrderService::CallbackSe
  private:
   storage::Database& db_;
   WorkerPool& pool_;
+  // The reads' messages live on an arena per call (the hot reads: an order, a page of them).
+  ArenaMessageAllocator<v1::GetServiceOrderRequest, v1::ServiceOrder> get_messages_;
+  ArenaMessageAllocator<v1::ListServiceOrdersRequest, v1::ListServiceOrdersResponse> list_messages_;
 };
 
 }  // namespace homevisit::api

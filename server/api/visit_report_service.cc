@@ -111,8 +111,7 @@ grpc::ServerUnaryReactor* VisitReportServiceImpl::ListVisitReports(grpc::Callbac
     });
     bool more = static_cast<int>(orders.size()) > page_size;
     if (more) orders.pop_back();
-    size_t added = FillPage<v1::VisitReport>(
-        orders, [&] { return response->add_visit_reports(); }, ToReport);
+    size_t added = FillPage(orders, response->mutable_visit_reports(), ToReport);
     if (added < orders.size()) more = true;  // the page reached its byte budget
     if (more) {
       const auto& last = orders[added - 1];

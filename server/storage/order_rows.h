@@ -21,8 +21,8 @@ void VisitFromRow(const soci::row& row, domain::Visit& visit);
 void LoadChecklists(soci::session& sql, std::vector<domain::ServiceOrder>& orders);
 
 // Orders selected with the usual columns and `tail` ("WHERE ... ORDER BY ... LIMIT ..."), with
-// their visits and checklists.
+// their visits and checklists; `limit` is the most rows `tail` lets through (room is reserved).
 std::vector<domain::ServiceOrder> SelectOrders(soci::session& sql, const std::string& tail, SqlParams& params,
-                                               domain::OrderView view = domain::OrderView::kFull);
+                                               domain::OrderView view = domain::OrderView::kFull, size_t limit = 1);
 
 }  // namespace homevisit::storage

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -45,8 +47,8 @@ domain::Address AddressFromRow(const soci::row& r) {
   return a;
 }
 
-ServiceOrder OrderFromRow(const soci::row& r) {
-  ServiceOrder o;
+// Fills a new, default `o` in place (an order is ~60 strings and optionals: not moved twice).
+void OrderFromRow(const soci::row& r, ServiceOrder& o) {
   o.id = GetText(r, "id");
   domain::OrderIntake& in = o.intake;
   in.file_number = GetText(r, "file_number");
@@ -74,7 +76,6 @@ ServiceOrder OrderFromRow(const soci::row& r) {
   o.update_time = GetTime(r, "update_time");
   o.version = GetInt(r, "version");
   VisitFromRow(r, o.visit);
-  return o;
 }
 
 // The mutable columns with their values, shared by INSERT and UPDATE.
@@ -108,10 +109,13 @@ std::vector<std::pair<std::string, std::string>> MutableColumns(const ServiceOrd
 }  // namespace
 
 std::vector<ServiceOrder> SelectOrders(soci::session& sql, const std::string& tail, SqlParams& params,
-                                       domain::OrderView view) {
+                                       domain::OrderView view, size_t limit) {
   std::vector<ServiceOrder> orders;
+  // Room for a usual page up front (moving an order is ~60 strings and optionals); a larger
+  // limit grows as usual rather than reserve for rows that may never come.
+  orders.reserve(std::min<size_t>(limit, 128));
   QueryRows(sql, absl::StrCat(SelectOrderSqlOf(view), " ", tail), params,
-            [&](const soci::row& r) { orders.push_back(OrderFromRow(r)); });
+            [&](const soci::row& r) { OrderFromRow(r, orders.emplace_back()); });
   LoadChecklists(sql, orders);  // one more query per call, not per row
   return orders;
 }
@@ -218,7 +222,7 @@ std::vector<ServiceOrder> SociOrderRepository::List(const domain::OrderFilter& f
   std::string tail;
   if (!where.empty()) absl::StrAppend(&tail, "WHERE ", absl::StrJoin(where, " AND "), " ");
   absl::StrAppend(&tail, "ORDER BY o.create_time DESC, o.id DESC LIMIT ", p.Int(limit));
-  return SelectOrders(sql_, tail, p, view);
+  return SelectOrders(sql_, tail, p, view, static_cast<size_t>(limit));
 }
 
 void SociOrderRepository::Update(const ServiceOrder& o, int expected_version) {
