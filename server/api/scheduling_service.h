@@ -1,4 +1,5 @@
 #pragma once
+#include "api/arena_allocator.h"
 #include "api/worker_pool.h"
 #include "domain/scheduling.h"
 #include "homevisit/v1/scheduling_service.grpc.pb.h"
@@ -12,7 +13,10 @@ class SchedulingServiceImpl final : public v1::SchedulingService::CallbackServic
   // `calendars` (may be null) is where CheckAvailability reads calendars first.
   SchedulingServiceImpl(storage::Database& db, WorkerPool& pool, domain::SchedulingSettings settings,
                         domain::CalendarSource* calendars = nullptr)
-      : db_(db), pool_(pool), settings_(std::move(settings)), calendars_(calendars) {}
+      : db_(db), pool_(pool), settings_(std::move(settings)), calendars_(calendars) {
+    SetMessageAllocatorFor_CheckAvailability(&availability_messages_);
+    SetMessageAllocatorFor_BookAppointment(&book_messages_);
+  }
 
   grpc::ServerUnaryReactor* CheckAvailability(grpc::CallbackServerContext* context,
                                               const v1::CheckAvailabilityRequest* request,
@@ -45,6 +49,9 @@ class SchedulingServiceImpl final : public v1::SchedulingService::CallbackServic
   WorkerPool& pool_;
   const domain::SchedulingSettings settings_;
   domain::CalendarSource* const calendars_;
+  // The busiest calls' messages live on an arena per call (arena_allocator.h).
+  ArenaMessageAllocator<v1::CheckAvailabilityRequest, v1::CheckAvailabilityResponse> availability_messages_;
+  ArenaMessageAllocator<v1::BookAppointmentRequest, v1::ServiceOrder> book_messages_;
 };
 
 }  // namespace homevisit::api

@@ -10,6 +10,7 @@ namespace homevisit::api {
 class ServiceOrderServiceImpl final : public v1::ServiceOrderService::CallbackService {
  public:
   ServiceOrderServiceImpl(storage::Database& db, WorkerPool& pool) : db_(db), pool_(pool) {
+    SetMessageAllocatorFor_CreateServiceOrder(&create_messages_);
     SetMessageAllocatorFor_GetServiceOrder(&get_messages_);
     SetMessageAllocatorFor_ListServiceOrders(&list_messages_);
   }
@@ -33,7 +34,9 @@ class ServiceOrderServiceImpl final : public v1::ServiceOrderService::CallbackSe
  private:
   storage::Database& db_;
   WorkerPool& pool_;
-  // The reads' messages live on an arena per call (the hot reads: an order, a page of them).
+  // The busiest calls' messages live on an arena per call (arena_allocator.h): the intake, the
+  // read of an order and of a page of them.
+  ArenaMessageAllocator<v1::CreateServiceOrderRequest, v1::ServiceOrder> create_messages_;
   ArenaMessageAllocator<v1::GetServiceOrderRequest, v1::ServiceOrder> get_messages_;
   ArenaMessageAllocator<v1::ListServiceOrdersRequest, v1::ListServiceOrdersResponse> list_messages_;
 };
