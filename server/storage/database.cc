@@ -186,6 +186,10 @@ void Database::OpenSession(soci::session& session, const std::string& target) {
     session.open(*soci::factory_sqlite3(), absl::StrCat("db=\"", target, "\" timeout=", seconds));
     session << "PRAGMA foreign_keys = ON";
     session << "PRAGMA synchronous = FULL";  // durable commits unless an operator chooses otherwise
+    // Group commit runs each unit in a SAVEPOINT, so SQLite keeps a statement journal per batch.
+    // Past 64 KiB that journal spills into a temporary file that is created, written, unlinked
+    // and closed on every COMMIT; in memory it is neither (a batch's is a few hundred KiB at most).
+    session << "PRAGMA temp_store = MEMORY";
     std::string mode;
     session << "PRAGMA journal_mode = WAL", soci::into(mode);
   } else {
