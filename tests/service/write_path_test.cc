@@ -6,6 +6,7 @@
 #include <soci/postgresql/soci-postgresql.h>
 
 #include <atomic>
+#include <filesystem>
 #include <future>
 #include <thread>
 
@@ -202,6 +203,32 @@ TEST_F(GroupCommitTest, ASubmittedUnitIsAnsweredAfterItsCommitAndAFullQueueRefus
   EXPECT_EQ(refused_result.get(), "TEST_REFUSED");
   EXPECT_FALSE(Committed("submitted-doomed"));
   EXPECT_FALSE(third_ran);
+}
+
+// Each unit runs in a savepoint, so SQLite keeps a statement journal of the pages it changes.
+// Past 64 KiB that journal used to spill into a temporary file (unlinked at once, so only its
+// descriptor shows it), created and closed again on every COMMIT; it stays in memory now.
+TEST_F(GroupCommitTest, AUnitsStatementJournalStaysInMemory) {
+  // Markers spread over many pages, then one unit that changes most of them.
+  database_->Write([&](domain::UnitOfWork& work) {
+    for (int i = 0; i < 4000; i += 2) work.markers().SetOnce(absl::StrCat("journal-probe-", 100000 + i), absl::Now());
+  });
+  auto open_temporary_files = [] {
+    int found = 0;
+    for (const auto& fd : std::filesystem::directory_iterator("/proc/self/fd")) {
+      std::error_code error;
+      const std::string target = std::filesystem::read_symlink(fd.path(), error).string();
+      if (!error && target.find("etilqs_") != std::string::npos) ++found;  // SQLite's temporary files
+    }
+    return found;
+  };
+  int during = -1;
+  database_->Write([&](domain::UnitOfWork& work) {
+    for (int i = 1; i < 4000; i += 2) work.markers().SetOnce(absl::StrCat("journal-probe-", 100000 + i), absl::Now());
+    during = open_temporary_files();
+  });
+  EXPECT_EQ(during, 0) << "the statement journal spilled into a temporary file";
+  EXPECT_TRUE(Committed("journal-probe-103999"));
 }
 
 TEST_F(GroupCommitTest, ADatabaseErrorInOneUnitIsThatUnitsErrorOnly) {
