@@ -91,6 +91,18 @@ ghz_run() {  # KIND NAME CALL DATA_FILE [ghz options...]
   echo "$(( $(pg_ticks "$PG_POSTMASTER") - db_before )) $(write_batches) $batches_before" >"$WORK/$kind-$name.db"
 }
 
+# Fails the run if ghz sent more intakes (RESULT_JSON's count) than the file held (DISTINCT): past
+# the file's end ghz starts over, and a repeated request id is a replay, not an intake.
+intakes_were_distinct() {  # RESULT_JSON DISTINCT
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+count = json.load(open(sys.argv[1]))["count"]
+if count > int(sys.argv[2]):
+    sys.exit(f"bench: {count} intakes sent but only {sys.argv[2]} distinct ({sys.argv[1]}): "
+             "raise BENCH_INTAKES, or SWEEP_INTAKES for the sweep")
+PY
+}
+
 bench_database() {  # KIND URL
   local kind="$1" url="$2"
   start_homevisitd "$kind" "$url" "$WORK/$kind-admin.token" --demo --metrics_listen 127.0.0.1:0
@@ -113,23 +125,13 @@ bench_database() {  # KIND URL
   fi
   ghz_run "$kind" list homevisit.v1.ServiceOrderService.ListServiceOrders "$WORK/$kind/list.json" -z "$z"
   ghz_run "$kind" create homevisit.v1.ServiceOrderService.CreateServiceOrder "$WORK/$kind/create.bin" -z "$z"
-  # Past the file's end ghz would start over, and a repeated request id is a replay, not an intake.
-  python3 - "$WORK/$kind-create.json" "$INTAKES" <<'PY'
-import json, sys
-count = json.load(open(sys.argv[1]))["count"]
-if count > int(sys.argv[2]):
-    sys.exit(f"bench: {count} intakes sent but only {sys.argv[2]} distinct: raise BENCH_INTAKES")
-PY
+  intakes_were_distinct "$WORK/$kind-create.json" "$INTAKES"
   local k=0 c
   for c in $SWEEP; do
     k=$((k + 1))
     GHZ_CONCURRENCY="$c" ghz_run "$kind" "create-c$c" homevisit.v1.ServiceOrderService.CreateServiceOrder \
       "$WORK/$kind/create-sweep-$k.bin" -z 5s
-    python3 - "$WORK/$kind-create-c$c.json" "$SWEEP_INTAKES" <<'PY'
-import json, sys
-if json.load(open(sys.argv[1]))["count"] > int(sys.argv[2]):
-    sys.exit("bench: the intake sweep ran past its distinct intakes")
-PY
+    intakes_were_distinct "$WORK/$kind-create-c$c.json" "$SWEEP_INTAKES"
   done
   if [[ "$kind" == postgres ]]; then
     sed 's/-ghz-/-trips-/' "$WORK/postgres/create.json" >"$WORK/postgres/create-trips.json"
